@@ -1,0 +1,151 @@
+// Arena: the bump allocator that gives each span record its inline storage.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "tracewire/core/attribute_value.hpp"
+#include "tracewire/core/detail/utf8.hpp"
+
+namespace tracewire {
+inline namespace v0 {
+namespace detail {
+
+/// A chunked bump allocator whose addresses never move, so string_views and arrays that
+/// point into it stay valid while it grows. `reset()` rewinds without freeing, which is
+/// what makes a pooled span record allocation-free in steady state; blocks past
+/// `retained_bytes` are released so one huge span does not pin memory forever.
+class Arena {
+ public:
+  static constexpr std::size_t first_block_bytes = 512;
+  static constexpr std::size_t retained_bytes = 64 * 1024;
+
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+  Arena(Arena&&) noexcept = default;
+  Arena& operator=(Arena&&) noexcept = default;
+
+  /// Raw storage for `bytes` bytes aligned to `alignment` (a power of two ≤ 16).
+  void* allocate(std::size_t bytes, std::size_t alignment) {
+    for (;;) {
+      if (current_ < blocks_.size()) {
+        Block& block = blocks_[current_];
+        const std::size_t start = (used_ + alignment - 1) & ~(alignment - 1);
+        if (start + bytes <= block.size) {
+          used_ = start + bytes;
+          return block.data.get() + start;
+        }
+        if (current_ + 1 < blocks_.size() && blocks_[current_ + 1].size >= bytes + alignment) {
+          ++current_;
+          used_ = 0;
+          continue;
+        }
+      }
+      const std::size_t previous = blocks_.empty() ? first_block_bytes / 2 : blocks_.back().size;
+      const std::size_t size = std::max(previous * 2, bytes + alignment);
+      // A block inserted after the current one keeps later (possibly larger) blocks reusable.
+      const std::size_t at = blocks_.empty() ? 0 : current_ + 1;
+      blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(at),
+                     Block{std::unique_ptr<unsigned char[]>(new unsigned char[size]), size});
+      current_ = at;
+      used_ = 0;
+    }
+  }
+
+  /// Rewinds to empty. Blocks are kept up to `retained_bytes` in total.
+  void reset() noexcept {
+    std::size_t kept = 0;
+    std::size_t count = 0;
+    while (count < blocks_.size() && kept + blocks_[count].size <= retained_bytes) kept += blocks_[count++].size;
+    if (count == 0 && !blocks_.empty()) count = 1;  // always keep the first block
+    blocks_.resize(count);
+    current_ = 0;
+    used_ = 0;
+  }
+
+  /// Copies `text`, replacing invalid UTF-8 with U+FFFD and keeping at most
+  /// `max_characters` characters.
+  std::string_view copy_string(std::string_view text, std::size_t max_characters = SIZE_MAX) {
+    if (text.empty()) return {};
+    if (is_valid_utf8(text)) {
+      text = truncate_utf8(text, max_characters);
+      char* out = static_cast<char*>(allocate(text.size(), 1));
+      std::memcpy(out, text.data(), text.size());
+      return {out, text.size()};
+    }
+    char* out = static_cast<char*>(allocate(text.size() * 3, 1));
+    const std::size_t written = repair_utf8(text, out);
+    return truncate_utf8(std::string_view(out, written), max_characters);
+  }
+
+  /// Copies a trivially copyable array.
+  template <class T>
+  ArrayView<T> copy_array(ArrayView<T> values) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    if (values.empty()) return {};
+    T* out = static_cast<T*>(allocate(sizeof(T) * values.size(), alignof(T)));
+    std::memcpy(static_cast<void*>(out), values.data(), sizeof(T) * values.size());
+    return ArrayView<T>(out, values.size());
+  }
+
+  /// Deep-copies an attribute value: strings and arrays end up in the arena; each string
+  /// is repaired and truncated as in copy_string.
+  AttributeValue copy_value(const AttributeValue& value, std::size_t max_characters = SIZE_MAX) {
+    switch (value.type()) {
+      case AttributeType::string:
+        return copy_string(*value.get_if<std::string_view>(), max_characters);
+      case AttributeType::bool_array:
+        return copy_array(*value.get_if<ArrayView<bool>>());
+      case AttributeType::int64_array:
+        return copy_array(*value.get_if<ArrayView<std::int64_t>>());
+      case AttributeType::floating_array:
+        return copy_array(*value.get_if<ArrayView<double>>());
+      case AttributeType::string_array: {
+        const auto& strings = *value.get_if<ArrayView<std::string_view>>();
+        if (strings.empty()) return ArrayView<std::string_view>();
+        auto* out = static_cast<std::string_view*>(allocate(sizeof(std::string_view) * strings.size(),
+                                                            alignof(std::string_view)));
+        for (std::size_t i = 0; i < strings.size(); ++i) {
+          new (out + i) std::string_view(copy_string(strings[i], max_characters));
+        }
+        return ArrayView<std::string_view>(out, strings.size());
+      }
+      default:
+        return value;  // scalars hold no pointers
+    }
+  }
+
+  /// Copies a key and its value.
+  KeyValue copy_key_value(const KeyValue& attribute, std::size_t max_characters = SIZE_MAX) {
+    return {copy_string(attribute.key), copy_value(attribute.value, max_characters)};
+  }
+
+  /// Bytes held in blocks (for tests and memory accounting).
+  std::size_t capacity() const noexcept {
+    std::size_t total = 0;
+    for (const Block& block : blocks_) total += block.size;
+    return total;
+  }
+
+ private:
+  struct Block {
+    std::unique_ptr<unsigned char[]> data;
+    std::size_t size;
+  };
+
+  std::vector<Block> blocks_;
+  std::size_t current_ = 0;
+  std::size_t used_ = 0;
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace tracewire

@@ -1,0 +1,91 @@
+// UTF-8 validation and repair for strings that must reach receivers intact.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace tracewire {
+inline namespace v0 {
+namespace detail {
+
+/// Length of the valid UTF-8 sequence starting at `text[i]`, or 0 if it is invalid
+/// (overlong forms, surrogates and code points above U+10FFFF are invalid).
+inline std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept {
+  const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(text[k]); };
+  const std::uint8_t lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t length;
+  std::uint8_t low = 0x80, high = 0xbf;  // allowed range of the second byte
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead == 0xe0) low = 0xa0;
+    if (lead == 0xed) high = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead == 0xf0) low = 0x90;
+    if (lead == 0xf4) high = 0x8f;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+  }
+  return length;
+}
+
+/// True if `text` is valid UTF-8. ASCII runs are checked eight bytes at a time.
+inline bool is_valid_utf8(std::string_view text) noexcept {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (static_cast<std::uint8_t>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+inline constexpr std::string_view utf8_replacement_character = "\xEF\xBF\xBD";
+
+/// Copies `text` to `out` with every invalid sequence replaced by U+FFFD; returns the
+/// number of bytes written. `out` needs room for 3 * text.size() bytes in the worst case.
+inline std::size_t repair_utf8(std::string_view text, char* out) noexcept {
+  std::size_t written = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) {
+      for (char c : utf8_replacement_character) out[written++] = c;
+      ++i;
+    } else {
+      for (std::size_t k = 0; k < length; ++k) out[written++] = text[i + k];
+      i += length;
+    }
+  }
+  return written;
+}
+
+/// The first `max_characters` code points of valid UTF-8 `text` (the attribute value
+/// length limit counts characters, and a character is never cut in two).
+inline std::string_view truncate_utf8(std::string_view text, std::size_t max_characters) noexcept {
+  if (text.size() <= max_characters) return text;
+  std::size_t characters = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<std::uint8_t>(text[i]) & 0xc0) != 0x80 && characters++ == max_characters) {
+      return text.substr(0, i);
+    }
+  }
+  return text;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace tracewire

@@ -1,0 +1,101 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "tracewire/core/span_data.hpp"
+
+using namespace tracewire;
+
+TEST_SUITE("core") {
+  TEST_CASE("SpanData enforces attribute, event and link limits and counts what it drops") {
+    SpanLimits limits;
+    limits.attribute_count = 2;
+    limits.event_count = 1;
+    limits.link_count = 1;
+    limits.attributes_per_event = 1;
+    limits.attribute_value_length = 3;
+    SpanData record;
+    record.set_origin(nullptr, nullptr, &limits);
+    record.set_attribute("a", "abcdef");
+    record.set_attribute("b", 2);
+    record.set_attribute("c", 3);
+    record.set_attribute("a", "xy");  // overwrite does not count against the limit
+    record.set_attribute("", 1);      // ignored
+    CHECK(record.attributes().size() == 2);
+    CHECK(*record.attribute("a")->get_if<std::string_view>() == "xy");
+    CHECK(record.dropped_attributes_count() == 1);
+
+    KeyValue event_attributes[] = {{"k1", "long value"}, {"k2", 2}};
+    record.add_event("e1", 10, event_attributes);
+    record.add_event("e2", 20);
+    REQUIRE(record.events().size() == 1);
+    CHECK(record.dropped_events_count() == 1);
+    CHECK(record.events()[0].attributes.size() == 1);
+    CHECK(*record.events()[0].attributes[0].value.get_if<std::string_view>() == "lon");
+    CHECK(record.events()[0].dropped_attributes_count == 1);
+
+    SpanContext linked{TraceId::from_halves(1, 2), SpanId::from_u64(3), TraceFlags(1), {}, true};
+    record.add_link(linked);
+    record.add_link(linked);
+    CHECK(record.links().size() == 1);
+    CHECK(record.dropped_links_count() == 1);
+  }
+
+  TEST_CASE("SpanData status: Unset ignored, Ok final, message kept only for Error") {
+    SpanData record;
+    record.set_status(StatusCode::unset, "ignored");
+    CHECK(record.status_code() == StatusCode::unset);
+    record.set_status(StatusCode::error, "boom");
+    CHECK(record.status_code() == StatusCode::error);
+    CHECK(record.status_message() == "boom");
+    record.set_status(StatusCode::ok, "no message for ok");
+    CHECK(record.status_code() == StatusCode::ok);
+    CHECK(record.status_message().empty());
+    record.set_status(StatusCode::error, "too late");
+    CHECK(record.status_code() == StatusCode::ok);
+  }
+
+  TEST_CASE("SpanData keeps NaN, infinities, empty and huge names without failing") {
+    SpanData record;
+    record.set_name(std::string(1 << 20, 'n'));
+    record.set_attribute("nan", std::nan(""));
+    record.set_attribute("inf", std::numeric_limits<double>::infinity());
+    record.set_attribute(std::string(100000, 'k'), "v");
+    CHECK(record.name().size() == (1u << 20));
+    CHECK(std::isnan(*record.attribute("nan")->get_if<double>()));
+    CHECK(record.attributes().size() == 3);
+    record.reset();
+    record.set_name("");
+    CHECK(record.name().empty());
+    CHECK(record.attributes().empty());
+  }
+
+  TEST_CASE("SpanData copies are deep and SpanDataPtr returns records to their pool") {
+    struct Pool : detail::SpanDataPool {
+      int recycled = 0;
+      void recycle(SpanData* record) noexcept override {
+        ++recycled;
+        delete record;
+      }
+    } pool;
+    auto* record = new SpanData();
+    record->set_pool(&pool);
+    record->set_name("original");
+    record->set_attribute("key", "value");
+    KeyValue event_attributes[] = {{"ek", 1}};
+    record->add_event("event", 5, event_attributes);
+    {
+      SpanDataPtr owner(record);
+      SpanDataPtr second = owner;
+      SpanData copy = *owner;
+      owner->reset();
+      CHECK(copy.name() == "original");
+      CHECK(*copy.attribute("key")->get_if<std::string_view>() == "value");
+      CHECK(copy.events()[0].attributes[0].key == "ek");
+      CHECK(pool.recycled == 0);
+    }
+    CHECK(pool.recycled == 1);
+  }
+}
