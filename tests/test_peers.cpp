@@ -408,6 +408,21 @@ TEST_CASE("receiver: Zipkin v2 JSON is reported as sent") {
     CHECK(record.at("body") == spans);
 }
 
+TEST_CASE("receiver: replies do not wait for the test to read records") {
+    // The receiver prints each record before it replies. 20 records of 256 KiB
+    // overflow the stdout socket while the test reads none; Node queues what
+    // the socket cannot take instead of blocking, so the replies still come.
+    Receiver receiver;
+    const std::string spans = json::array({{{"name", std::string(256 * 1024, 'x')}}}).dump();
+    for (int i = 0; i < 20; ++i) {
+        CHECK(http_post(receiver.http_port(), "/api/v2/spans", "application/json", spans).status == 202);
+    }
+    for (int i = 0; i < 20; ++i) {
+        CHECK(next_record(receiver).at("body").at(0).at("name").get<std::string>().size() == 256 * 1024);
+    }
+    CHECK_FALSE(receiver.next(100ms).has_value());
+}
+
 TEST_CASE("receiver: garbage is reported and answered, never fatal") {
     Receiver receiver;
     const int http = receiver.http_port();
