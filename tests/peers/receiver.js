@@ -35,6 +35,7 @@ const { values: opts } = parseArgs({
 const jaeger = require('./lib/jaeger').load(opts['thrift-gen-dir']);
 // Scripted HTTP replies, used one per request in arrival order; then normal replies.
 const script = opts.script ? JSON.parse(fs.readFileSync(opts.script, 'utf8')) : [];
+if (!Array.isArray(script)) throw new Error('--script must hold a JSON array of steps');
 
 const emit = (record) => process.stdout.write(`${JSON.stringify(record)}\n`);
 // Apache Thrift's InputBufferUnderrunError carries no message, only a name.
@@ -144,6 +145,9 @@ function listenHttp(port) {
   const server = opts['tls-cert']
     ? https.createServer({ cert: fs.readFileSync(opts['tls-cert']), key: fs.readFileSync(opts['tls-key']) }, handler)
     : http.createServer(handler);
+  // Idle connections stay open: an exporter reusing one must never race
+  // Node's default 5 s idle close, which would look like a dropped request.
+  server.keepAliveTimeout = 0;
   // Malformed HTTP is reported like any other garbage; a client resetting an
   // idle connection is no event.
   server.on('clientError', (err, socket) => {
