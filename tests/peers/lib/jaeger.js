@@ -80,7 +80,7 @@ function load(genDir) {
     });
   }
 
-  return { dir, decodeBatch, decodeEmitBatch };
+  return { decodeBatch, decodeEmitBatch };
 }
 
 // Thrift objects as JSON: i64 as decimal strings, binary as base64, and
