@@ -12,7 +12,7 @@ case "$purpose" in
   test)
     packages+=(clang doctest-dev libbenchmark-dev nlohmann-json3-dev
                thrift-compiler python3-thrift protobuf-compiler libprotobuf-dev
-               libgrpc++-dev protobuf-compiler-grpc openssl git)
+               libgrpc++-dev protobuf-compiler-grpc openssl git curl gzip)
     ;;
   *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
 esac

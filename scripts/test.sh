@@ -5,9 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
-if [ -f tests/peers/package-lock.json ]; then
-  npm ci --prefix tests/peers --no-audit --no-fund --loglevel=error
-fi
 
 for preset in ci-gcc ci-clang; do
   echo "=== $preset: configure, build, test"
