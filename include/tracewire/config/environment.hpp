@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "tracewire/core/detail/ascii.hpp"
 #include "tracewire/core/logger.hpp"
 
 namespace tracewire {
@@ -53,31 +54,6 @@ class MapEnvironment final : public Environment {
 };
 
 namespace detail {
-
-inline std::string_view trim_spaces(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-inline bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-inline std::string to_lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
 
 /// Reports an invalid value once per variable and value; used by all readers below.
 inline void warn_invalid(std::string_view name, std::string_view value, std::string_view expected,

@@ -27,6 +27,25 @@ class Baggage {
 
   Baggage() = default;
 
+  /// A baggage holding `entries` in order; a repeated key keeps its first position and its
+  /// last value, as a sequence of `set` calls would (propagators build one in a single step).
+  static Baggage from_entries(std::vector<Entry> entries) {
+    if (entries.empty()) return {};
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      std::size_t same = 0;
+      while (same < kept && entries[same].key != entries[i].key) ++same;
+      if (same < kept) {
+        entries[same].value = std::move(entries[i].value);
+        entries[same].metadata = std::move(entries[i].metadata);
+      } else if (kept++ != i) {
+        entries[kept - 1] = std::move(entries[i]);
+      }
+    }
+    entries.resize(kept);
+    return Baggage(std::make_shared<std::vector<Entry>>(std::move(entries)));
+  }
+
   bool empty() const noexcept { return !entries_ || entries_->empty(); }
   std::size_t size() const noexcept { return entries_ ? entries_->size() : 0; }
   const std::vector<Entry>& entries() const noexcept { return entries_ ? *entries_ : no_entries(); }

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "tracewire/core/detail/ascii.hpp"
+
 namespace tracewire {
 inline namespace v0 {
 
@@ -41,7 +43,7 @@ class TraceState {
     while (start <= header.size()) {
       std::size_t comma = header.find(',', start);
       if (comma == std::string_view::npos) comma = header.size();
-      std::string_view item = trim(header.substr(start, comma - start));
+      std::string_view item = detail::trim_spaces(header.substr(start, comma - start));
       start = comma + 1;
       if (item.empty()) continue;
       const std::size_t equals = item.find('=');
@@ -127,6 +129,10 @@ class TraceState {
     return TraceState(std::move(members));
   }
 
+  /// The whole list as one header value, without truncation (serialised once when the
+  /// state is built, so injecting an unchanged state copies nothing).
+  std::string_view header() const noexcept { return data_ ? std::string_view(data_->header) : std::string_view(); }
+
   /// The header value, at most `max_length` characters: when too long, whole members are
   /// dropped, those longer than 128 characters first, then from the end (W3C §3.3.1.5).
   std::string to_header(std::size_t max_length = propagated_length) const {
@@ -148,7 +154,7 @@ class TraceState {
   }
 
   friend bool operator==(const TraceState& a, const TraceState& b) noexcept {
-    return a.header_view() == b.header_view();
+    return a.header() == b.header();
   }
   friend bool operator!=(const TraceState& a, const TraceState& b) noexcept { return !(a == b); }
 
@@ -166,16 +172,9 @@ class TraceState {
     data_ = std::move(data);
   }
 
-  std::string_view header_view() const noexcept { return data_ ? std::string_view(data_->header) : std::string_view(); }
-
   static const std::vector<Member>& no_members() noexcept {
     static const std::vector<Member> none;
     return none;
-  }
-  static std::string_view trim(std::string_view text) noexcept {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
   }
   static std::size_t member_length(const Member& member) noexcept { return member.key.size() + 1 + member.value.size(); }
   static void append_member(std::string& header, const Member& member) {

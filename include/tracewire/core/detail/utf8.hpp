@@ -3,7 +3,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
 
 namespace tracewire {
 inline namespace v0 {
@@ -71,6 +73,15 @@ inline std::size_t repair_utf8(std::string_view text, char* out) noexcept {
     }
   }
   return written;
+}
+
+/// Makes `text` valid UTF-8 in place, every invalid sequence replaced by U+FFFD (for
+/// decoded header values, which may hold any bytes).
+inline void make_valid_utf8(std::string& text) {
+  if (is_valid_utf8(text)) return;
+  std::string repaired(3 * text.size(), '\0');
+  repaired.resize(repair_utf8(text, repaired.data()));
+  text = std::move(repaired);
 }
 
 /// The first `max_characters` code points of valid UTF-8 `text` (the attribute value

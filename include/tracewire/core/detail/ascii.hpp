@@ -1,0 +1,62 @@
+// ASCII helpers for protocol text: case-insensitive comparison, optional whitespace, tokens.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tracewire {
+inline namespace v0 {
+namespace detail {
+
+constexpr char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+/// Compares ASCII letters without regard to case (HTTP header names, enum values).
+inline bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+inline bool starts_with_ignore_case(std::string_view text, std::string_view prefix) noexcept {
+  return text.size() >= prefix.size() && equals_ignore_case(text.substr(0, prefix.size()), prefix);
+}
+
+inline std::string to_lower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = ascii_lower(c);
+  return lower;
+}
+
+/// Strips RFC 7230 optional whitespace (spaces and horizontal tabs) from both ends.
+inline std::string_view trim_spaces(std::string_view text) noexcept {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+/// RFC 7230 `tchar`: the characters of a header name or a W3C baggage key.
+constexpr bool is_token_char(char c) noexcept {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// A non-empty RFC 7230 token.
+inline bool is_token(std::string_view text) noexcept {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (!is_token_char(c)) return false;
+  }
+  return true;
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace tracewire

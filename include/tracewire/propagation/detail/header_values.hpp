@@ -1,0 +1,65 @@
+// Reading single and repeated header values, and quoting hostile input in diagnostics.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tracewire/propagation/text_map_carrier.hpp"
+
+namespace tracewire {
+inline namespace v0 {
+namespace detail {
+
+/// What a carrier holds for a header that must appear once.
+struct SingleHeader {
+  std::optional<std::string_view> value;  // set only when exactly one distinct value is present
+  bool conflicting = false;               // present more than once with different values
+};
+
+/// Reads a header that carries one value (`traceparent`, `b3`, `uber-trace-id`, ...).
+/// Identical repeats (a proxy appending the same header twice) count as one; different
+/// values are ambiguous, so none of them is used (the W3C test suite expects a restart).
+inline SingleHeader get_single(const TextMapGetter& carrier, std::string_view key) {
+  SingleHeader result;
+  carrier.get_all(key, [&result](std::string_view value) {
+    if (!result.value) {
+      result.value = value;
+    } else if (*result.value != value) {
+      result.conflicting = true;
+    }
+  });
+  if (result.conflicting) result.value.reset();
+  return result;
+}
+
+/// Reads a list-valued header (`tracestate`, `baggage`): every field is combined with ','
+/// as RFC 7230 §3.2.2 says. A single field is returned as a view into the carrier, so the
+/// common case copies nothing; several are joined into `storage`.
+inline std::optional<std::string_view> get_combined(const TextMapGetter& carrier, std::string_view key,
+                                                    std::string& storage) {
+  std::optional<std::string_view> first;
+  bool joined = false;
+  carrier.get_all(key, [&](std::string_view value) {
+    if (!first) {
+      first = value;
+      return;
+    }
+    if (!joined) {
+      storage.assign(first->data(), first->size());
+      joined = true;
+    }
+    storage.append(1, ',').append(value.data(), value.size());
+  });
+  if (joined) return std::string_view(storage);
+  return first;
+}
+
+/// At most the first 64 bytes of a received value, for quoting in a diagnostic (format it
+/// with `{:?}` so control characters are escaped); a 1 MB header must not flood the log.
+inline std::string_view excerpt(std::string_view value) noexcept { return value.substr(0, 64); }
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace tracewire

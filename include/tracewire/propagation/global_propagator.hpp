@@ -1,0 +1,43 @@
+// The process-wide propagator that instrumentation helpers use by default.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <utility>
+
+#include "tracewire/propagation/make_propagator.hpp"
+
+namespace tracewire {
+inline namespace v0 {
+
+namespace detail {
+struct GlobalPropagatorSlot {
+  std::mutex mutex;
+  std::shared_ptr<const TextMapPropagator> propagator;
+};
+inline GlobalPropagatorSlot& global_propagator_slot() {
+  static GlobalPropagatorSlot slot;
+  return slot;
+}
+}  // namespace detail
+
+/// Replaces the process-wide propagator (e.g. with `propagator_from_environment(...)`);
+/// nullptr restores the default. Thread-safe.
+inline void set_global_propagator(std::shared_ptr<const TextMapPropagator> propagator) {
+  auto& slot = detail::global_propagator_slot();
+  std::lock_guard<std::mutex> lock(slot.mutex);
+  slot.propagator = std::move(propagator);
+}
+
+/// The process-wide propagator: W3C trace context and baggage (what `OTEL_PROPAGATORS`
+/// defaults to) until `set_global_propagator` is called. The default never reads the
+/// environment; apply `OTEL_PROPAGATORS` explicitly with `propagator_from_environment`.
+inline std::shared_ptr<const TextMapPropagator> global_propagator() {
+  auto& slot = detail::global_propagator_slot();
+  std::lock_guard<std::mutex> lock(slot.mutex);
+  if (!slot.propagator) slot.propagator = make_propagator("tracecontext,baggage");
+  return slot.propagator;
+}
+
+}  // namespace v0
+}  // namespace tracewire
