@@ -94,14 +94,14 @@ inline std::optional<std::chrono::milliseconds> parse_retry_after(std::string_vi
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
-  bool all_digits = value.size() <= 9;
+  bool all_digits = value.size() <= 9;  // more than 9 digits (31 years) is not a delay
   std::int64_t seconds = 0;
-  for (char c : value) {
-    if (c < '0' || c > '9') {
+  for (std::size_t i = 0; all_digits && i < value.size(); ++i) {
+    if (value[i] < '0' || value[i] > '9') {
       all_digits = false;
-      break;
+    } else {
+      seconds = seconds * 10 + (value[i] - '0');
     }
-    seconds = seconds * 10 + (c - '0');
   }
   if (all_digits) return std::chrono::milliseconds(seconds * 1000);
   const auto date = parse_http_date(value);

@@ -165,8 +165,8 @@ struct OtlpExporterOptions {
         value = detail::percent_decode(detail::trim_spaces(item.substr(equals + 1)));
       }
       if (!key || !value || key->empty() || !is_header_name(*key) || !is_header_value(*value)) {
-        static detail::RateLimitedLog log;
-        log(LogLevel::warn, "invalid {}: item {} is not a percent-encoded key=value header; ignoring it",
+        // Read once at startup, not on a repeating path: no rate limit needed.
+        detail::log(LogLevel::warn, "invalid {}: item {} is not a percent-encoded key=value header; ignoring it",
             variable, position);
         continue;
       }

@@ -61,8 +61,7 @@ class OtlpFileExporter final : public SpanExporter {
     }
     counters_.add(counters_.spans_failed, spans);
     counters_.add(counters_.requests_failed, 1);
-    static detail::RateLimitedLog log;
-    log(LogLevel::error, "OtlpFileExporter could not write {} spans to {}", spans, path_);
+    failure_log_(LogLevel::error, "OtlpFileExporter could not write {} spans to {}", spans, path_);
     return ExportResult::failure;
   }
 
@@ -94,6 +93,7 @@ class OtlpFileExporter final : public SpanExporter {
   std::mutex mutex_;
   OtlpEncoder encoder_;
   detail::ExportCounters counters_;
+  detail::RateLimitedLog failure_log_;
 };
 
 }  // namespace v0

@@ -75,8 +75,7 @@ class OtlpHttpExporter final : public SpanExporter {
         counters_.add(counters_.spans_exported, spans - rejected);
         if (partial) {
           counters_.add(counters_.spans_rejected, rejected);
-          static detail::RateLimitedLog log;
-          log(LogLevel::warn, "OTLP export to {}: the receiver rejected {} of {} spans: {}", config_.endpoint,
+          partial_log_(LogLevel::warn, "OTLP export to {}: the receiver rejected {} of {} spans: {}", config_.endpoint,
               rejected, spans, detail::body_excerpt(partial->error_message));
         }
         return ExportResult::success;
@@ -150,8 +149,7 @@ class OtlpHttpExporter final : public SpanExporter {
   ExportResult fail(std::uint64_t spans, const std::string& reason) noexcept {
     counters_.add(counters_.spans_failed, spans);
     counters_.add(counters_.requests_failed, 1);
-    static detail::RateLimitedLog log;
-    log(LogLevel::error, "OTLP export to {} failed, {} spans lost: {}", config_.endpoint, spans, reason);
+    failure_log_(LogLevel::error, "OTLP export to {} failed, {} spans lost: {}", config_.endpoint, spans, reason);
     return ExportResult::failure;
   }
 
@@ -165,6 +163,9 @@ class OtlpHttpExporter final : public SpanExporter {
   std::condition_variable idle_;
   bool exporting_ = false;
   bool shut_down_ = false;
+  // Per exporter, so each one reports its own first failure (then once a minute).
+  detail::RateLimitedLog failure_log_;
+  detail::RateLimitedLog partial_log_;
 };
 
 }  // namespace v0
