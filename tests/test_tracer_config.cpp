@@ -4,7 +4,7 @@
 #include "tracewire/config/provider_from_environment.hpp"
 
 using namespace tracewire;
-using tracewire_test::CapturedLogs;
+using tracewire_test::CapturedLog;
 
 TEST_SUITE("config") {
   TEST_CASE("defaults are the specification's") {
@@ -38,14 +38,14 @@ TEST_SUITE("config") {
   }
 
   TEST_CASE("OTEL_RESOURCE_ATTRIBUTES: malformed entries skipped, a bad escape discards all, with warnings") {
-    CapturedLogs logs;
+    CapturedLog logs;
     auto skipped = finalize_config({}, MapEnvironment{{"OTEL_RESOURCE_ATTRIBUTES", "a=1,novalue,=x,b=2"}});
     CHECK(skipped.resource.attributes().get("a") != nullptr);
     CHECK(skipped.resource.attributes().get("b") != nullptr);
-    CHECK(logs.logger->contains("OTEL_RESOURCE_ATTRIBUTES: skipping malformed entry \"novalue\""));
+    CHECK(logs.contains("OTEL_RESOURCE_ATTRIBUTES: skipping malformed entry \"novalue\""));
     auto discarded = finalize_config({}, MapEnvironment{{"OTEL_RESOURCE_ATTRIBUTES", "a=1,b=%zz"}});
     CHECK(discarded.resource.attributes().get("a") == nullptr);
-    CHECK(logs.logger->contains("invalid percent-encoding"));
+    CHECK(logs.contains("invalid percent-encoding"));
   }
 
   TEST_CASE("samplers from OTEL_TRACES_SAMPLER and its argument, case-insensitive, with fallbacks") {
@@ -61,16 +61,16 @@ TEST_SUITE("config") {
     CHECK(describe({{"OTEL_TRACES_SAMPLER", "parentbased_always_off"}}) == "ParentBased{root=AlwaysOffSampler}");
     CHECK(describe({{"OTEL_TRACES_SAMPLER", "ratelimiting"}, {"OTEL_TRACES_SAMPLER_ARG", "5"}}) ==
           "RateLimitingSampler{5/s}");
-    CapturedLogs logs;
+    CapturedLog logs;
     CHECK(describe({{"OTEL_TRACES_SAMPLER", "sometimes"}}) == "ParentBased{root=AlwaysOnSampler}");
-    CHECK(logs.logger->contains("invalid OTEL_TRACES_SAMPLER=\"sometimes\""));
+    CHECK(logs.contains("invalid OTEL_TRACES_SAMPLER=\"sometimes\""));
     CHECK(describe({{"OTEL_TRACES_SAMPLER", "traceidratio"}, {"OTEL_TRACES_SAMPLER_ARG", "1.5"}}) ==
           "ProbabilitySampler{1}");
-    CHECK(logs.logger->contains("invalid OTEL_TRACES_SAMPLER_ARG=\"1.5\""));
+    CHECK(logs.contains("invalid OTEL_TRACES_SAMPLER_ARG=\"1.5\""));
   }
 
   TEST_CASE("batch and limit variables; invalid values warn and fall back") {
-    CapturedLogs logs;
+    CapturedLog logs;
     MapEnvironment environment{{"OTEL_BSP_MAX_QUEUE_SIZE", "100"},      {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "200"},
                                {"OTEL_BSP_SCHEDULE_DELAY", "-5"},       {"OTEL_BSP_EXPORT_TIMEOUT", "1000"},
                                {"OTEL_ATTRIBUTE_COUNT_LIMIT", "10"},    {"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "20"},
@@ -86,18 +86,18 @@ TEST_SUITE("config") {
     CHECK(config.limits.event_count == 3);
     CHECK(config.limits.link_count == 128);
     CHECK_FALSE(config.disabled);
-    CHECK(logs.logger->contains("OTEL_BSP_MAX_EXPORT_BATCH_SIZE=200 exceeds OTEL_BSP_MAX_QUEUE_SIZE=100"));
-    CHECK(logs.logger->contains("invalid OTEL_BSP_SCHEDULE_DELAY=\"-5\""));
-    CHECK(logs.logger->contains("invalid OTEL_SPAN_LINK_COUNT_LIMIT=\"x\""));
-    CHECK(logs.logger->contains("invalid OTEL_SDK_DISABLED=\"yes\""));
+    CHECK(logs.contains("OTEL_BSP_MAX_EXPORT_BATCH_SIZE=200 exceeds OTEL_BSP_MAX_QUEUE_SIZE=100"));
+    CHECK(logs.contains("invalid OTEL_BSP_SCHEDULE_DELAY=\"-5\""));
+    CHECK(logs.contains("invalid OTEL_SPAN_LINK_COUNT_LIMIT=\"x\""));
+    CHECK(logs.contains("invalid OTEL_SDK_DISABLED=\"yes\""));
   }
 
   TEST_CASE("OTEL_TRACES_EXPORTER builds the pipeline; none, duplicates and unknown names") {
-    CapturedLogs logs;
+    CapturedLog logs;
     auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "console, CONSOLE,none,nope"}});
     REQUIRE(provider->processor() != nullptr);
     CHECK(provider->processor()->describe() == "SimpleSpanProcessor{ConsoleExporter{line}}");
-    CHECK(logs.logger->contains("unknown or unavailable exporter \"nope\""));
+    CHECK(logs.contains("unknown or unavailable exporter \"nope\""));
     auto none = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "none"}});
     CHECK(none->processor() == nullptr);
   }

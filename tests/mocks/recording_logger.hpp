@@ -4,39 +4,47 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tracewire/core/logger.hpp"
 
 namespace tracewire_test {
 
+/// Keeps every diagnostic as "<level>: <message>".
 class RecordingLogger final : public tracewire::Logger {
  public:
   void log(tracewire::LogLevel level, std::string_view message) noexcept override {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (level >= tracewire::LogLevel::warn) messages_.emplace_back(message);
+    lines_.push_back(std::string(tracewire::to_string(level)) + ": " + std::string(message));
   }
-  std::vector<std::string> messages() const {
+  std::vector<std::string> lines() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return messages_;
+    return lines_;
   }
-  bool contains(std::string_view text) const {
-    for (const auto& message : messages()) {
-      if (message.find(text) != std::string::npos) return true;
-    }
-    return false;
+  /// All lines joined, for `contains` checks.
+  std::string text() const {
+    std::string all;
+    for (const auto& line : lines()) all += line + "\n";
+    return all;
   }
 
  private:
   mutable std::mutex mutex_;
-  std::vector<std::string> messages_;
+  std::vector<std::string> lines_;
 };
 
-/// Installs a RecordingLogger for the lifetime of the guard.
-struct CapturedLogs {
-  std::shared_ptr<RecordingLogger> logger = std::make_shared<RecordingLogger>();
-  CapturedLogs() { tracewire::set_logger(logger); }
-  ~CapturedLogs() { tracewire::set_logger(std::make_shared<tracewire::StderrLogger>()); }
+/// Routes tracewire's diagnostics to a RecordingLogger for the scope's lifetime.
+class CapturedLog {
+ public:
+  CapturedLog() : logger_(std::make_shared<RecordingLogger>()) { tracewire::set_logger(logger_); }
+  ~CapturedLog() { tracewire::set_logger(std::make_shared<tracewire::StderrLogger>()); }
+  std::string text() const { return logger_->text(); }
+  std::size_t count() const { return logger_->lines().size(); }
+  bool contains(std::string_view fragment) const { return text().find(fragment) != std::string::npos; }
+
+ private:
+  std::shared_ptr<RecordingLogger> logger_;
 };
 
 }  // namespace tracewire_test

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "tracewire/config/environment.hpp"
-#include "tracewire/core/detail/hex.hpp"
+#include "tracewire/core/detail/percent_encoding.hpp"
 #include "tracewire/core/resource.hpp"
 #include "tracewire/core/resource_detectors.hpp"
 #include "tracewire/core/span_limits.hpp"
@@ -46,24 +46,6 @@ struct FinalizedTracerConfig {
 };
 
 namespace detail {
-
-/// Decodes %XX escapes; nullopt on a malformed escape.
-inline std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    const int high = i + 1 < text.size() ? any_case_hex_value(text[i + 1]) : -1;
-    const int low = i + 2 < text.size() ? any_case_hex_value(text[i + 2]) : -1;
-    if (high < 0 || low < 0) return std::nullopt;
-    out += static_cast<char>((high << 4) | low);
-    i += 2;
-  }
-  return out;
-}
 
 /// Parses `key1=value1,key2=value2` (OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_HEADERS):
 /// keys and values are trimmed and percent-decoded; an entry without '=' or with an empty

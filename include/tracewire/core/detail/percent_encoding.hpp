@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,14 @@ inline bool percent_decode(std::string_view text, std::string& out) {
     i += 2;
   }
   return true;
+}
+
+/// The decoded text, or nullopt on a malformed escape: the specification's list variables
+/// (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES) treat that as an error.
+inline std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  if (!percent_decode(text, out)) return std::nullopt;
+  return out;
 }
 
 /// Appends `text` to `out`, writing every byte for which `keep(byte)` is false as `%XX`

@@ -1,0 +1,106 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "support/otlp_checks.hpp"
+#include "tracewire/export/otlp/otlp_encoder.hpp"
+#include "tracewire/export/otlp/otlp_partial_success.hpp"
+
+using namespace tracewire;
+using nlohmann::json;
+using tracewire_test::OtlpSample;
+
+TEST_SUITE("export") {
+  TEST_CASE("OTLP/JSON follows the OTLP rules: hex ids, enums as integers, 64-bit integers as strings") {
+    OtlpSample sample;
+    sample.add_rich_span(1);
+    OtlpEncoder encoder;
+    const json body = json::parse(encoder.encode(sample.batch(), OtlpEncoding::json));
+    const json& span = body["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+    CHECK(span["traceId"] == "01020304050607080000000000000001");
+    CHECK(span["spanId"] == "000000000000a001");
+    CHECK(span["parentSpanId"] == "000000000000beef");
+    CHECK(span["kind"] == 2);
+    CHECK(span["startTimeUnixNano"] == "1700000000123456789");
+    CHECK(span["flags"] == 0x301);
+    CHECK(span["status"]["code"] == 2);
+    CHECK(span["attributes"][1]["value"]["intValue"] == "200");
+    CHECK(span["attributes"][2]["value"]["intValue"] == "-9223372036854775808");
+    CHECK(span["attributes"][6]["value"]["stringValue"] == "ok\xef\xbf\xbd(\xef\xbf\xbd end");
+    CHECK(span["droppedAttributesCount"] == 2);
+  }
+
+  TEST_CASE("OTLP/JSON writes NaN and infinities as the strings protobuf's JSON mapping uses") {
+    OtlpSample sample;
+    auto& span = sample.add_plain_span(&sample.resource_a, &sample.scope_a, 1);
+    span.set_attribute("nan", std::numeric_limits<double>::quiet_NaN());
+    span.set_attribute("inf", std::numeric_limits<double>::infinity());
+    OtlpEncoder encoder;
+    const json body = json::parse(encoder.encode(sample.batch(), OtlpEncoding::json));
+    const json& attributes = body["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["attributes"];
+    CHECK(attributes[0]["value"]["doubleValue"] == "NaN");
+    CHECK(attributes[1]["value"]["doubleValue"] == "Infinity");
+  }
+
+  TEST_CASE("OtlpEncoder groups interleaved spans by resource, then scope, keeping their order") {
+    OtlpSample sample;
+    sample.add_plain_spans(1);
+    sample.add_plain_span(&sample.resource_b, &sample.scope_a, 2);
+    sample.add_plain_span(&sample.resource_a, &sample.scope_b, 3);
+    sample.add_plain_span(&sample.resource_a, &sample.scope_a, 4);
+    sample.add_plain_span(&sample.resource_b, &sample.scope_a, 5);
+    auto batch = sample.batch();
+    batch.insert(batch.begin() + 2, nullptr);  // null records are skipped
+    OtlpEncoder encoder;
+    const json body = json::parse(encoder.encode(batch, OtlpEncoding::json));
+    CHECK(encoder.span_count() == 5);
+    REQUIRE(body["resourceSpans"].size() == 2);
+    std::map<std::string, std::vector<std::string>> groups;
+    for (const json& resource_spans : body["resourceSpans"]) {
+      const std::string service = resource_spans["resource"]["attributes"][0]["value"]["stringValue"];
+      for (const json& scope_spans : resource_spans["scopeSpans"]) {
+        std::string ids;
+        for (const json& span : scope_spans["spans"]) ids += span["spanId"].get<std::string>().substr(15) + " ";
+        groups[service + "/" + scope_spans["scope"]["name"].get<std::string>()].push_back(ids);
+      }
+    }
+    CHECK(groups["checkout/http"] == std::vector<std::string>{"1 4 "});
+    CHECK(groups["checkout/db\xef\xbf\xbd"] == std::vector<std::string>{"3 "});
+    CHECK(groups["billing/http"] == std::vector<std::string>{"2 5 "});
+  }
+
+  TEST_CASE("OtlpEncoder writes an empty request for an empty batch and reuses its buffer") {
+    OtlpEncoder encoder;
+    CHECK(encoder.encode({}, OtlpEncoding::protobuf).empty());
+    CHECK(encoder.encode({}, OtlpEncoding::json) == "{}");
+    OtlpSample sample;
+    for (std::uint64_t i = 1; i <= 50; ++i) sample.add_rich_span(i);
+    const std::string first(encoder.encode(sample.batch(), OtlpEncoding::protobuf));
+    const char* data = encoder.encode(sample.batch(), OtlpEncoding::protobuf).data();
+    CHECK(encoder.encode(sample.batch(), OtlpEncoding::protobuf) == first);  // deterministic
+    CHECK(encoder.encode(sample.batch(), OtlpEncoding::protobuf).data() == data);  // no reallocation
+  }
+
+  TEST_CASE("OtlpPartialSuccess reads protobuf and JSON responses and ignores garbage") {
+    // ExportTraceServiceResponse{partial_success{rejected_spans: 3, error_message: "x"}}
+    const std::string proto("\x0a\x05\x08\x03\x12\x01x", 7);
+    auto partial = OtlpPartialSuccess::parse(proto, OtlpEncoding::protobuf);
+    REQUIRE(partial);
+    CHECK(partial->rejected_spans == 3);
+    CHECK(partial->error_message == "x");
+    partial = OtlpPartialSuccess::parse(R"({"partialSuccess":{"rejectedSpans":"5","errorMessage":"too \"old\""}})",
+                                        OtlpEncoding::json);
+    REQUIRE(partial);
+    CHECK(partial->rejected_spans == 5);
+    CHECK(partial->error_message == "too \"old\"");
+    CHECK_FALSE(OtlpPartialSuccess::parse("", OtlpEncoding::protobuf));
+    CHECK_FALSE(OtlpPartialSuccess::parse("{}", OtlpEncoding::json));
+    CHECK_FALSE(OtlpPartialSuccess::parse(R"({"partialSuccess":{}})", OtlpEncoding::json));
+    CHECK_FALSE(OtlpPartialSuccess::parse("<html>502</html>", OtlpEncoding::protobuf));
+    CHECK_FALSE(OtlpPartialSuccess::parse(std::string("\x0a\xff\xff", 3), OtlpEncoding::protobuf));
+  }
+}

@@ -1,0 +1,121 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "mocks/recording_logger.hpp"
+#include "tracewire/export/otlp/otlp_exporter_options.hpp"
+
+using namespace tracewire;
+using tracewire_test::CapturedLog;
+
+namespace {
+OtlpExporterConfig from(const MapEnvironment& environment) {
+  return OtlpExporterOptions::from_environment(environment).finalize();
+}
+}  // namespace
+
+TEST_SUITE("export") {
+  TEST_CASE("OTLP defaults: http/protobuf to localhost:4318/v1/traces, 10 s, no compression") {
+    const auto config = from(MapEnvironment{});
+    CHECK(config.protocol == OtlpProtocol::http_protobuf);
+    CHECK(config.endpoint == "http://localhost:4318/v1/traces");
+    CHECK(config.timeout == std::chrono::milliseconds(10000));
+    CHECK_FALSE(config.gzip);
+    CHECK(config.headers.empty());
+    CHECK_FALSE(config.uses_tls());
+    const auto grpc = from(MapEnvironment{{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}});
+    CHECK(grpc.protocol == OtlpProtocol::grpc);
+    CHECK(grpc.endpoint == "http://localhost:4317");
+  }
+
+  TEST_CASE("OTEL_EXPORTER_OTLP_ENDPOINT is a base that gets v1/traces; the traces endpoint is used as is") {
+    CHECK(from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"}}).endpoint == "http://collector:4318/v1/traces");
+    CHECK(from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/"}}).endpoint ==
+          "http://collector:4318/v1/traces");
+    CHECK(from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "https://api.honeycomb.io/otlp"}}).endpoint ==
+          "https://api.honeycomb.io/otlp/v1/traces");
+    CHECK(from({{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://collector:4318"}}).endpoint == "http://collector:4318");
+    CHECK(from({{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://a:1/custom/path"},
+                {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://b:2"}})
+              .endpoint == "http://a:1/custom/path");
+    // gRPC ignores paths: the generic endpoint is used as is.
+    CHECK(from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://tempo:4317"}, {"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}})
+              .endpoint == "http://tempo:4317");
+    CHECK(from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "https://tempo:4317"}}).uses_tls());
+  }
+
+  TEST_CASE("an endpoint that is not an http(s) URL is reported, naming the variable, and the default is used") {
+    CapturedLog log;
+    const auto config = from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://collector:21"}});
+    CHECK(config.endpoint == "http://localhost:4318/v1/traces");
+    CHECK(log.text().find("OTEL_EXPORTER_OTLP_ENDPOINT") != std::string::npos);
+  }
+
+  TEST_CASE("the signal-specific variable wins for every setting") {
+    const auto config = from({{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
+                              {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/json"},
+                              {"OTEL_EXPORTER_OTLP_TIMEOUT", "1000"},
+                              {"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "2500"},
+                              {"OTEL_EXPORTER_OTLP_COMPRESSION", "none"},
+                              {"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "GZIP"},
+                              {"OTEL_EXPORTER_OTLP_HEADERS", "a=1"},
+                              {"OTEL_EXPORTER_OTLP_TRACES_HEADERS", "b=2"},
+                              {"OTEL_EXPORTER_OTLP_CERTIFICATE", "/generic.pem"},
+                              {"OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", "/traces.pem"},
+                              {"OTEL_EXPORTER_OTLP_CLIENT_KEY", "/key.pem"},
+                              {"OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE", "/client.pem"},
+                              {"OTEL_EXPORTER_OTLP_INSECURE", "true"}});
+    CHECK(config.protocol == OtlpProtocol::http_json);
+    CHECK(config.timeout == std::chrono::milliseconds(2500));
+    CHECK(config.gzip);
+    REQUIRE(config.headers.size() == 1);
+    CHECK(config.headers[0] == std::pair<std::string, std::string>("b", "2"));
+    CHECK(config.certificate_file == "/traces.pem");
+    CHECK(config.client_key_file == "/key.pem");
+    CHECK(config.client_certificate_file == "/client.pem");
+    CHECK(config.insecure);
+  }
+
+  TEST_CASE("OTEL_EXPORTER_OTLP_HEADERS are percent-decoded; bad items are skipped without showing values") {
+    CapturedLog log;
+    const auto config =
+        from({{"OTEL_EXPORTER_OTLP_HEADERS",
+               " x-honeycomb-team = my%20secret%3Dkey ,api-key=abc%2C123,broken-secret,bad=%zzsecret2,Authorization=Basic%20dXNlcg=="}});
+    REQUIRE(config.headers.size() == 3);
+    CHECK(config.headers[0] == std::pair<std::string, std::string>("x-honeycomb-team", "my secret=key"));
+    CHECK(config.headers[1] == std::pair<std::string, std::string>("api-key", "abc,123"));
+    CHECK(config.headers[2] == std::pair<std::string, std::string>("Authorization", "Basic dXNlcg=="));
+    const std::string text = log.text();
+    CHECK(text.find("OTEL_EXPORTER_OTLP_HEADERS") != std::string::npos);
+    CHECK(text.find("item 3") != std::string::npos);
+    CHECK(text.find("item 4") != std::string::npos);
+    CHECK(text.find("secret") == std::string::npos);
+    CHECK(text.find("dXNlcg") == std::string::npos);
+  }
+
+  TEST_CASE("a header that would split the request (CR/LF) is refused") {
+    CapturedLog log;
+    const auto config = from({{"OTEL_EXPORTER_OTLP_HEADERS", "a=1%0d%0aX-Injected: yes,b=2"}});
+    REQUIRE(config.headers.size() == 1);
+    CHECK(config.headers[0].first == "b");
+  }
+
+  TEST_CASE("invalid protocol, timeout and compression values warn once each and fall back to defaults") {
+    CapturedLog log;
+    const auto config = from({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/thrift"},
+                              {"OTEL_EXPORTER_OTLP_TIMEOUT", "ten seconds"},
+                              {"OTEL_EXPORTER_OTLP_COMPRESSION", "brotli"}});
+    CHECK(config.protocol == OtlpProtocol::http_protobuf);
+    CHECK(config.timeout == std::chrono::milliseconds(10000));
+    CHECK_FALSE(config.gzip);
+    CHECK(log.count() == 3);
+    CHECK(log.text().find("OTEL_EXPORTER_OTLP_PROTOCOL") != std::string::npos);
+    CHECK(log.text().find("http/thrift") != std::string::npos);
+  }
+
+  TEST_CASE("options set in code win over the environment when assigned after reading it") {
+    auto options = OtlpExporterOptions::from_environment(MapEnvironment{{"OTEL_EXPORTER_OTLP_TIMEOUT", "1000"}});
+    options.timeout = std::chrono::milliseconds(42);
+    CHECK(options.finalize().timeout == std::chrono::milliseconds(42));
+  }
+}

@@ -1,0 +1,287 @@
+// OtlpHttpExporter against receiver.js: what arrives is decoded by the OpenTelemetry-generated
+// protobufjs code (or checked OTLP/JSON), never by tracewire's own code.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mocks/recording_logger.hpp"
+#include "support/otlp_checks.hpp"
+#include "support/peer_process.hpp"
+#include "tracewire/export/otlp/otlp_http_exporter.hpp"
+
+using namespace tracewire;
+using tracewire_test::CapturedLog;
+using tracewire_test::json;
+using tracewire_test::OtlpSample;
+using tracewire_test::Receiver;
+
+namespace {
+
+OtlpExporterConfig config_for(const Receiver& receiver, OtlpProtocol protocol = OtlpProtocol::http_protobuf) {
+  OtlpExporterOptions options;
+  options.endpoint = "http://127.0.0.1:" + std::to_string(receiver.http_port());
+  options.protocol = protocol;
+  // Backoff short enough for a test; the Retry-After test overrides it with the server's delay.
+  options.retry = detail::RetryPolicy::Options{5, std::chrono::milliseconds(20), std::chrono::milliseconds(50), 1.5, 0.2};
+  return options.finalize();
+}
+
+Receiver::Options scripted(json script) {
+  Receiver::Options options;
+  options.script = std::move(script);
+  return options;
+}
+
+// A receiver answering as `script` says, an exporter pointed at it, and `spans` plain spans.
+struct ScriptedExport {
+  template <class Adjust>
+  ScriptedExport(json script, std::uint64_t spans, Adjust adjust)
+      : receiver(scripted(std::move(script))), exporter(adjusted(receiver, adjust)) {
+    sample.add_plain_spans(spans);
+  }
+  explicit ScriptedExport(json script, std::uint64_t spans = 1)
+      : ScriptedExport(std::move(script), spans, [](OtlpExporterConfig&) {}) {}
+
+  ExportResult run() { return exporter.export_spans(sample.batch()); }
+
+  template <class Adjust>
+  static OtlpExporterConfig adjusted(const Receiver& receiver, Adjust adjust) {
+    OtlpExporterConfig config = config_for(receiver);
+    adjust(config);
+    return config;
+  }
+
+  Receiver receiver;
+  OtlpSample sample;
+  OtlpHttpExporter exporter;
+};
+
+// A loopback port with nothing listening (bound, then closed).
+int closed_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+std::string run_shell(const std::string& command) {
+  return tracewire_test::run_command({"/bin/sh", "-c", command});
+}
+
+}  // namespace
+
+TEST_SUITE("export") {
+  TEST_CASE("OtlpHttpExporter sends every field as protobuf and as gzipped JSON, grouped by resource and scope") {
+    struct Variant {
+      OtlpProtocol protocol;
+      bool gzip;
+      const char* kind;
+      const char* content_type;
+    };
+    for (const Variant& variant : {Variant{OtlpProtocol::http_protobuf, false, "otlp-proto", "application/x-protobuf"},
+                                   Variant{OtlpProtocol::http_json, true, "otlp-json", "application/json"}}) {
+      CAPTURE(variant.kind);
+      Receiver receiver;
+      OtlpSample sample;
+      sample.add_rich_span(1);
+      sample.add_plain_span(&sample.resource_b, &sample.scope_a, 2);
+      sample.add_plain_span(&sample.resource_a, &sample.scope_b, 3);
+      sample.add_rich_span(4);
+      auto config = config_for(receiver, variant.protocol);
+      config.gzip = variant.gzip;
+      config.headers = {{"x-honeycomb-team", "secret-key-123"}, {"x-other", "v"}};
+      OtlpHttpExporter exporter(config);
+      const auto batch = sample.batch();
+      REQUIRE(exporter.export_spans(batch) == ExportResult::success);
+
+      const auto request = receiver.next();
+      REQUIRE(request);
+      INFO(request->dump());
+      CHECK((*request)["kind"] == variant.kind);
+      CHECK((*request)["path"] == "/v1/traces");
+      CHECK((*request)["headers"]["content-type"] == variant.content_type);
+      CHECK((*request)["headers"].value("content-encoding", "identity") == (variant.gzip ? "gzip" : "identity"));
+      CHECK((*request)["headers"]["x-honeycomb-team"] == "secret-key-123");
+      const json& body = (*request)["body"];
+      tracewire_test::check_request(body, batch);
+      // Two resources, and within the first one two scopes: each group appears once.
+      REQUIRE(body["resourceSpans"].size() == 2);
+      CHECK(body["resourceSpans"][0]["scopeSpans"].size() + body["resourceSpans"][1]["scopeSpans"].size() == 3);
+      const auto stats = exporter.stats();
+      CHECK(stats.spans_exported == 4);
+      CHECK(stats.spans_failed == 0);
+      CHECK(stats.requests_sent == 1);
+      CHECK(exporter.describe().find("x-honeycomb-team") != std::string::npos);
+      CHECK(exporter.describe().find("secret-key-123") == std::string::npos);
+    }
+  }
+
+  TEST_CASE("OtlpHttpExporter retries a 503 after its Retry-After, then succeeds") {
+    ScriptedExport test(json::array({{{"status", 503}, {"headers", {{"retry-after", "1"}}}}}));
+    const auto started = std::chrono::steady_clock::now();
+    CHECK(test.run() == ExportResult::success);
+    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(900));  // waited as told
+    REQUIRE(test.receiver.next());
+    REQUIRE(test.receiver.next());
+    const auto stats = test.exporter.stats();
+    CHECK(stats.requests_sent == 2);
+    CHECK(stats.requests_retried == 1);
+    CHECK(stats.spans_exported == 1);
+    CHECK(stats.spans_failed == 0);
+  }
+
+  TEST_CASE("OtlpHttpExporter retries a connection closed without a response") {
+    ScriptedExport test(json::array({{{"close", true}}, {{"status", 502}}}));
+    CHECK(test.run() == ExportResult::success);
+    const auto stats = test.exporter.stats();
+    CHECK(stats.requests_sent == 3);
+    CHECK(stats.requests_retried == 2);
+    CHECK(stats.spans_exported == 1);
+  }
+
+  TEST_CASE("OtlpHttpExporter reports a 400 once with the body, counts the spans, and does not retry") {
+    CapturedLog log;
+    ScriptedExport test(json::array({{{"status", 400}, {"body", "garbage \x01 from a proxy"}},
+                                     {{"status", 400}, {"body", "garbage"}}}),
+                        2, [](OtlpExporterConfig& config) { config.headers = {{"authorization", "Bearer top-secret"}}; });
+    CHECK(test.run() == ExportResult::failure);
+    CHECK(test.run() == ExportResult::failure);
+    const auto stats = test.exporter.stats();
+    CHECK(stats.requests_sent == 2);  // one per export: no retry
+    CHECK(stats.requests_retried == 0);
+    CHECK(stats.spans_failed == 4);
+    CHECK(stats.requests_failed == 2);
+    CHECK(log.count() == 1);  // reported once, not per batch
+    CHECK(log.text().find("HTTP 400: garbage . from a proxy") != std::string::npos);
+    CHECK(log.text().find("2 spans lost") != std::string::npos);
+    CHECK(log.text().find("top-secret") == std::string::npos);
+  }
+
+  TEST_CASE("OtlpHttpExporter counts a partial success as rejected spans and does not retry") {
+    CapturedLog log;
+    ScriptedExport test(json::array({{{"partialSuccess", {{"rejectedSpans", "2"}, {"errorMessage", "too old"}}}}}), 3);
+    CHECK(test.run() == ExportResult::success);
+    const auto stats = test.exporter.stats();
+    CHECK(stats.spans_rejected == 2);
+    CHECK(stats.spans_exported == 1);
+    CHECK(stats.requests_sent == 1);
+    CHECK(log.text().find("rejected 2 of 3 spans: too old") != std::string::npos);
+  }
+
+  TEST_CASE("OtlpHttpExporter reads a JSON partial success") {
+    ScriptedExport test(json::array({{{"partialSuccess", {{"rejectedSpans", "1"}, {"errorMessage", "bad"}}}}}), 1,
+                        [](OtlpExporterConfig& config) { config.protocol = OtlpProtocol::http_json; });
+    CHECK(test.run() == ExportResult::success);
+    CHECK(test.exporter.stats().spans_rejected == 1);
+    CHECK(test.exporter.stats().spans_exported == 0);
+  }
+
+  TEST_CASE("OtlpHttpExporter with no collector running fails, says why, and counts the spans") {
+    OtlpSample sample;
+    sample.add_plain_spans(1);
+    OtlpExporterOptions options;
+    options.traces_endpoint = "http://127.0.0.1:" + std::to_string(closed_port()) + "/v1/traces";
+    options.retry = detail::RetryPolicy::Options{3, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
+    CapturedLog log;
+    OtlpHttpExporter exporter(options.finalize());
+    CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
+    const auto stats = exporter.stats();
+    CHECK(stats.requests_sent == 3);  // a refused connection is retried
+    CHECK(stats.spans_failed == 1);
+    CHECK(log.text().find("1 spans lost") != std::string::npos);
+    CHECK(log.text().find("onnect") != std::string::npos);  // "Couldn't connect" / "Connection refused"
+  }
+
+  TEST_CASE("OtlpHttpExporter with an unresolvable host fails within its timeout") {
+    OtlpSample sample;
+    sample.add_plain_spans(1);
+    OtlpExporterOptions options;
+    options.endpoint = "http://collector.invalid:4318";
+    options.timeout = std::chrono::milliseconds(2000);
+    options.retry = detail::RetryPolicy::Options{2, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
+    CapturedLog log;
+    OtlpHttpExporter exporter(options.finalize());
+    const auto started = std::chrono::steady_clock::now();
+    CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(4000));
+    CHECK(exporter.stats().spans_failed == 1);
+    CHECK(log.text().find("collector.invalid") != std::string::npos);
+  }
+
+  TEST_CASE("OtlpHttpExporter gives up on a slow receiver at its timeout") {
+    ScriptedExport test(json::array({{{"delayMs", 3000}}}), 1,
+                        [](OtlpExporterConfig& config) { config.timeout = std::chrono::milliseconds(300); });
+    const auto started = std::chrono::steady_clock::now();
+    CHECK(test.run() == ExportResult::failure);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1500));
+    CHECK(test.exporter.stats().spans_failed == 1);
+  }
+
+  TEST_CASE("OtlpHttpExporter shutdown cuts a retry wait short and refuses later exports") {
+    ScriptedExport test(json::array({{{"status", 503}, {"headers", {{"retry-after", "5"}}}}}));
+    const auto started = std::chrono::steady_clock::now();
+    std::thread exporting([&] { CHECK(test.run() == ExportResult::failure); });
+    REQUIRE(test.receiver.next());  // the first attempt arrived; the exporter now waits 5 s
+    CHECK(test.exporter.shutdown(std::chrono::milliseconds(3000)));
+    exporting.join();
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(4000));
+    CHECK(test.run() == ExportResult::failure);
+    CHECK(test.exporter.stats().spans_failed == 2);
+  }
+
+  TEST_CASE("OtlpHttpExporter over TLS: fails without the CA and says why, succeeds with OTEL_EXPORTER_OTLP_CERTIFICATE") {
+    char directory_template[] = "/tmp/tracewire-tls-XXXXXX";
+    REQUIRE(::mkdtemp(directory_template) != nullptr);
+    const std::string directory = directory_template;
+    // A CA and a server certificate for 127.0.0.1 signed by it, made now with openssl.
+    run_shell("cd " + directory +
+              " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1"
+              " -subj /CN=tracewire-test-ca 2>/dev/null"
+              " && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr"
+              " -subj /CN=127.0.0.1 2>/dev/null"
+              " && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ext.cnf"
+              " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem"
+              " -days 1 -extfile ext.cnf 2>/dev/null");
+    Receiver::Options receiver_options;
+    receiver_options.tls_cert = directory + "/server.pem";
+    receiver_options.tls_key = directory + "/server.key";
+    Receiver receiver(receiver_options);
+    OtlpSample sample;
+    sample.add_rich_span(1);
+    const std::string endpoint = "https://127.0.0.1:" + std::to_string(receiver.http_port());
+
+    {
+      MapEnvironment environment{{"OTEL_EXPORTER_OTLP_ENDPOINT", endpoint}};
+      CapturedLog log;
+      OtlpHttpExporter exporter(OtlpExporterOptions::from_environment(environment).finalize());
+      CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
+      CHECK(exporter.stats().spans_failed == 1);
+      CHECK(exporter.stats().requests_sent == 1);  // a certificate problem is not retried
+      CHECK(log.text().find("certificate") != std::string::npos);
+    }
+    {
+      MapEnvironment environment{{"OTEL_EXPORTER_OTLP_ENDPOINT", endpoint},
+                                 {"OTEL_EXPORTER_OTLP_CERTIFICATE", directory + "/ca.pem"}};
+      OtlpHttpExporter exporter(OtlpExporterOptions::from_environment(environment).finalize());
+      CHECK(exporter.export_spans(sample.batch()) == ExportResult::success);
+      // Skip any line the receiver printed about the failed handshake.
+      auto request = receiver.next();
+      while (request && (*request)["kind"] != "otlp-proto") request = receiver.next();
+      REQUIRE(request);
+      tracewire_test::check_request((*request)["body"], sample.batch());
+    }
+    run_shell("rm -rf " + directory);
+  }
+}
