@@ -310,7 +310,17 @@ class SpanDataPtr {
     std::swap(record_, other.record_);
     return *this;
   }
-  ~SpanDataPtr() { release(); }
+  ~SpanDataPtr() { release_reference(); }
+
+  /// Gives up ownership without releasing the reference (to store the raw pointer, e.g. in
+  /// a lock-free queue); `adopt` turns it back into an owner.
+  [[nodiscard]] SpanData* release() noexcept { return std::exchange(record_, nullptr); }
+  /// Takes over a reference previously given up by `release()`.
+  static SpanDataPtr adopt(SpanData* released) noexcept {
+    SpanDataPtr owner;
+    owner.record_ = released;
+    return owner;
+  }
 
   SpanData* get() const noexcept { return record_; }
   SpanData& operator*() const noexcept { return *record_; }
@@ -318,7 +328,7 @@ class SpanDataPtr {
   explicit operator bool() const noexcept { return record_ != nullptr; }
 
  private:
-  void release() noexcept {
+  void release_reference() noexcept {
     if (record_ && record_->references_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       if (record_->pool_) {
         record_->pool_->recycle(record_);

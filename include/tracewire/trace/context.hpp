@@ -47,6 +47,7 @@ class Context {
  private:
   friend class Scope;
   friend class Span;
+  friend class Tracer;
   /// The thread-local storage behind current(); Scope and Span swap values in and out.
   static Context& slot() noexcept {
     thread_local Context current_context;

@@ -1,0 +1,65 @@
+// make_provider: a TracerProvider built from TracerConfig and the OTEL_* environment.
+#pragma once
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "tracewire/config/environment.hpp"
+#include "tracewire/config/exporter_registry.hpp"
+#include "tracewire/config/tracer_config.hpp"
+#include "tracewire/core/logger.hpp"
+#include "tracewire/trace/batch_span_processor.hpp"
+#include "tracewire/trace/simple_span_processor.hpp"
+#include "tracewire/trace/tracer_provider.hpp"
+
+namespace tracewire {
+inline namespace v0 {
+
+/// Builds the provider a finalized configuration describes: `disabled` gives the no-op
+/// provider; each exporter name gets its exporter (through the ExporterRegistry) behind a
+/// batch processor (or a simple one for `console`); `none` means no exporter. Unknown or
+/// unavailable exporters are reported once and skipped. Logs one line describing the
+/// pipeline at info level.
+inline std::shared_ptr<TracerProvider> make_provider(FinalizedTracerConfig config, const Environment& environment) {
+  if (config.disabled) return TracerProvider::noop();
+  TracerProviderOptions options;
+  options.resource = std::move(config.resource);
+  options.detect_resource = false;  // finalize_config already merged the detected resource
+  options.sampler = std::move(config.sampler);
+  options.limits = config.limits;
+  for (const std::string& name : config.exporters) {
+    if (name == "none") continue;
+    const ExporterRegistry::Entry* entry = ExporterRegistry::instance().find(name);
+    if (entry == nullptr) {
+      detail::log(LogLevel::warn, "OTEL_TRACES_EXPORTER: unknown or unavailable exporter {:?} (available: {}); skipped",
+                  name, ExporterRegistry::instance().names());
+      continue;
+    }
+    std::unique_ptr<SpanExporter> exporter = entry->factory(environment);
+    if (!exporter) continue;
+    if (entry->processing == ExporterRegistry::Processing::simple) {
+      options.processors.push_back(std::make_unique<SimpleSpanProcessor>(std::move(exporter)));
+    } else {
+      options.processors.push_back(std::make_unique<BatchSpanProcessor>(std::move(exporter), config.batch));
+    }
+  }
+  auto provider = std::make_shared<TracerProvider>(std::move(options));
+  detail::log(LogLevel::info, "{}", provider->describe());
+  return provider;
+}
+
+/// `make_provider(finalize_config(config, environment), environment)`.
+///
+/// **Example**:
+/// ```
+/// auto provider = tracewire::make_provider_from_environment();
+/// tracewire::set_global_provider(provider);
+/// ```
+inline std::shared_ptr<TracerProvider> make_provider_from_environment(const TracerConfig& config = {},
+                                                                      const Environment& environment = ProcessEnvironment()) {
+  return make_provider(finalize_config(config, environment), environment);
+}
+
+}  // namespace v0
+}  // namespace tracewire

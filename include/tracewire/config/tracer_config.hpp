@@ -1,0 +1,184 @@
+// TracerConfig: the provider's settings, from code and from OTEL_* variables.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tracewire/config/environment.hpp"
+#include "tracewire/core/detail/hex.hpp"
+#include "tracewire/core/resource.hpp"
+#include "tracewire/core/resource_detectors.hpp"
+#include "tracewire/core/span_limits.hpp"
+#include "tracewire/trace/batch_span_processor.hpp"
+#include "tracewire/trace/parent_based_sampler.hpp"
+#include "tracewire/trace/probability_sampler.hpp"
+#include "tracewire/trace/rate_limiting_sampler.hpp"
+#include "tracewire/trace/sampler.hpp"
+
+namespace tracewire {
+inline namespace v0 {
+
+/// What the application sets in code. Every field is optional: a field set here wins, an
+/// unset field is read from its environment variable, and failing that takes the
+/// specification's default. `finalize_config` turns it into a FinalizedTracerConfig once.
+struct TracerConfig {
+  std::optional<bool> disabled;               ///< OTEL_SDK_DISABLED (default false)
+  std::optional<std::string> service_name;    ///< OTEL_SERVICE_NAME
+  AttributeSet resource_attributes;           ///< over OTEL_RESOURCE_ATTRIBUTES and the detected resource
+  std::shared_ptr<Sampler> sampler;           ///< OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG
+  std::optional<std::string> exporters;       ///< OTEL_TRACES_EXPORTER: comma-separated names (default otlp)
+  std::optional<BatchSpanProcessorOptions> batch;  ///< OTEL_BSP_*
+  std::optional<SpanLimits> limits;           ///< OTEL_SPAN_*_LIMIT, OTEL_ATTRIBUTE_*_LIMIT, ...
+};
+
+/// The validated, complete configuration a provider is built from.
+struct FinalizedTracerConfig {
+  bool disabled = false;
+  Resource resource;
+  std::shared_ptr<Sampler> sampler;
+  std::vector<std::string> exporters;
+  BatchSpanProcessorOptions batch;
+  SpanLimits limits;
+};
+
+namespace detail {
+
+/// Decodes %XX escapes; nullopt on a malformed escape.
+inline std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    const int high = i + 1 < text.size() ? any_case_hex_value(text[i + 1]) : -1;
+    const int low = i + 2 < text.size() ? any_case_hex_value(text[i + 2]) : -1;
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>((high << 4) | low);
+    i += 2;
+  }
+  return out;
+}
+
+/// Parses `key1=value1,key2=value2` (OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_HEADERS):
+/// keys and values are trimmed and percent-decoded; an entry without '=' or with an empty
+/// key is skipped with a warning; a percent-decoding error discards the whole value (as
+/// the specification says), also with a warning. `variable` names it in the warnings.
+inline std::vector<std::pair<std::string, std::string>> parse_key_value_list(std::string_view variable,
+                                                                             std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (std::string_view item : split_list(text)) {
+    const std::size_t equals = item.find('=');
+    std::string_view key = trim_spaces(item.substr(0, equals));
+    if (equals == std::string_view::npos || key.empty()) {
+      log(LogLevel::warn, "{}: skipping malformed entry {:?} (expected key=value)", variable, std::string(item));
+      continue;
+    }
+    auto decoded_key = percent_decode(key);
+    auto decoded_value = percent_decode(trim_spaces(item.substr(equals + 1)));
+    if (!decoded_key || !decoded_value) {
+      log(LogLevel::warn, "{}: invalid percent-encoding in {:?}; ignoring the whole variable", variable,
+          std::string(item));
+      return {};
+    }
+    entries.emplace_back(std::move(*decoded_key), std::move(*decoded_value));
+  }
+  return entries;
+}
+
+inline std::shared_ptr<Sampler> sampler_from_environment(const Environment& environment) {
+  const std::string name = env::get_choice(
+      environment, "OTEL_TRACES_SAMPLER", "parentbased_always_on",
+      {"always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off",
+       "parentbased_traceidratio", "ratelimiting", "parentbased_ratelimiting"});
+  const auto ratio = [&] { return env::get_double(environment, "OTEL_TRACES_SAMPLER_ARG", 1.0, 0.0, 1.0); };
+  const auto rate = [&] { return env::get_double(environment, "OTEL_TRACES_SAMPLER_ARG", 100.0, 0.0, 1e9); };
+  if (name == "always_on") return std::make_shared<AlwaysOnSampler>();
+  if (name == "always_off") return std::make_shared<AlwaysOffSampler>();
+  if (name == "traceidratio") return std::make_shared<ProbabilitySampler>(ratio());
+  if (name == "ratelimiting") return std::make_shared<RateLimitingSampler>(rate());
+  if (name == "parentbased_always_off") return std::make_shared<ParentBasedSampler>(std::make_shared<AlwaysOffSampler>());
+  if (name == "parentbased_traceidratio") {
+    return std::make_shared<ParentBasedSampler>(std::make_shared<ProbabilitySampler>(ratio()));
+  }
+  if (name == "parentbased_ratelimiting") {
+    return std::make_shared<ParentBasedSampler>(std::make_shared<RateLimitingSampler>(rate()));
+  }
+  return std::make_shared<ParentBasedSampler>(std::make_shared<AlwaysOnSampler>());
+}
+
+inline BatchSpanProcessorOptions batch_options_from_environment(const Environment& environment) {
+  BatchSpanProcessorOptions options;
+  options.max_queue_size = env::get_unsigned(environment, "OTEL_BSP_MAX_QUEUE_SIZE", 2048, 1, 1u << 24);
+  options.max_export_batch_size = env::get_unsigned(environment, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512, 1, 1u << 24);
+  if (options.max_export_batch_size > options.max_queue_size) {
+    log(LogLevel::warn, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE={} exceeds OTEL_BSP_MAX_QUEUE_SIZE={}; using {}",
+        options.max_export_batch_size, options.max_queue_size, options.max_queue_size);
+    options.max_export_batch_size = options.max_queue_size;
+  }
+  options.schedule_delay = env::get_milliseconds(environment, "OTEL_BSP_SCHEDULE_DELAY", options.schedule_delay);
+  options.export_timeout = env::get_milliseconds(environment, "OTEL_BSP_EXPORT_TIMEOUT", options.export_timeout);
+  return options;
+}
+
+inline SpanLimits limits_from_environment(const Environment& environment) {
+  const auto limit = [&](std::string_view specific, std::string_view general, std::size_t fallback) -> std::size_t {
+    const std::uint64_t base = general.empty() ? fallback : env::get_unsigned(environment, general, fallback);
+    return static_cast<std::size_t>(env::get_unsigned(environment, specific, base));
+  };
+  SpanLimits limits;
+  limits.attribute_count = limit("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT", 128);
+  limits.attribute_value_length =
+      limit("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", SpanLimits::unlimited);
+  limits.event_count = limit("OTEL_SPAN_EVENT_COUNT_LIMIT", "", 128);
+  limits.link_count = limit("OTEL_SPAN_LINK_COUNT_LIMIT", "", 128);
+  limits.attributes_per_event = limit("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "", 128);
+  limits.attributes_per_link = limit("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "", 128);
+  return limits;
+}
+
+/// The detected resource, then OTEL_RESOURCE_ATTRIBUTES, then OTEL_SERVICE_NAME, then code.
+inline Resource resource_from_environment(const Environment& environment, const TracerConfig& config) {
+  AttributeSet attributes;
+  if (auto text = environment.get("OTEL_RESOURCE_ATTRIBUTES")) {
+    for (const auto& [key, value] : parse_key_value_list("OTEL_RESOURCE_ATTRIBUTES", *text)) attributes.set(key, value);
+  }
+  if (auto name = config.service_name ? config.service_name : environment.get("OTEL_SERVICE_NAME")) {
+    attributes.set("service.name", *name);
+  }
+  attributes.merge(config.resource_attributes);
+  return detected_resource().merged_with(Resource(std::move(attributes)));
+}
+
+}  // namespace detail
+
+/// Completes `config` from `environment` and the specification's defaults. Invalid values
+/// are reported once each (naming the variable and the value) and replaced by defaults;
+/// this never throws.
+///
+/// **Example**: `auto config = finalize_config(TracerConfig{}, ProcessEnvironment());`
+inline FinalizedTracerConfig finalize_config(const TracerConfig& config, const Environment& environment) {
+  FinalizedTracerConfig result;
+  result.disabled = config.disabled ? *config.disabled : env::get_bool(environment, "OTEL_SDK_DISABLED", false);
+  result.resource = detail::resource_from_environment(environment, config);
+  result.sampler = config.sampler ? config.sampler : detail::sampler_from_environment(environment);
+  const std::string exporters =
+      config.exporters ? *config.exporters : environment.get("OTEL_TRACES_EXPORTER").value_or("otlp");
+  for (std::string_view name : detail::split_list(exporters)) {
+    std::string lower = detail::to_lower(name);
+    bool seen = false;
+    for (const std::string& existing : result.exporters) seen = seen || existing == lower;
+    if (!seen) result.exporters.push_back(std::move(lower));
+  }
+  result.batch = config.batch ? *config.batch : detail::batch_options_from_environment(environment);
+  result.limits = config.limits ? *config.limits : detail::limits_from_environment(environment);
+  return result;
+}
+
+}  // namespace v0
+}  // namespace tracewire

@@ -1,0 +1,150 @@
+// TracerProvider: owns the tracing pipeline (resource, sampler, limits, processors).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tracewire/core/resource.hpp"
+#include "tracewire/core/resource_detectors.hpp"
+#include "tracewire/core/span_limits.hpp"
+#include "tracewire/trace/detail/provider_state.hpp"
+#include "tracewire/trace/id_generator.hpp"
+#include "tracewire/trace/multi_span_processor.hpp"
+#include "tracewire/trace/parent_based_sampler.hpp"
+#include "tracewire/trace/sampler.hpp"
+#include "tracewire/trace/span_processor.hpp"
+#include "tracewire/trace/tracer.hpp"
+
+namespace tracewire {
+inline namespace v0 {
+
+/// Everything a TracerProvider is built from. Unset members get the specification's
+/// defaults: the detected resource (`resource_detectors.hpp`) updated by `resource`,
+/// `ParentBased{root=AlwaysOn}`, default limits, random ids, no processors.
+struct TracerProviderOptions {
+  Resource resource;
+  std::shared_ptr<Sampler> sampler;
+  SpanLimits limits;
+  std::unique_ptr<IdGenerator> id_generator;
+  std::vector<std::unique_ptr<SpanProcessor>> processors;
+  /// Merge `resource` over the detected resource (true) or use it as is (false).
+  bool detect_resource = true;
+};
+
+/// The entry point of the SDK: hands out Tracers and owns what their spans go through.
+/// Its destructor shuts it down (exporting every span that ended before), so keep it alive
+/// as long as spans are started — typically for the life of the process, via
+/// `set_global_provider`. Thread-safe.
+///
+/// **Example**:
+/// ```
+/// tracewire::TracerProviderOptions options;
+/// options.resource = tracewire::Resource({{"service.name", "checkout"}});
+/// options.processors.push_back(std::make_unique<tracewire::BatchSpanProcessor>(
+///     std::make_unique<tracewire::ConsoleExporter>()));
+/// auto provider = std::make_shared<tracewire::TracerProvider>(std::move(options));
+/// auto tracer = provider->tracer("checkout");
+/// ```
+class TracerProvider {
+ public:
+  explicit TracerProvider(TracerProviderOptions options) : state_(std::make_shared<detail::ProviderState>()) {
+    state_->resource = options.detect_resource ? detected_resource().merged_with(options.resource)
+                                               : std::move(options.resource);
+    state_->limits = options.limits;
+    state_->sampler = options.sampler ? std::move(options.sampler)
+                                      : std::make_shared<ParentBasedSampler>(std::make_shared<AlwaysOnSampler>());
+    state_->id_generator = options.id_generator ? std::move(options.id_generator) : std::make_unique<RandomIdGenerator>();
+    state_->random_trace_ids = state_->id_generator->random_trace_ids();
+    if (options.processors.size() == 1) {
+      state_->processor = std::move(options.processors.front());
+    } else if (options.processors.size() > 1) {
+      state_->processor = std::make_unique<MultiSpanProcessor>(std::move(options.processors));
+    }
+    state_->processor_wants_on_start = state_->processor && state_->processor->wants_on_start();
+    state_->pool = new detail::SpanRecordPool(4096);
+  }
+
+  /// A provider whose spans record nothing and keep their parent's context (what
+  /// instrumented code gets before the application configures tracing).
+  static std::shared_ptr<TracerProvider> noop() {
+    auto provider = std::shared_ptr<TracerProvider>(new TracerProvider());
+    provider->state_->noop = true;
+    return provider;
+  }
+
+  ~TracerProvider() { shutdown(); }
+  TracerProvider(const TracerProvider&) = delete;
+  TracerProvider& operator=(const TracerProvider&) = delete;
+
+  /// A tracer for an instrumentation scope (library name and version). Cheap; the same
+  /// name and version share one scope.
+  Tracer tracer(std::string_view name, std::string_view version = {}, std::string_view schema_url = {}) {
+    return Tracer(state_, state_->scope(name, version, schema_url));
+  }
+
+  /// Exports everything ended so far; false if the deadline passed.
+  bool force_flush(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept {
+    return state_->processor ? state_->processor->force_flush(timeout) : true;
+  }
+
+  /// Exports everything ended so far and stops; spans started afterwards record nothing.
+  /// Safe to call twice.
+  bool shutdown(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept {
+    if (state_->shut_down.exchange(true)) return true;
+    return state_->processor ? state_->processor->shutdown(timeout) : true;
+  }
+
+  bool is_shut_down() const noexcept { return state_->shut_down.load(); }
+  const Resource& resource() const noexcept { return state_->resource; }
+  const Sampler& sampler() const noexcept { return *state_->sampler; }
+  const SpanLimits& limits() const noexcept { return state_->limits; }
+  /// The processor pipeline (a MultiSpanProcessor when there are several), or nullptr.
+  SpanProcessor* processor() const noexcept { return state_->processor.get(); }
+
+  /// One line per component for the startup log.
+  std::string describe() const {
+    std::string text = "TracerProvider{sampler=" + state_->sampler->describe();
+    if (state_->processor) text += ", processor=" + state_->processor->describe();
+    return text + "}";
+  }
+
+ private:
+  TracerProvider() : state_(std::make_shared<detail::ProviderState>()) {}
+
+  std::shared_ptr<detail::ProviderState> state_;
+};
+
+namespace detail {
+struct GlobalProviderSlot {
+  std::mutex mutex;
+  std::shared_ptr<TracerProvider> provider = TracerProvider::noop();
+};
+inline GlobalProviderSlot& global_provider_slot() {
+  static GlobalProviderSlot slot;
+  return slot;
+}
+}  // namespace detail
+
+/// Makes `provider` the process-wide default (nullptr restores the no-op provider).
+inline void set_global_provider(std::shared_ptr<TracerProvider> provider) {
+  auto& slot = detail::global_provider_slot();
+  std::lock_guard<std::mutex> lock(slot.mutex);
+  slot.provider = provider ? std::move(provider) : TracerProvider::noop();
+}
+
+/// The process-wide provider: the no-op provider until `set_global_provider` is called.
+/// Tracers taken from the no-op provider stay no-ops: take tracers after configuring.
+inline std::shared_ptr<TracerProvider> global_provider() {
+  auto& slot = detail::global_provider_slot();
+  std::lock_guard<std::mutex> lock(slot.mutex);
+  return slot.provider;
+}
+
+}  // namespace v0
+}  // namespace tracewire
