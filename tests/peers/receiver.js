@@ -37,6 +37,8 @@ const jaeger = require('./lib/jaeger').load(opts['thrift-gen-dir']);
 const script = opts.script ? JSON.parse(fs.readFileSync(opts.script, 'utf8')) : [];
 
 const emit = (record) => process.stdout.write(`${JSON.stringify(record)}\n`);
+// Apache Thrift's InputBufferUnderrunError carries no message, only a name.
+const describe = (e) => e?.message || e?.name || String(e);
 
 class RequestError extends Error {
   constructor(message, status = 400) {
@@ -63,11 +65,11 @@ const ROUTES = {
       throw new RequestError(`unsupported content-type ${type} for OTLP`);
     }
     const json = type === 'application/json';
-    const reply = (partialSuccess) => ({ status: 200, type, body: otlp.encodeResponse(partialSuccess, json) });
+    const otlpReply = (partialSuccess) => ({ status: 200, type, body: otlp.encodeResponse(partialSuccess, json) });
     return {
       record: { kind: json ? 'otlp-json' : 'otlp-proto', body: json ? otlp.decodeJson(body) : otlp.decodeProtobuf(body) },
-      reply: reply(null),
-      partialSuccess: reply,
+      reply: otlpReply(null),
+      partialSuccess: otlpReply,
     };
   },
   // The Jaeger collector accepts both media types and answers 202 Accepted.
@@ -97,12 +99,17 @@ function decodeRequest(req, body) {
 // and body; an error status without a body gets an empty one.
 function chooseReply(decoded, step) {
   const status = step.status ?? decoded.reply.status;
-  let { body } = decoded.reply;
+  let body = decoded.reply.body || Buffer.alloc(0);
   if (step.body !== undefined) body = Buffer.from(step.body);
   else if (step.partialSuccess) body = decoded.partialSuccess(step.partialSuccess).body;
-  else if (status >= 300) body = undefined;
+  else if (status >= 300) body = Buffer.alloc(0);
   const headers = decoded.reply.type ? { 'content-type': decoded.reply.type } : {};
   return { status, headers: { ...headers, ...step.headers }, body };
+}
+
+// An explicit length, as collectors send, rather than Node's default chunking.
+function reply(res, status, headers, body) {
+  res.writeHead(status, { 'content-length': body.length, ...headers }).end(body);
 }
 
 async function onRequest(req, res) {
@@ -113,8 +120,8 @@ async function onRequest(req, res) {
   try {
     decoded = decodeRequest(req, Buffer.concat(chunks));
   } catch (e) {
-    emit({ kind: 'error', path, headers: req.headers, message: e.message });
-    res.writeHead(e.status || 400, { 'content-type': 'text/plain' }).end(e.message);
+    emit({ kind: 'error', path, headers: req.headers, message: describe(e) });
+    reply(res, e?.status || 400, { 'content-type': 'text/plain' }, Buffer.from(describe(e)));
     return;
   }
   const { kind, ...payload } = decoded.record;
@@ -125,13 +132,13 @@ async function onRequest(req, res) {
     req.socket.destroy();
     return;
   }
-  const reply = chooseReply(decoded, step);
-  res.writeHead(reply.status, reply.headers).end(reply.body);
+  const chosen = chooseReply(decoded, step);
+  reply(res, chosen.status, chosen.headers, chosen.body);
 }
 
 function listenHttp(port) {
   const handler = (req, res) => onRequest(req, res).catch((e) => {
-    emit({ kind: 'error', path: req.url, message: e.message });
+    emit({ kind: 'error', path: req.url, message: describe(e) });
     res.destroy();
   });
   const server = opts['tls-cert']
@@ -160,7 +167,7 @@ function listenUdp(port, protocolName) {
     try {
       emit({ kind: `jaeger-udp-${protocolName}`, ...jaeger.decodeEmitBatch(msg, protocolName), bytes: msg.length });
     } catch (e) {
-      emit({ kind: 'error', path: `udp-${protocolName}`, message: e.message, bytes: msg.length });
+      emit({ kind: 'error', path: `udp-${protocolName}`, message: describe(e), bytes: msg.length });
     }
   });
   return new Promise((resolve, reject) => {

@@ -91,7 +91,11 @@ function decodeJson(body) {
     throw new Error('the body is not a JSON object');
   }
   const input = mapIds(parsed, hexIdToBase64);
-  const message = ExportTraceServiceRequest.fromObject(input);
+  // The generated fromObject takes fixed64 values as signed (protobufjs marks
+  // only uint64 unsigned there); a trip over the wire lets the generated
+  // decoder, which reads fixed64 unsigned, give the values the protobuf path gives.
+  const message = ExportTraceServiceRequest.decode(
+    ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(input)).finish());
   const asNumber = ExportTraceServiceRequest.toObject(message, { ...CANONICAL, longs: Number });
   checkRoundTrip(input, ExportTraceServiceRequest.toObject(message, CANONICAL), asNumber, '$');
   return canonical(message);
