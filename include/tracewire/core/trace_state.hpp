@@ -147,6 +147,9 @@ class TraceState {
     return header;
   }
 
+  /// The whole header value without truncation or copying (exporters write it as is).
+  std::string_view header_view() const noexcept { return data_ ? std::string_view(data_->header) : std::string_view(); }
+
   friend bool operator==(const TraceState& a, const TraceState& b) noexcept {
     return a.header_view() == b.header_view();
   }
@@ -166,7 +169,6 @@ class TraceState {
     data_ = std::move(data);
   }
 
-  std::string_view header_view() const noexcept { return data_ ? std::string_view(data_->header) : std::string_view(); }
 
   static const std::vector<Member>& no_members() noexcept {
     static const std::vector<Member> none;

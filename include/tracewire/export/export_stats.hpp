@@ -1,0 +1,51 @@
+// ExportStats: what a network exporter has sent, lost and retried.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace tracewire {
+inline namespace v0 {
+
+/// A snapshot of a network exporter's counters. Every span handed to `export_spans` ends
+/// up in exactly one of `spans_exported`, `spans_failed` (the request was lost: refused,
+/// timed out, a final error status, or shut down) and `spans_rejected` (the receiver
+/// accepted the request but reported these spans as dropped in a partial success).
+struct ExportStats {
+  std::uint64_t spans_exported = 0;
+  std::uint64_t spans_failed = 0;
+  std::uint64_t spans_rejected = 0;
+  std::uint64_t requests_sent = 0;     ///< attempts, retries included
+  std::uint64_t requests_retried = 0;  ///< attempts that were retries
+  std::uint64_t requests_failed = 0;   ///< exports that ended in failure
+};
+
+namespace detail {
+
+/// The live counters behind ExportStats; updated by the exporter thread, read from any.
+struct ExportCounters {
+  std::atomic<std::uint64_t> spans_exported{0};
+  std::atomic<std::uint64_t> spans_failed{0};
+  std::atomic<std::uint64_t> spans_rejected{0};
+  std::atomic<std::uint64_t> requests_sent{0};
+  std::atomic<std::uint64_t> requests_retried{0};
+  std::atomic<std::uint64_t> requests_failed{0};
+
+  ExportStats snapshot() const noexcept {
+    ExportStats stats;
+    stats.spans_exported = spans_exported.load(std::memory_order_relaxed);
+    stats.spans_failed = spans_failed.load(std::memory_order_relaxed);
+    stats.spans_rejected = spans_rejected.load(std::memory_order_relaxed);
+    stats.requests_sent = requests_sent.load(std::memory_order_relaxed);
+    stats.requests_retried = requests_retried.load(std::memory_order_relaxed);
+    stats.requests_failed = requests_failed.load(std::memory_order_relaxed);
+    return stats;
+  }
+  void add(std::atomic<std::uint64_t>& counter, std::uint64_t count) noexcept {
+    counter.fetch_add(count, std::memory_order_relaxed);
+  }
+};
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace tracewire

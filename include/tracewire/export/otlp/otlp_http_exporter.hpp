@@ -1,0 +1,171 @@
+// OtlpHttpExporter: OTLP over HTTP (protobuf or JSON) to a Collector, Tempo, Jaeger, Honeycomb.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "tracewire/core/logger.hpp"
+#include "tracewire/export/detail/http_sender.hpp"
+#include "tracewire/export/export_stats.hpp"
+#include "tracewire/export/otlp/otlp_encoder.hpp"
+#include "tracewire/export/otlp/otlp_exporter_options.hpp"
+#include "tracewire/export/otlp/otlp_partial_success.hpp"
+#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/transport/http_client.hpp"
+#if defined(TRACEWIRE_HAS_CURL)
+#include "tracewire/transport/curl_http_client.hpp"
+#endif
+
+namespace tracewire {
+inline namespace v0 {
+
+/// Exports spans as OTLP/HTTP: `POST <endpoint>` (default
+/// `http://localhost:4318/v1/traces`) with an `ExportTraceServiceRequest` in protobuf
+/// (default) or JSON (`http/json`), optional gzip, the configured headers, and the export
+/// bounded by the timeout (default 10 s) with retries on 429/502/503/504 and lost
+/// connections. A partial success is counted (`spans_rejected`) and logged, never
+/// retried; a final error is logged once per minute with its status and the first 200
+/// bytes of the body. Header values never appear in logs or in `describe()`.
+///
+/// Sends through the HttpClient given, or a CurlHttpClient (with the configuration's TLS
+/// files) when built with tracewire::otlp_http. Called from the processor's thread only.
+///
+/// **Example**:
+/// ```
+/// auto config = tracewire::OtlpExporterOptions::from_environment(tracewire::ProcessEnvironment()).finalize();
+/// auto exporter = std::make_unique<tracewire::OtlpHttpExporter>(config);
+/// ```
+class OtlpHttpExporter final : public SpanExporter {
+ public:
+  explicit OtlpHttpExporter(OtlpExporterConfig config, std::unique_ptr<HttpClient> client = nullptr)
+      : config_(std::move(config)), client_(std::move(client)) {
+    if (!client_) client_ = make_default_client(config_);
+    if (config_.protocol == OtlpProtocol::grpc) {
+      detail::log(LogLevel::warn, "OtlpHttpExporter given protocol grpc; sending http/protobuf to {}",
+                  config_.endpoint);
+    }
+    encoding_ = config_.protocol == OtlpProtocol::http_json ? OtlpEncoding::json : OtlpEncoding::protobuf;
+    if (client_) sender_ = std::make_unique<detail::HttpSender>(*client_, config_.retry, counters_);
+  }
+
+  ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
+    Busy busy(*this);
+    if (!busy.entered) return fail(count_spans(batch), "the exporter is shut down");
+    if (!sender_) return fail(count_spans(batch), "no HTTP client (build with tracewire::otlp_http or pass one)");
+    try {
+      HttpRequest request;
+      request.url = config_.endpoint;
+      request.content_type = OtlpEncoder::content_type(encoding_);
+      request.body = encoder_.encode(batch, encoding_);
+      request.headers = config_.headers;
+      request.gzip = config_.gzip;
+      const std::uint64_t spans = encoder_.span_count();
+      if (spans == 0) return ExportResult::success;
+      detail::HttpSender::Outcome outcome = sender_->send(request, config_.timeout);
+      if (outcome.success()) {
+        const auto partial = OtlpPartialSuccess::parse(outcome.response->body, encoding_);
+        const std::uint64_t rejected =
+            partial && partial->rejected_spans > 0 ? std::min<std::uint64_t>(spans, static_cast<std::uint64_t>(partial->rejected_spans)) : 0;
+        counters_.add(counters_.spans_exported, spans - rejected);
+        if (partial) {
+          counters_.add(counters_.spans_rejected, rejected);
+          static detail::RateLimitedLog log;
+          log(LogLevel::warn, "OTLP export to {}: the receiver rejected {} of {} spans: {}", config_.endpoint,
+              rejected, spans, detail::body_excerpt(partial->error_message));
+        }
+        return ExportResult::success;
+      }
+      if (outcome.response) {
+        return fail(spans, fmt::format("HTTP {}: {}", outcome.response->status,
+                                       detail::body_excerpt(outcome.response->body)));
+      }
+      return fail(spans, outcome.error ? outcome.error->message : std::string("no response"));
+    } catch (...) {
+      return fail(count_spans(batch), "out of memory while encoding");
+    }
+  }
+
+  /// Stops retrying, waits up to `timeout` for an export in progress, then refuses new ones.
+  bool shutdown(std::chrono::milliseconds timeout) noexcept override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    shut_down_ = true;
+    if (sender_) sender_->interrupt();
+    return idle_.wait_for(lock, timeout, [this] { return !exporting_; });
+  }
+
+  std::string describe() const override {
+    std::string names;
+    for (const auto& header : config_.headers) names.append(names.empty() ? "" : ",").append(header.first);
+    return fmt::format("OtlpHttpExporter{{endpoint={}, protocol={}, compression={}, timeout={}ms, headers=[{}]}}",
+                       config_.endpoint, to_string(encoding_ == OtlpEncoding::json ? OtlpProtocol::http_json
+                                                                                    : OtlpProtocol::http_protobuf),
+                       config_.gzip ? "gzip" : "none", config_.timeout.count(), names);
+  }
+
+  /// Spans exported, failed and rejected, and requests sent and retried so far.
+  ExportStats stats() const noexcept { return counters_.snapshot(); }
+  const OtlpExporterConfig& config() const noexcept { return config_; }
+
+ private:
+  // Marks an export in progress so shutdown can wait for it.
+  struct Busy {
+    explicit Busy(OtlpHttpExporter& exporter) : owner(exporter) {
+      std::lock_guard<std::mutex> lock(owner.mutex_);
+      entered = !owner.shut_down_;
+      if (entered) owner.exporting_ = true;
+    }
+    ~Busy() {
+      if (!entered) return;
+      {
+        std::lock_guard<std::mutex> lock(owner.mutex_);
+        owner.exporting_ = false;
+      }
+      owner.idle_.notify_all();
+    }
+    OtlpHttpExporter& owner;
+    bool entered = false;
+  };
+
+  static std::unique_ptr<HttpClient> make_default_client([[maybe_unused]] const OtlpExporterConfig& config) {
+#if defined(TRACEWIRE_HAS_CURL)
+    return std::make_unique<CurlHttpClient>(
+        CurlTlsOptions{config.certificate_file, config.client_certificate_file, config.client_key_file});
+#else
+    return nullptr;
+#endif
+  }
+
+  static std::uint64_t count_spans(ArrayView<const SpanData*> batch) noexcept {
+    std::uint64_t count = 0;
+    for (const SpanData* span : batch) count += span != nullptr;
+    return count;
+  }
+
+  ExportResult fail(std::uint64_t spans, const std::string& reason) noexcept {
+    counters_.add(counters_.spans_failed, spans);
+    counters_.add(counters_.requests_failed, 1);
+    static detail::RateLimitedLog log;
+    log(LogLevel::error, "OTLP export to {} failed, {} spans lost: {}", config_.endpoint, spans, reason);
+    return ExportResult::failure;
+  }
+
+  OtlpExporterConfig config_;
+  std::unique_ptr<HttpClient> client_;
+  OtlpEncoding encoding_ = OtlpEncoding::protobuf;
+  OtlpEncoder encoder_;
+  detail::ExportCounters counters_;
+  std::unique_ptr<detail::HttpSender> sender_;
+  std::mutex mutex_;
+  std::condition_variable idle_;
+  bool exporting_ = false;
+  bool shut_down_ = false;
+};
+
+}  // namespace v0
+}  // namespace tracewire

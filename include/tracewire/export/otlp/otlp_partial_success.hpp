@@ -1,0 +1,134 @@
+// OtlpPartialSuccess: what a receiver says it rejected from an accepted export.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tracewire/export/otlp/detail/proto_reader.hpp"
+#include "tracewire/export/otlp/otlp_encoder.hpp"
+
+namespace tracewire {
+inline namespace v0 {
+
+/// The `partial_success` of an `ExportTraceServiceResponse`: a receiver accepted the
+/// request but dropped `rejected_spans` of it, and may say why. The specification says
+/// such a response must not be retried; the exporters count the rejected spans and log
+/// the message (rate-limited).
+struct OtlpPartialSuccess {
+  std::int64_t rejected_spans = 0;
+  std::string error_message;
+
+  /// Reads the partial success from a response body in the request's encoding. Nullopt
+  /// when there is none (an empty body, an empty `partial_success`, or a body that cannot
+  /// be read: a garbage 200 is still a success).
+  static std::optional<OtlpPartialSuccess> parse(std::string_view body, OtlpEncoding encoding) {
+    OtlpPartialSuccess result;
+    bool present = false;
+    if (encoding == OtlpEncoding::protobuf) {
+      for (detail::ProtoReader response(body); response.next();) {
+        if (response.field() != 1 || response.wire_type() != 2) continue;
+        for (detail::ProtoReader partial(response.bytes()); partial.next();) {
+          if (partial.field() == 1 && partial.wire_type() == 0) {
+            result.rejected_spans = static_cast<std::int64_t>(partial.varint());
+            present = true;
+          } else if (partial.field() == 2 && partial.wire_type() == 2) {
+            result.error_message.assign(partial.bytes());
+            present = true;
+          }
+        }
+      }
+    } else {
+      const std::size_t start = body.find("\"partialSuccess\"");
+      if (start == std::string_view::npos) return std::nullopt;
+      const std::string_view object = body.substr(start);
+      if (auto number = json_member(object, "rejectedSpans")) {
+        result.rejected_spans = parse_integer(*number);
+        present = true;
+      }
+      if (auto text = json_member(object, "errorMessage")) {
+        result.error_message = unescape_json_string(*text);
+        present = true;
+      }
+    }
+    if (!present || (result.rejected_spans == 0 && result.error_message.empty())) return std::nullopt;
+    return result;
+  }
+
+ private:
+  // The raw value of `"name": value` (a string without its quotes, or a number token).
+  static std::optional<std::string_view> json_member(std::string_view json, std::string_view name) {
+    const std::string quoted = "\"" + std::string(name) + "\"";
+    std::size_t at = json.find(quoted);
+    if (at == std::string_view::npos) return std::nullopt;
+    at += quoted.size();
+    while (at < json.size() && (json[at] == ' ' || json[at] == '\t' || json[at] == '\n' || json[at] == '\r')) ++at;
+    if (at >= json.size() || json[at] != ':') return std::nullopt;
+    ++at;
+    while (at < json.size() && (json[at] == ' ' || json[at] == '\t' || json[at] == '\n' || json[at] == '\r')) ++at;
+    if (at >= json.size()) return std::nullopt;
+    if (json[at] == '"') {
+      std::size_t end = at + 1;
+      while (end < json.size() && json[end] != '"') end += json[end] == '\\' ? 2 : 1;
+      if (end >= json.size()) return std::nullopt;
+      return json.substr(at + 1, end - at - 1);
+    }
+    std::size_t end = at;
+    while (end < json.size() && (json[end] == '-' || (json[end] >= '0' && json[end] <= '9'))) ++end;
+    if (end == at) return std::nullopt;
+    return json.substr(at, end - at);
+  }
+
+  static std::int64_t parse_integer(std::string_view text) noexcept {
+    const bool negative = !text.empty() && text.front() == '-';
+    if (negative) text.remove_prefix(1);
+    std::int64_t value = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9' || value > INT64_MAX / 10 - 9) break;
+      value = value * 10 + (c - '0');
+    }
+    return negative ? -value : value;
+  }
+
+  // Enough of JSON string unescaping for a diagnostic message; \u escapes outside ASCII
+  // become U+FFFD.
+  static std::string unescape_json_string(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] != '\\' || i + 1 >= text.size()) {
+        out += text[i];
+        continue;
+      }
+      const char escaped = text[++i];
+      switch (escaped) {
+        case 'n': out += '\n'; break;
+        case 't': out += '\t'; break;
+        case 'r': out += '\r'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'u': {
+          unsigned code = 0;
+          bool valid = i + 4 < text.size();
+          for (std::size_t k = 1; valid && k <= 4; ++k) {
+            const int digit = detail::any_case_hex_value(text[i + k]);
+            valid = digit >= 0;
+            code = code * 16 + static_cast<unsigned>(digit);
+          }
+          if (valid && code < 0x80) {
+            out += static_cast<char>(code);
+          } else {
+            out.append(detail::utf8_replacement_character);
+          }
+          if (valid) i += 4;
+          break;
+        }
+        default: out += escaped;  // \" \\ \/
+      }
+    }
+    return out;
+  }
+};
+
+}  // namespace v0
+}  // namespace tracewire

@@ -1,0 +1,233 @@
+// CurlHttpClient: the libcurl HttpClient (link tracewire::otlp_http).
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <curl/curl.h>
+#include <zlib.h>
+
+#include "tracewire/transport/http_client.hpp"
+
+namespace tracewire {
+inline namespace v0 {
+
+/// TLS settings of a CurlHttpClient. Verification of the server is always on; these only
+/// say which CAs to trust and which client certificate to present.
+struct CurlTlsOptions {
+  std::string certificate_file;         ///< PEM CA bundle; empty = the system's
+  std::string client_certificate_file;  ///< PEM client certificate (mutual TLS)
+  std::string client_key_file;          ///< PEM client private key (mutual TLS)
+};
+
+/// An HttpClient on one libcurl easy handle, reused for every request so the connection
+/// (and its TLS session) stays open between exports. TLS verifies the server's
+/// certificate and host name; proxies come from the usual `http_proxy`, `https_proxy` and
+/// `no_proxy` variables, which libcurl reads itself. Bodies can be gzip-compressed.
+/// Response bodies are kept up to `max_response_bytes` (the rest is read and discarded,
+/// so a huge answer cannot exhaust memory yet the connection stays reusable).
+///
+/// Errors: a connection refused, reset or dropped before a response, and a DNS failure
+/// are `ErrorCode::network_failure` (worth retrying); a timeout is `ErrorCode::timeout`;
+/// TLS failures (unknown CA, bad certificate files) are `ErrorCode::invalid_configuration`
+/// since retrying cannot fix them. Messages come from libcurl's error buffer and never
+/// contain request header values. One request at a time (the exporter's thread).
+///
+/// **Example**:
+/// ```
+/// tracewire::CurlHttpClient client;
+/// auto response = client.post({"http://localhost:4318/v1/traces", "application/x-protobuf", body});
+/// ```
+class CurlHttpClient final : public HttpClient {
+ public:
+  static constexpr std::size_t max_response_bytes = 64 * 1024;
+
+  explicit CurlHttpClient(CurlTlsOptions tls = {}) : tls_(std::move(tls)) {
+    static std::once_flag global_init;
+    std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    handle_ = curl_easy_init();
+    if (!handle_) return;
+    // What does not change between requests is set once; the handle keeps it.
+    curl_easy_setopt(handle_, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM in the application's process
+    curl_easy_setopt(handle_, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(handle_, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(handle_, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!tls_.certificate_file.empty()) curl_easy_setopt(handle_, CURLOPT_CAINFO, tls_.certificate_file.c_str());
+    if (!tls_.client_certificate_file.empty()) {
+      curl_easy_setopt(handle_, CURLOPT_SSLCERT, tls_.client_certificate_file.c_str());
+    }
+    if (!tls_.client_key_file.empty()) curl_easy_setopt(handle_, CURLOPT_SSLKEY, tls_.client_key_file.c_str());
+    curl_easy_setopt(handle_, CURLOPT_WRITEFUNCTION, &CurlHttpClient::on_body);
+    curl_easy_setopt(handle_, CURLOPT_HEADERFUNCTION, &CurlHttpClient::on_header);
+    curl_easy_setopt(handle_, CURLOPT_USERAGENT, "tracewire");
+  }
+  CurlHttpClient(const CurlHttpClient&) = delete;
+  CurlHttpClient& operator=(const CurlHttpClient&) = delete;
+  ~CurlHttpClient() override {
+    if (handle_) curl_easy_cleanup(handle_);
+  }
+
+  Expected<HttpResponse> post(const HttpRequest& request) noexcept override {
+    try {
+      return send(request);
+    } catch (const std::exception& error) {
+      return Error{ErrorCode::io_failure, std::string("HTTP client failure: ") + error.what()};
+    } catch (...) {
+      return Error{ErrorCode::io_failure, "HTTP client failure"};
+    }
+  }
+
+  /// Compresses `body` as a gzip member (RFC 1952) into `out`; false if zlib fails.
+  static bool gzip_compress(std::string_view body, std::string& out) {
+    z_stream stream{};
+    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
+    out.resize(deflateBound(&stream, static_cast<uLong>(body.size())) + 32);
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+    stream.avail_in = static_cast<uInt>(body.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    const int result = deflate(&stream, Z_FINISH);
+    out.resize(stream.total_out);
+    deflateEnd(&stream);
+    return result == Z_STREAM_END;
+  }
+
+ private:
+  struct Transfer {
+    HttpResponse response;
+    std::size_t max_body;
+  };
+
+  Expected<HttpResponse> send(const HttpRequest& request) {
+    if (!handle_) return Error{ErrorCode::io_failure, "libcurl could not create a handle"};
+    std::string_view body = request.body;
+    if (request.gzip) {
+      if (!gzip_compress(body, compressed_)) return Error{ErrorCode::io_failure, "gzip compression failed"};
+      body = compressed_;
+    }
+
+    // The list is rebuilt per request (it is small) and freed on every path.
+    struct HeaderList {
+      curl_slist* list = nullptr;
+      ~HeaderList() { curl_slist_free_all(list); }
+      bool add(const std::string& line) {
+        curl_slist* next = curl_slist_append(list, line.c_str());
+        if (next) list = next;
+        return next != nullptr;
+      }
+    } headers;
+    headers.add("Content-Type: " + std::string(request.content_type));
+    if (request.gzip) headers.add("Content-Encoding: gzip");
+    headers.add("Expect:");  // no 100-continue round trip for large bodies
+    for (const auto& [name, value] : request.headers) headers.add(name + ": " + value);
+
+    Transfer transfer{{}, max_response_bytes};
+    char error_buffer[CURL_ERROR_SIZE] = {0};
+    const long timeout_ms = static_cast<long>(std::max<std::chrono::milliseconds::rep>(1, request.timeout.count()));
+    CURL* curl = handle_;
+    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+
+    const CURLcode result = curl_easy_perform(curl);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);  // the list dies with this call
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+    if (result != CURLE_OK) {
+      std::string message = error_buffer[0] ? std::string(error_buffer) : std::string(curl_easy_strerror(result));
+      return Error{classify(result), "POST " + redact(request.url) + ": " + message};
+    }
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    transfer.response.status = static_cast<int>(status);
+    return std::move(transfer.response);
+  }
+
+  static ErrorCode classify(CURLcode result) noexcept {
+    switch (result) {
+      case CURLE_OPERATION_TIMEDOUT:
+        return ErrorCode::timeout;
+      case CURLE_SSL_CONNECT_ERROR:
+      case CURLE_PEER_FAILED_VERIFICATION:
+      case CURLE_SSL_CERTPROBLEM:
+      case CURLE_SSL_CIPHER:
+      case CURLE_SSL_CACERT_BADFILE:
+      case CURLE_SSL_CRL_BADFILE:
+      case CURLE_SSL_ISSUER_ERROR:
+      case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      case CURLE_UNSUPPORTED_PROTOCOL:
+      case CURLE_URL_MALFORMAT:
+        return ErrorCode::invalid_configuration;
+      default:
+        return ErrorCode::network_failure;
+    }
+  }
+
+  // A URL's user:password part, if any, must not reach a log line either.
+  static std::string redact(const std::string& url) {
+    const std::size_t scheme = url.find("://");
+    const std::size_t at = url.find('@');
+    const std::size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    if (scheme == std::string::npos || at == std::string::npos || (slash != std::string::npos && at > slash)) {
+      return url;
+    }
+    return url.substr(0, scheme + 3) + "***" + url.substr(at);
+  }
+
+  static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) noexcept {
+    auto* transfer = static_cast<Transfer*>(user);
+    const std::size_t bytes = size * count;
+    std::string& body = transfer->response.body;
+    if (body.size() < transfer->max_body) {
+      try {
+        body.append(data, std::min(bytes, transfer->max_body - body.size()));
+      } catch (...) {
+      }
+    }
+    return bytes;
+  }
+
+  static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept {
+    auto* transfer = static_cast<Transfer*>(user);
+    const std::size_t bytes = size * count;
+    std::string_view line(data, bytes);
+    try {
+      if (line.compare(0, 5, "HTTP/") == 0) {
+        transfer->response.headers.clear();  // a new response (after 100 Continue or a proxy's)
+        return bytes;
+      }
+      const std::size_t colon = line.find(':');
+      if (colon == std::string_view::npos || transfer->response.headers.size() >= 100) return bytes;
+      std::string name(line.substr(0, colon));
+      for (char& c : name) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      std::string_view value = line.substr(colon + 1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+        value.remove_suffix(1);
+      }
+      transfer->response.headers.emplace_back(std::move(name), std::string(value));
+    } catch (...) {
+    }
+    return bytes;
+  }
+
+  CurlTlsOptions tls_;
+  CURL* handle_ = nullptr;
+  std::string compressed_;
+};
+
+}  // namespace v0
+}  // namespace tracewire
