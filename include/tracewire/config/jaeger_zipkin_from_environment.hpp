@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "tracewire/config/environment.hpp"
-#include "tracewire/core/logger.hpp"
 #include "tracewire/export/jaeger/jaeger_http_exporter.hpp"
 #include "tracewire/export/jaeger/jaeger_protocol.hpp"
 #include "tracewire/export/jaeger/jaeger_udp_exporter.hpp"
@@ -23,18 +22,15 @@ inline namespace v0 {
 /// (6831, or 6832 for binary) for the agent, `OTEL_EXPORTER_JAEGER_ENDPOINT`
 /// (`http://localhost:14268/api/traces`; when set without a protocol, HTTP is used),
 /// `_TIMEOUT` (10000 ms), `_USER`/`_PASSWORD`. The HTTP exporter posts through
-/// `http_client`; returns nullptr (with an error logged) if HTTP is chosen and none is given.
+/// `http_client`, by default a CurlHttpClient when built with tracewire::otlp_http
+/// (without either, its exports fail with a rate-limited diagnostic saying so).
 ///
 /// **Example**: `auto exporter = tracewire::make_jaeger_exporter_from_environment(tracewire::ProcessEnvironment());`
 inline std::unique_ptr<SpanExporter> make_jaeger_exporter_from_environment(
-    const Environment& environment, std::shared_ptr<HttpClient> http_client = nullptr) {
+    const Environment& environment, std::unique_ptr<HttpClient> http_client = nullptr) {
   const JaegerProtocol protocol = jaeger_protocol_from_environment(environment);
   if (protocol != JaegerProtocol::http_thrift_binary) {
     return std::make_unique<JaegerUdpExporter>(JaegerUdpExporterOptions::from_environment(environment, protocol));
-  }
-  if (!http_client) {
-    detail::log(LogLevel::error, "the Jaeger HTTP exporter needs an HttpClient; none was given");
-    return nullptr;
   }
   return std::make_unique<JaegerHttpExporter>(JaegerHttpExporterOptions::from_environment(environment),
                                               std::move(http_client));
@@ -42,13 +38,9 @@ inline std::unique_ptr<SpanExporter> make_jaeger_exporter_from_environment(
 
 /// The exporter for `OTEL_TRACES_EXPORTER=zipkin`: `OTEL_EXPORTER_ZIPKIN_ENDPOINT`
 /// (`http://localhost:9411/api/v2/spans`) and `OTEL_EXPORTER_ZIPKIN_TIMEOUT` (10000 ms),
-/// posting through `http_client`; returns nullptr (with an error logged) without one.
+/// posting through `http_client` (by default as the Jaeger HTTP exporter does).
 inline std::unique_ptr<SpanExporter> make_zipkin_exporter_from_environment(
-    const Environment& environment, std::shared_ptr<HttpClient> http_client = nullptr) {
-  if (!http_client) {
-    detail::log(LogLevel::error, "the Zipkin exporter needs an HttpClient; none was given");
-    return nullptr;
-  }
+    const Environment& environment, std::unique_ptr<HttpClient> http_client = nullptr) {
   return std::make_unique<ZipkinExporter>(ZipkinExporterOptions::from_environment(environment), std::move(http_client));
 }
 

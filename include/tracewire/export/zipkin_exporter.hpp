@@ -1,9 +1,9 @@
 // ZipkinExporter: spans as Zipkin v2 JSON to Zipkin, Tempo or Jaeger on port 9411.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -11,12 +11,10 @@
 #include <fmt/format.h>
 
 #include "tracewire/config/environment.hpp"
-#include "tracewire/core/logger.hpp"
 #include "tracewire/export/detail/http_export.hpp"
 #include "tracewire/export/detail/zipkin_encoder.hpp"
-#include "tracewire/export/exporter_stats.hpp"
+#include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/span_exporter.hpp"
-#include "tracewire/transport/detail/http_auth.hpp"
 #include "tracewire/transport/http_client.hpp"
 
 namespace tracewire {
@@ -45,67 +43,64 @@ struct ZipkinExporterOptions {
 };
 
 /// Posts spans to `POST /api/v2/spans` as a Zipkin v2 JSON array (see
-/// `detail::ZipkinEncoder` for the mapping), through an HttpClient. Any 2xx answer
-/// (Zipkin says 202) counts the spans as exported; anything else counts them as failed
-/// and is reported by a rate-limited warning that never shows credentials.
+/// `detail::ZipkinEncoder` for the mapping), through an HttpClient (a CurlHttpClient by
+/// default when built with tracewire::otlp_http). Retries 429/502/503/504 and lost
+/// connections within the timeout; any 2xx answer (Zipkin says 202) counts the spans as
+/// exported; anything else counts them as failed and is reported by a rate-limited
+/// diagnostic that never shows credentials.
 ///
 /// **Example**:
 /// ```
 /// auto exporter = std::make_unique<tracewire::ZipkinExporter>(
-///     tracewire::ZipkinExporterOptions::from_environment(tracewire::ProcessEnvironment()), my_http_client);
+///     tracewire::ZipkinExporterOptions::from_environment(tracewire::ProcessEnvironment()));
 /// ```
 class ZipkinExporter final : public SpanExporter {
  public:
-  ZipkinExporter(ZipkinExporterOptions options, std::shared_ptr<HttpClient> client)
-      : options_(std::move(options)), client_(std::move(client)) {
-    request_.url = options_.endpoint;
-    request_.content_type = "application/json";
-    request_.timeout = options_.timeout;
-    request_.headers = options_.headers;
-  }
+  explicit ZipkinExporter(ZipkinExporterOptions options = {}, std::unique_ptr<HttpClient> client = nullptr)
+      : options_(std::move(options)),
+        channel_("ZipkinExporter", make_request(options_), options_.timeout, std::move(client)) {}
 
   ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
-    std::size_t spans = 0;
+    detail::HttpExportChannel::Export guard(channel_);
+    std::uint64_t spans = 0;
     for (const SpanData* span : batch) spans += span != nullptr;
     if (spans == 0) return ExportResult::success;
     bool sent = false;
-    if (!shut_down_.load(std::memory_order_acquire) && client_) {
+    if (!guard.open()) {
+      channel_.fail(spans, "the exporter is shut down");
+    } else {
       try {
-        request_.body = encoder_.encode(batch, options_.debug);
-        sent = detail::post_export(*client_, request_, "ZipkinExporter", log_);
+        sent = channel_.post(encoder_.encode(batch, options_.debug), spans);
       } catch (...) {
-        log_(LogLevel::error, "ZipkinExporter: encoding a batch of {} spans failed", spans);
+        channel_.fail(spans, "out of memory while encoding");
       }
     }
-    if (sent) {
-      counters_.add_exported(spans);
-      return ExportResult::success;
-    }
-    counters_.add_failed(spans);
-    return ExportResult::failure;
+    return sent ? ExportResult::success : ExportResult::failure;
   }
 
-  bool shutdown(std::chrono::milliseconds /*timeout*/) noexcept override {
-    shut_down_.store(true, std::memory_order_release);
-    return true;
-  }
+  bool shutdown(std::chrono::milliseconds timeout) noexcept override { return channel_.shutdown(timeout); }
 
   std::string describe() const override {
     return fmt::format("ZipkinExporter{{endpoint={}, timeout={}ms{}}}", detail::redact_url_credentials(options_.endpoint),
                        options_.timeout.count(), options_.debug ? ", debug" : "");
   }
 
-  ExporterStats stats() const noexcept { return counters_.snapshot(); }
+  /// Spans exported and failed, requests sent and retried so far.
+  ExportStats stats() const noexcept { return channel_.stats(); }
   const ZipkinExporterOptions& options() const noexcept { return options_; }
 
  private:
+  static HttpRequest make_request(const ZipkinExporterOptions& options) {
+    HttpRequest request;
+    request.url = options.endpoint;
+    request.content_type = "application/json";
+    request.headers = options.headers;
+    return request;
+  }
+
   ZipkinExporterOptions options_;
-  std::shared_ptr<HttpClient> client_;
+  detail::HttpExportChannel channel_;
   detail::ZipkinEncoder encoder_;
-  HttpRequest request_;
-  std::atomic<bool> shut_down_{false};
-  detail::ExporterCounters counters_;
-  detail::RateLimitedLog log_;
 };
 
 }  // namespace v0

@@ -1,9 +1,9 @@
 // JaegerHttpExporter: spans to a Jaeger collector (or Tempo's thrift_http receiver) as Thrift binary over HTTP.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -11,9 +11,8 @@
 #include <fmt/format.h>
 
 #include "tracewire/config/environment.hpp"
-#include "tracewire/core/logger.hpp"
 #include "tracewire/export/detail/http_export.hpp"
-#include "tracewire/export/exporter_stats.hpp"
+#include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/jaeger/jaeger_encoder.hpp"
 #include "tracewire/export/span_exporter.hpp"
 #include "tracewire/transport/detail/http_auth.hpp"
@@ -54,62 +53,47 @@ struct JaegerHttpExporterOptions {
 };
 
 /// Posts spans to a Jaeger collector's `/api/traces` as a bare Thrift binary `Batch`
-/// (one request per resource; normally one per export), through an HttpClient. Any 2xx
-/// answer (the collector says 202) counts the spans as exported; anything else counts
-/// them as failed and is reported by a rate-limited warning that never shows credentials.
+/// (one request per resource; normally one per export), through an HttpClient (a
+/// CurlHttpClient by default when built with tracewire::otlp_http). Retries 429/502/503/504
+/// and lost connections within the timeout, as the OTLP exporter does; any 2xx answer
+/// (the collector says 202) counts the spans as exported; anything else counts them as
+/// failed and is reported by a rate-limited diagnostic that never shows credentials.
 ///
 /// **Example**:
 /// ```
 /// tracewire::JaegerHttpExporterOptions options;
 /// options.endpoint = "http://jaeger-collector:14268/api/traces";
-/// auto exporter = std::make_unique<tracewire::JaegerHttpExporter>(options, my_http_client);
+/// auto exporter = std::make_unique<tracewire::JaegerHttpExporter>(options);
 /// ```
 class JaegerHttpExporter final : public SpanExporter {
  public:
-  JaegerHttpExporter(JaegerHttpExporterOptions options, std::shared_ptr<HttpClient> client)
-      : options_(std::move(options)), client_(std::move(client)), encoder_(ThriftProtocol::binary) {
-    request_.url = options_.endpoint;
-    request_.content_type = options_.content_type;
-    request_.timeout = options_.timeout;
-    request_.headers = options_.headers;
-    if (!options_.user.empty()) {
-      request_.headers.emplace_back("Authorization", detail::basic_authorization(options_.user, options_.password));
-    } else if (!options_.bearer_token.empty()) {
-      request_.headers.emplace_back("Authorization", "Bearer " + options_.bearer_token);
-    }
-  }
+  explicit JaegerHttpExporter(JaegerHttpExporterOptions options = {}, std::unique_ptr<HttpClient> client = nullptr)
+      : options_(std::move(options)),
+        channel_("JaegerHttpExporter", make_request(options_), options_.timeout, std::move(client)),
+        encoder_(ThriftProtocol::binary) {}
 
   ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
-    std::size_t exported = 0;
-    std::size_t failed = 0;
-    std::size_t spans = 0;
+    detail::HttpExportChannel::Export guard(channel_);
+    std::uint64_t spans = 0;
     for (const SpanData* span : batch) spans += span != nullptr;
-    if (shut_down_.load(std::memory_order_acquire) || !client_) {
-      counters_.add_failed(spans);
+    if (!guard.open()) {
+      channel_.fail(spans, "the exporter is shut down");
       return ExportResult::failure;
     }
+    std::uint64_t settled = 0;
+    bool all_sent = true;
     try {
       encoder_.encode_collector_batches(batch, [&](std::string_view body, std::size_t count) {
-        request_.body = body;
-        if (detail::post_export(*client_, request_, "JaegerHttpExporter", log_)) {
-          exported += count;
-          counters_.add_exported(count);
-        } else {
-          failed += count;
-        }
+        all_sent &= channel_.post(body, count);
+        settled += count;
       });
     } catch (...) {
-      failed = spans - exported;
-      log_(LogLevel::error, "JaegerHttpExporter: encoding a batch of {} spans failed", spans);
+      all_sent = channel_.fail(spans - settled, "out of memory while encoding");
     }
-    counters_.add_failed(failed);
-    return failed == 0 ? ExportResult::success : ExportResult::failure;
+    return all_sent ? ExportResult::success : ExportResult::failure;
   }
 
-  bool shutdown(std::chrono::milliseconds /*timeout*/) noexcept override {
-    shut_down_.store(true, std::memory_order_release);
-    return true;
-  }
+  bool shutdown(std::chrono::milliseconds timeout) noexcept override { return channel_.shutdown(timeout); }
 
   std::string describe() const override {
     return fmt::format("JaegerHttpExporter{{endpoint={}, content_type={}, timeout={}ms, auth={}}}",
@@ -118,17 +102,27 @@ class JaegerHttpExporter final : public SpanExporter {
                        !options_.user.empty() ? "basic" : !options_.bearer_token.empty() ? "bearer" : "none");
   }
 
-  ExporterStats stats() const noexcept { return counters_.snapshot(); }
+  /// Spans exported and failed, requests sent and retried so far.
+  ExportStats stats() const noexcept { return channel_.stats(); }
   const JaegerHttpExporterOptions& options() const noexcept { return options_; }
 
  private:
+  static HttpRequest make_request(const JaegerHttpExporterOptions& options) {
+    HttpRequest request;
+    request.url = options.endpoint;
+    request.content_type = options.content_type;
+    request.headers = options.headers;
+    if (!options.user.empty()) {
+      request.headers.emplace_back("Authorization", detail::basic_authorization(options.user, options.password));
+    } else if (!options.bearer_token.empty()) {
+      request.headers.emplace_back("Authorization", "Bearer " + options.bearer_token);
+    }
+    return request;
+  }
+
   JaegerHttpExporterOptions options_;
-  std::shared_ptr<HttpClient> client_;
+  detail::HttpExportChannel channel_;
   JaegerEncoder encoder_;
-  HttpRequest request_;
-  std::atomic<bool> shut_down_{false};
-  detail::ExporterCounters counters_;
-  detail::RateLimitedLog log_;
 };
 
 }  // namespace v0

@@ -11,7 +11,7 @@
 
 #include "tracewire/config/environment.hpp"
 #include "tracewire/core/logger.hpp"
-#include "tracewire/export/exporter_stats.hpp"
+#include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/jaeger/jaeger_encoder.hpp"
 #include "tracewire/export/jaeger/jaeger_protocol.hpp"
 #include "tracewire/export/span_exporter.hpp"
@@ -55,7 +55,7 @@ struct JaegerUdpExporterOptions {
 /// UDP datagram, in the compact (port 6831) or binary (6832) protocol. A batch larger
 /// than `max_packet_size` is split across datagrams so that no span is lost to an
 /// oversized packet; a span too large for a datagram on its own is dropped, counted in
-/// `stats().spans_dropped_too_large` and reported by a rate-limited warning. UDP cannot
+/// `stats().spans_too_large` and reported by a rate-limited warning. UDP cannot
 /// confirm delivery: a span counts as exported once the kernel took its datagram.
 ///
 /// `export_spans` returns failure if any datagram could not be sent (those spans are
@@ -71,7 +71,7 @@ class JaegerUdpExporter final : public SpanExporter {
   ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
     const std::size_t spans = count_spans(batch);
     if (shut_down_.load(std::memory_order_acquire)) {
-      counters_.add_failed(spans);
+      counters_.add(counters_.spans_failed, spans);
       return ExportResult::failure;
     }
     std::size_t exported = 0;
@@ -79,17 +79,19 @@ class JaegerUdpExporter final : public SpanExporter {
     try {
       const std::size_t too_large =
           encoder_.encode_agent_packets(batch, options_.max_packet_size, [&](std::string_view packet, std::size_t count) {
+            counters_.add(counters_.requests_sent, 1);
             auto sent = sender_.send(packet);
             if (sent) {
               exported += count;
-              counters_.add_exported(count);
+              counters_.add(counters_.spans_exported, count);
             } else {
+              counters_.add(counters_.requests_failed, 1);
               failed += count;
               send_failure_log_(LogLevel::warn, "JaegerUdpExporter: {} spans lost: {}", count, sent.error().message);
             }
           });
       if (too_large > 0) {
-        counters_.add_too_large(too_large);
+        counters_.add(counters_.spans_too_large, too_large);
         too_large_log_(LogLevel::warn,
                        "JaegerUdpExporter: dropped {} span(s) whose encoding alone exceeds the {}-byte UDP packet "
                        "limit (fewer or shorter attributes and events would fit)",
@@ -99,7 +101,7 @@ class JaegerUdpExporter final : public SpanExporter {
       failed = spans - exported;
       encode_failure_log_(LogLevel::error, "JaegerUdpExporter: encoding a batch of {} spans failed", spans);
     }
-    counters_.add_failed(failed);
+    counters_.add(counters_.spans_failed, failed);
     return failed == 0 ? ExportResult::success : ExportResult::failure;
   }
 
@@ -114,8 +116,8 @@ class JaegerUdpExporter final : public SpanExporter {
                        options_.port, to_string(options_.protocol), options_.max_packet_size);
   }
 
-  /// What happened to the spans given so far.
-  ExporterStats stats() const noexcept { return counters_.snapshot(); }
+  /// Spans exported, failed and too large, and datagrams sent and failed so far.
+  ExportStats stats() const noexcept { return counters_.snapshot(); }
   const JaegerUdpExporterOptions& options() const noexcept { return options_; }
 
  private:
@@ -129,7 +131,7 @@ class JaegerUdpExporter final : public SpanExporter {
   JaegerEncoder encoder_;
   UdpSender sender_;
   std::atomic<bool> shut_down_{false};
-  detail::ExporterCounters counters_;
+  detail::ExportCounters counters_;
   detail::RateLimitedLog send_failure_log_;
   detail::RateLimitedLog too_large_log_;
   detail::RateLimitedLog encode_failure_log_;
