@@ -35,10 +35,12 @@ class ProbabilitySampler final : public Sampler {
         threshold_(threshold_for(probability_)),
         threshold_text_(encode_threshold(threshold_)) {}
 
-  /// T for probability p; randomness_range (never sample) when p rounds to zero.
+  /// T for probability p; randomness_range (never sample) when p rounds to zero. Computed
+  /// as 2^56 − round(p · 2^56): p · 2^56 keeps full precision for small p, where
+  /// (1 − p) · 2^56 would lose the low bits to double rounding.
   static std::uint64_t threshold_for(double probability) noexcept {
-    const double scaled = std::nearbyint((1.0 - probability) * static_cast<double>(randomness_range));
-    return scaled >= static_cast<double>(randomness_range) ? randomness_range : static_cast<std::uint64_t>(scaled);
+    const double scaled = std::nearbyint(probability * static_cast<double>(randomness_range));
+    return scaled <= 0 ? randomness_range : randomness_range - static_cast<std::uint64_t>(scaled);
   }
 
   /// T as the `th` sub-key writes it: 14 hex digits with trailing zeros dropped ("0" for T=0).

@@ -1,0 +1,110 @@
+#include <doctest/doctest.h>
+
+#include "mocks/recording_logger.hpp"
+#include "tracewire/config/provider_from_environment.hpp"
+
+using namespace tracewire;
+using tracewire_test::CapturedLogs;
+
+TEST_SUITE("config") {
+  TEST_CASE("defaults are the specification's") {
+    auto config = finalize_config({}, MapEnvironment{});
+    CHECK_FALSE(config.disabled);
+    CHECK(config.sampler->describe() == "ParentBased{root=AlwaysOnSampler}");
+    CHECK(config.exporters == std::vector<std::string>{"otlp"});
+    CHECK(config.batch.max_queue_size == 2048);
+    CHECK(config.batch.max_export_batch_size == 512);
+    CHECK(config.batch.schedule_delay.count() == 5000);
+    CHECK(config.batch.export_timeout.count() == 30000);
+    CHECK(config.limits.attribute_count == 128);
+    CHECK(config.limits.attribute_value_length == SpanLimits::unlimited);
+    CHECK(config.resource.service_name().rfind("unknown_service:", 0) == 0);
+    CHECK(config.resource.attributes().get("telemetry.sdk.language") != nullptr);
+    CHECK(config.resource.attributes().get("process.pid") != nullptr);
+    CHECK(config.resource.attributes().get("os.type") != nullptr);
+  }
+
+  TEST_CASE("service name: OTEL_SERVICE_NAME wins over OTEL_RESOURCE_ATTRIBUTES; code wins over both") {
+    MapEnvironment environment{{"OTEL_RESOURCE_ATTRIBUTES", "service.name=from-attrs,deployment.environment=prod%20eu"},
+                               {"OTEL_SERVICE_NAME", "from-env"}};
+    auto config = finalize_config({}, environment);
+    CHECK(config.resource.service_name() == "from-env");
+    CHECK(*config.resource.attributes().get("deployment.environment")->get_if<std::string_view>() == "prod eu");
+    environment.set("OTEL_SERVICE_NAME", "");  // empty = unset
+    CHECK(finalize_config({}, environment).resource.service_name() == "from-attrs");
+    TracerConfig code;
+    code.service_name = "from-code";
+    CHECK(finalize_config(code, environment).resource.service_name() == "from-code");
+  }
+
+  TEST_CASE("OTEL_RESOURCE_ATTRIBUTES: malformed entries skipped, a bad escape discards all, with warnings") {
+    CapturedLogs logs;
+    auto skipped = finalize_config({}, MapEnvironment{{"OTEL_RESOURCE_ATTRIBUTES", "a=1,novalue,=x,b=2"}});
+    CHECK(skipped.resource.attributes().get("a") != nullptr);
+    CHECK(skipped.resource.attributes().get("b") != nullptr);
+    CHECK(logs.logger->contains("OTEL_RESOURCE_ATTRIBUTES: skipping malformed entry \"novalue\""));
+    auto discarded = finalize_config({}, MapEnvironment{{"OTEL_RESOURCE_ATTRIBUTES", "a=1,b=%zz"}});
+    CHECK(discarded.resource.attributes().get("a") == nullptr);
+    CHECK(logs.logger->contains("invalid percent-encoding"));
+  }
+
+  TEST_CASE("samplers from OTEL_TRACES_SAMPLER and its argument, case-insensitive, with fallbacks") {
+    const auto describe = [](std::initializer_list<std::pair<const std::string, std::string>> values) {
+      return finalize_config({}, MapEnvironment(values)).sampler->describe();
+    };
+    CHECK(describe({{"OTEL_TRACES_SAMPLER", "always_off"}}) == "AlwaysOffSampler");
+    CHECK(describe({{"OTEL_TRACES_SAMPLER", "ALWAYS_ON"}}) == "AlwaysOnSampler");
+    CHECK(describe({{"OTEL_TRACES_SAMPLER", "traceidratio"}, {"OTEL_TRACES_SAMPLER_ARG", "0.25"}}) ==
+          "ProbabilitySampler{0.25}");
+    CHECK(describe({{"OTEL_TRACES_SAMPLER", "parentbased_traceidratio"}, {"OTEL_TRACES_SAMPLER_ARG", "0.5"}}) ==
+          "ParentBased{root=ProbabilitySampler{0.5}}");
+    CHECK(describe({{"OTEL_TRACES_SAMPLER", "parentbased_always_off"}}) == "ParentBased{root=AlwaysOffSampler}");
+    CHECK(describe({{"OTEL_TRACES_SAMPLER", "ratelimiting"}, {"OTEL_TRACES_SAMPLER_ARG", "5"}}) ==
+          "RateLimitingSampler{5/s}");
+    CapturedLogs logs;
+    CHECK(describe({{"OTEL_TRACES_SAMPLER", "sometimes"}}) == "ParentBased{root=AlwaysOnSampler}");
+    CHECK(logs.logger->contains("invalid OTEL_TRACES_SAMPLER=\"sometimes\""));
+    CHECK(describe({{"OTEL_TRACES_SAMPLER", "traceidratio"}, {"OTEL_TRACES_SAMPLER_ARG", "1.5"}}) ==
+          "ProbabilitySampler{1}");
+    CHECK(logs.logger->contains("invalid OTEL_TRACES_SAMPLER_ARG=\"1.5\""));
+  }
+
+  TEST_CASE("batch and limit variables; invalid values warn and fall back") {
+    CapturedLogs logs;
+    MapEnvironment environment{{"OTEL_BSP_MAX_QUEUE_SIZE", "100"},      {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "200"},
+                               {"OTEL_BSP_SCHEDULE_DELAY", "-5"},       {"OTEL_BSP_EXPORT_TIMEOUT", "1000"},
+                               {"OTEL_ATTRIBUTE_COUNT_LIMIT", "10"},    {"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "20"},
+                               {"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "7"}, {"OTEL_SPAN_EVENT_COUNT_LIMIT", "3"},
+                               {"OTEL_SPAN_LINK_COUNT_LIMIT", "x"},     {"OTEL_SDK_DISABLED", "yes"}};
+    auto config = finalize_config({}, environment);
+    CHECK(config.batch.max_queue_size == 100);
+    CHECK(config.batch.max_export_batch_size == 100);
+    CHECK(config.batch.schedule_delay.count() == 5000);
+    CHECK(config.batch.export_timeout.count() == 1000);
+    CHECK(config.limits.attribute_count == 20);
+    CHECK(config.limits.attribute_value_length == 7);
+    CHECK(config.limits.event_count == 3);
+    CHECK(config.limits.link_count == 128);
+    CHECK_FALSE(config.disabled);
+    CHECK(logs.logger->contains("OTEL_BSP_MAX_EXPORT_BATCH_SIZE=200 exceeds OTEL_BSP_MAX_QUEUE_SIZE=100"));
+    CHECK(logs.logger->contains("invalid OTEL_BSP_SCHEDULE_DELAY=\"-5\""));
+    CHECK(logs.logger->contains("invalid OTEL_SPAN_LINK_COUNT_LIMIT=\"x\""));
+    CHECK(logs.logger->contains("invalid OTEL_SDK_DISABLED=\"yes\""));
+  }
+
+  TEST_CASE("OTEL_TRACES_EXPORTER builds the pipeline; none, duplicates and unknown names") {
+    CapturedLogs logs;
+    auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "console, CONSOLE,none,nope"}});
+    REQUIRE(provider->processor() != nullptr);
+    CHECK(provider->processor()->describe() == "SimpleSpanProcessor{ConsoleExporter{line}}");
+    CHECK(logs.logger->contains("unknown or unavailable exporter \"nope\""));
+    auto none = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "none"}});
+    CHECK(none->processor() == nullptr);
+  }
+
+  TEST_CASE("OTEL_SDK_DISABLED=true gives a no-op provider") {
+    auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_SDK_DISABLED", "TRUE"}});
+    auto span = provider->tracer("x").start_span("nothing");
+    CHECK_FALSE(span.is_recording());
+  }
+}
