@@ -310,8 +310,8 @@ class JaegerEncoder {
 
   // Every span is written once into `spans_` (a compact struct's field ids are relative
   // to its own struct, so each encoding stands alone); each packet is then the message
-  // header, the Batch prefix (process and the spans field header), a list header, a run
-  // of encoded spans, and the stop bytes.
+  // header, the Batch prefix (process and the spans field header), a list header, the
+  // encoded spans that fit, and the stop bytes.
   template <class Writer, class Sink>
   std::size_t encode_group(const Resource& resource, ArrayView<const SpanData*> spans, bool as_message,
                            std::size_t max_size, Sink& sink) {
@@ -343,26 +343,33 @@ class JaegerEncoder {
         packet.field_struct_begin(1);
       }
       packet_.append(prefix_);
+      // Greedy: take spans in order while they fit; a span that cannot fit even alone is
+      // skipped (and counted) without closing the packet.
       const std::size_t fixed = packet_.size() + stop_bytes;
-      const std::size_t first_byte = next == 0 ? 0 : ends_[next - 1];
-      std::size_t last = next;  // one past the last span that fits
-      while (last < spans.size()) {
-        const std::size_t count = last - next + 1;
-        const std::size_t bytes = ends_[last] - first_byte;
-        if (fixed + Writer::list_header_size(static_cast<std::uint32_t>(count)) + bytes > max_size) break;
-        ++last;
+      chosen_.clear();
+      std::size_t bytes = 0;
+      std::size_t index = next;
+      for (; index < spans.size(); ++index) {
+        const std::size_t span_bytes = ends_[index] - (index == 0 ? 0 : ends_[index - 1]);
+        if (fixed + Writer::list_header_size(1) + span_bytes > max_size) {
+          ++too_large;
+          continue;
+        }
+        const auto count = static_cast<std::uint32_t>(chosen_.size() + 1);
+        if (fixed + Writer::list_header_size(count) + bytes + span_bytes > max_size) break;
+        chosen_.push_back(index);
+        bytes += span_bytes;
       }
-      if (last == next) {  // this span alone is over the limit
-        ++too_large;
-        ++next;
-        continue;
+      next = index;
+      if (chosen_.empty()) continue;  // only oversized spans were left
+      packet.list_begin(detail::ThriftType::structure, static_cast<std::uint32_t>(chosen_.size()));
+      for (std::size_t chosen : chosen_) {
+        const std::size_t begin = chosen == 0 ? 0 : ends_[chosen - 1];
+        packet_.append(spans_, begin, ends_[chosen] - begin);
       }
-      packet.list_begin(detail::ThriftType::structure, static_cast<std::uint32_t>(last - next));
-      packet_.append(spans_, first_byte, ends_[last - 1] - first_byte);
       packet_.append(stop_bytes, '\0');
       if (as_message) ++sequence_id_;
-      sink(std::string_view(packet_), last - next);
-      next = last;
+      sink(std::string_view(packet_), chosen_.size());
     }
     return too_large;
   }
@@ -372,6 +379,7 @@ class JaegerEncoder {
   std::string prefix_;
   std::string spans_;
   std::vector<std::size_t> ends_;
+  std::vector<std::size_t> chosen_;
   std::string packet_;
   std::string scratch_;
   std::vector<const SpanData*> group_;
