@@ -9,12 +9,16 @@ inline namespace v0 {
 
 /// A snapshot of a network exporter's counters. Every span handed to `export_spans` ends
 /// up in exactly one of `spans_exported`, `spans_failed` (the request was lost: refused,
-/// timed out, a final error status, or shut down) and `spans_rejected` (the receiver
-/// accepted the request but reported these spans as dropped in a partial success).
+/// timed out, a final error status, or shut down), `spans_rejected` (the receiver
+/// accepted the request but reported these spans as dropped in a partial success) and
+/// `spans_too_large` (a single span whose encoding exceeds the transport's size limit,
+/// e.g. a 65000-byte Jaeger UDP datagram). For UDP, a "request" is one datagram, and
+/// exported means the kernel took it: a datagram is never acknowledged.
 struct ExportStats {
   std::uint64_t spans_exported = 0;
   std::uint64_t spans_failed = 0;
   std::uint64_t spans_rejected = 0;
+  std::uint64_t spans_too_large = 0;
   std::uint64_t requests_sent = 0;     ///< attempts, retries included
   std::uint64_t requests_retried = 0;  ///< attempts that were retries
   std::uint64_t requests_failed = 0;   ///< exports that ended in failure
@@ -27,6 +31,7 @@ struct ExportCounters {
   std::atomic<std::uint64_t> spans_exported{0};
   std::atomic<std::uint64_t> spans_failed{0};
   std::atomic<std::uint64_t> spans_rejected{0};
+  std::atomic<std::uint64_t> spans_too_large{0};
   std::atomic<std::uint64_t> requests_sent{0};
   std::atomic<std::uint64_t> requests_retried{0};
   std::atomic<std::uint64_t> requests_failed{0};
@@ -36,6 +41,7 @@ struct ExportCounters {
     stats.spans_exported = spans_exported.load(std::memory_order_relaxed);
     stats.spans_failed = spans_failed.load(std::memory_order_relaxed);
     stats.spans_rejected = spans_rejected.load(std::memory_order_relaxed);
+    stats.spans_too_large = spans_too_large.load(std::memory_order_relaxed);
     stats.requests_sent = requests_sent.load(std::memory_order_relaxed);
     stats.requests_retried = requests_retried.load(std::memory_order_relaxed);
     stats.requests_failed = requests_failed.load(std::memory_order_relaxed);

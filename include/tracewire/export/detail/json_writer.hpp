@@ -91,6 +91,13 @@ class JsonWriter {
     separate();
     out_.append(json);
   }
+  /// Pre-encoded object members (`"a":1,"b":2`, no braces), inserted as if written one by
+  /// one (e.g. tags shared by every span of a batch, encoded once). Empty inserts nothing.
+  void raw_members(std::string_view members) {
+    if (members.empty()) return;
+    separate();
+    out_.append(members);
+  }
 
   std::string& buffer() noexcept { return out_; }
 
