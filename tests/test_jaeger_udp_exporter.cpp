@@ -159,7 +159,7 @@ TEST_SUITE("export") {
   }
 
   TEST_CASE("JaegerUdpExporter: a span too large for any datagram is dropped, counted and reported") {
-    tracewire_test::CapturedLogs logs;
+    tracewire_test::CapturedLog logs;
     Receiver receiver;
     PaddedSpans bulk(3, 100);
     std::string huge(70000, 'h');
@@ -177,7 +177,7 @@ TEST_SUITE("export") {
     CHECK(stats.spans_exported == 2);
     CHECK(stats.spans_too_large == 1);
     CHECK(stats.spans_failed == 0);
-    CHECK(logs.logger->contains("dropped 1 span(s) whose encoding alone exceeds the 65000-byte UDP packet limit"));
+    CHECK(logs.contains("dropped 1 span(s) whose encoding alone exceeds the 65000-byte UDP packet limit"));
   }
 
   TEST_CASE("JaegerUdpExporter: spans from two resources go out as two batches with their own process") {
@@ -244,7 +244,7 @@ TEST_SUITE("export") {
   }
 
   TEST_CASE("JaegerUdpExporter: a datagram the kernel refuses counts its spans as failed") {
-    tracewire_test::CapturedLogs logs;
+    tracewire_test::CapturedLog logs;
     Receiver receiver;
     PaddedSpans bulk(1, 70000);
     JaegerUdpExporterOptions options = options_for(receiver, ThriftProtocol::compact);
@@ -255,7 +255,7 @@ TEST_SUITE("export") {
     CHECK(stats.spans_failed == 1);
     CHECK(stats.spans_exported == 0);
     CHECK(stats.requests_failed == 1);
-    CHECK(logs.logger->contains("JaegerUdpExporter: 1 spans lost"));
+    CHECK(logs.contains("JaegerUdpExporter: 1 spans lost"));
   }
 
   TEST_CASE("JaegerUdpExporter: after shutdown exports fail and are counted; describe names the agent") {

@@ -102,6 +102,15 @@ TEST_SUITE("config") {
     CHECK(none->processor() == nullptr);
   }
 
+  TEST_CASE("OTEL_TRACES_EXPORTER=zipkin and =jaeger select those exporters behind a batch processor") {
+    auto zipkin = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "zipkin"}});
+    REQUIRE(zipkin->processor() != nullptr);
+    CHECK(zipkin->processor()->describe().find("exporter=ZipkinExporter") != std::string::npos);
+    auto jaeger = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "jaeger"}});
+    REQUIRE(jaeger->processor() != nullptr);
+    CHECK(jaeger->processor()->describe().find("exporter=JaegerUdpExporter") != std::string::npos);
+  }
+
   TEST_CASE("OTEL_SDK_DISABLED=true gives a no-op provider") {
     auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_SDK_DISABLED", "TRUE"}});
     auto span = provider->tracer("x").start_span("nothing");

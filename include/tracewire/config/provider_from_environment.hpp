@@ -7,6 +7,7 @@
 
 #include "tracewire/config/environment.hpp"
 #include "tracewire/config/exporter_registry.hpp"
+#include "tracewire/config/jaeger_zipkin_from_environment.hpp"
 #include "tracewire/config/tracer_config.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
@@ -16,6 +17,23 @@
 namespace tracewire {
 inline namespace v0 {
 
+namespace detail {
+/// Registers the exporters tracewire ships under their OTEL_TRACES_EXPORTER names (once).
+inline void register_builtin_exporters() {
+  static const bool registered = [] {
+    auto& registry = ExporterRegistry::instance();
+    registry.register_exporter("jaeger", [](const Environment& environment) {
+      return make_jaeger_exporter_from_environment(environment);
+    });
+    registry.register_exporter("zipkin", [](const Environment& environment) {
+      return make_zipkin_exporter_from_environment(environment);
+    });
+    return true;
+  }();
+  (void)registered;
+}
+}  // namespace detail
+
 /// Builds the provider a finalized configuration describes: `disabled` gives the no-op
 /// provider; each exporter name gets its exporter (through the ExporterRegistry) behind a
 /// batch processor (or a simple one for `console`); `none` means no exporter. Unknown or
@@ -23,6 +41,7 @@ inline namespace v0 {
 /// pipeline at info level.
 inline std::shared_ptr<TracerProvider> make_provider(FinalizedTracerConfig config, const Environment& environment) {
   if (config.disabled) return TracerProvider::noop();
+  detail::register_builtin_exporters();
   TracerProviderOptions options;
   options.resource = std::move(config.resource);
   options.detect_resource = false;  // finalize_config already merged the detected resource
