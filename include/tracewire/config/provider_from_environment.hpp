@@ -8,6 +8,7 @@
 #include "tracewire/config/environment.hpp"
 #include "tracewire/config/exporter_registry.hpp"
 #include "tracewire/config/jaeger_zipkin_from_environment.hpp"
+#include "tracewire/config/otlp_from_environment.hpp"
 #include "tracewire/config/tracer_config.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
@@ -22,6 +23,9 @@ namespace detail {
 inline void register_builtin_exporters() {
   static const bool registered = [] {
     auto& registry = ExporterRegistry::instance();
+    registry.register_exporter("otlp", [](const Environment& environment) {
+      return make_otlp_exporter_from_environment(environment);
+    });
     registry.register_exporter("jaeger", [](const Environment& environment) {
       return make_jaeger_exporter_from_environment(environment);
     });
