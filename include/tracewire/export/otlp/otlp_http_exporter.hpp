@@ -2,9 +2,7 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 
@@ -13,9 +11,9 @@
 #include "tracewire/core/logger.hpp"
 #include "tracewire/export/detail/http_sender.hpp"
 #include "tracewire/export/export_stats.hpp"
+#include "tracewire/export/otlp/detail/otlp_export_state.hpp"
 #include "tracewire/export/otlp/otlp_encoder.hpp"
 #include "tracewire/export/otlp/otlp_exporter_options.hpp"
-#include "tracewire/export/otlp/otlp_partial_success.hpp"
 #include "tracewire/export/span_exporter.hpp"
 #include "tracewire/transport/http_client.hpp"
 #if defined(TRACEWIRE_HAS_CURL)
@@ -44,20 +42,22 @@ inline namespace v0 {
 class OtlpHttpExporter final : public SpanExporter {
  public:
   explicit OtlpHttpExporter(OtlpExporterConfig config, std::unique_ptr<HttpClient> client = nullptr)
-      : config_(std::move(config)), client_(std::move(client)) {
+      : config_(std::move(config)), client_(std::move(client)), state_(config_.endpoint) {
     if (!client_) client_ = make_default_client(config_);
     if (config_.protocol == OtlpProtocol::grpc) {
       detail::log(LogLevel::warn, "OtlpHttpExporter given protocol grpc; sending http/protobuf to {}",
                   config_.endpoint);
     }
     encoding_ = config_.protocol == OtlpProtocol::http_json ? OtlpEncoding::json : OtlpEncoding::protobuf;
-    if (client_) sender_ = std::make_unique<detail::HttpSender>(*client_, config_.retry, counters_);
+    if (client_) sender_ = std::make_unique<detail::HttpSender>(*client_, config_.retry, state_.counters());
   }
 
   ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
-    Busy busy(*this);
-    if (!busy.entered) return fail(count_spans(batch), "the exporter is shut down");
-    if (!sender_) return fail(count_spans(batch), "no HTTP client (build with tracewire::otlp_http or pass one)");
+    detail::OtlpExportState::Export in_progress(state_);
+    if (!in_progress.open()) return state_.fail(state_.count_spans(batch), "the exporter is shut down");
+    if (!sender_) {
+      return state_.fail(state_.count_spans(batch), "no HTTP client (build with tracewire::otlp_http or pass one)");
+    }
     try {
       HttpRequest request;
       request.url = config_.endpoint;
@@ -68,34 +68,22 @@ class OtlpHttpExporter final : public SpanExporter {
       const std::uint64_t spans = encoder_.span_count();
       if (spans == 0) return ExportResult::success;
       detail::HttpSender::Outcome outcome = sender_->send(request, config_.timeout);
-      if (outcome.success()) {
-        const auto partial = OtlpPartialSuccess::parse(outcome.response->body, encoding_);
-        const std::uint64_t rejected =
-            partial && partial->rejected_spans > 0 ? std::min<std::uint64_t>(spans, static_cast<std::uint64_t>(partial->rejected_spans)) : 0;
-        counters_.add(counters_.spans_exported, spans - rejected);
-        if (partial) {
-          counters_.add(counters_.spans_rejected, rejected);
-          partial_log_(LogLevel::warn, "OTLP export to {}: the receiver rejected {} of {} spans: {}", config_.endpoint,
-              rejected, spans, detail::body_excerpt(partial->error_message));
-        }
-        return ExportResult::success;
-      }
+      if (outcome.success()) return state_.accepted(spans, outcome.response->body, encoding_);
       if (outcome.response) {
-        return fail(spans, fmt::format("HTTP {}: {}", outcome.response->status,
-                                       detail::body_excerpt(outcome.response->body)));
+        return state_.fail(spans, fmt::format("HTTP {}: {}", outcome.response->status,
+                                              detail::body_excerpt(outcome.response->body)));
       }
-      return fail(spans, outcome.error ? outcome.error->message : std::string("no response"));
+      return state_.fail(spans, outcome.error ? outcome.error->message : std::string("no response"));
     } catch (...) {
-      return fail(count_spans(batch), "out of memory while encoding");
+      return state_.fail(state_.count_spans(batch), "out of memory while encoding");
     }
   }
 
   /// Stops retrying, waits up to `timeout` for an export in progress, then refuses new ones.
   bool shutdown(std::chrono::milliseconds timeout) noexcept override {
-    std::unique_lock<std::mutex> lock(mutex_);
-    shut_down_ = true;
-    if (sender_) sender_->interrupt();
-    return idle_.wait_for(lock, timeout, [this] { return !exporting_; });
+    return state_.shutdown(timeout, [this] {
+      if (sender_) sender_->interrupt();
+    });
   }
 
   std::string describe() const override {
@@ -108,29 +96,10 @@ class OtlpHttpExporter final : public SpanExporter {
   }
 
   /// Spans exported, failed and rejected, and requests sent and retried so far.
-  ExportStats stats() const noexcept { return counters_.snapshot(); }
+  ExportStats stats() const noexcept { return state_.stats(); }
   const OtlpExporterConfig& config() const noexcept { return config_; }
 
  private:
-  // Marks an export in progress so shutdown can wait for it.
-  struct Busy {
-    explicit Busy(OtlpHttpExporter& exporter) : owner(exporter) {
-      std::lock_guard<std::mutex> lock(owner.mutex_);
-      entered = !owner.shut_down_;
-      if (entered) owner.exporting_ = true;
-    }
-    ~Busy() {
-      if (!entered) return;
-      {
-        std::lock_guard<std::mutex> lock(owner.mutex_);
-        owner.exporting_ = false;
-      }
-      owner.idle_.notify_all();
-    }
-    OtlpHttpExporter& owner;
-    bool entered = false;
-  };
-
   static std::unique_ptr<HttpClient> make_default_client([[maybe_unused]] const OtlpExporterConfig& config) {
 #if defined(TRACEWIRE_HAS_CURL)
     return std::make_unique<CurlHttpClient>(
@@ -140,32 +109,12 @@ class OtlpHttpExporter final : public SpanExporter {
 #endif
   }
 
-  static std::uint64_t count_spans(ArrayView<const SpanData*> batch) noexcept {
-    std::uint64_t count = 0;
-    for (const SpanData* span : batch) count += span != nullptr;
-    return count;
-  }
-
-  ExportResult fail(std::uint64_t spans, const std::string& reason) noexcept {
-    counters_.add(counters_.spans_failed, spans);
-    counters_.add(counters_.requests_failed, 1);
-    failure_log_(LogLevel::error, "OTLP export to {} failed, {} spans lost: {}", config_.endpoint, spans, reason);
-    return ExportResult::failure;
-  }
-
   OtlpExporterConfig config_;
   std::unique_ptr<HttpClient> client_;
   OtlpEncoding encoding_ = OtlpEncoding::protobuf;
   OtlpEncoder encoder_;
-  detail::ExportCounters counters_;
+  detail::OtlpExportState state_;
   std::unique_ptr<detail::HttpSender> sender_;
-  std::mutex mutex_;
-  std::condition_variable idle_;
-  bool exporting_ = false;
-  bool shut_down_ = false;
-  // Per exporter, so each one reports its own first failure (then once a minute).
-  detail::RateLimitedLog failure_log_;
-  detail::RateLimitedLog partial_log_;
 };
 
 }  // namespace v0
