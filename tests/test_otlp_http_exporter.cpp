@@ -7,17 +7,16 @@
 #include <string>
 #include <thread>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "mocks/recording_logger.hpp"
+#include "support/closed_port.hpp"
 #include "support/otlp_checks.hpp"
 #include "support/peer_process.hpp"
+#include "support/test_certificates.hpp"
 #include "tracewire/export/otlp/otlp_http_exporter.hpp"
 
 using namespace tracewire;
 using tracewire_test::CapturedLog;
+using tracewire_test::closed_port;
 using tracewire_test::json;
 using tracewire_test::OtlpSample;
 using tracewire_test::Receiver;
@@ -62,23 +61,6 @@ struct ScriptedExport {
   OtlpSample sample;
   OtlpHttpExporter exporter;
 };
-
-// A loopback port with nothing listening (bound, then closed).
-int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-std::string run_shell(const std::string& command) {
-  return tracewire_test::run_command({"/bin/sh", "-c", command});
-}
 
 }  // namespace
 
@@ -242,21 +224,10 @@ TEST_SUITE("export") {
   }
 
   TEST_CASE("OtlpHttpExporter over TLS: fails without the CA and says why, succeeds with OTEL_EXPORTER_OTLP_CERTIFICATE") {
-    char directory_template[] = "/tmp/tracewire-tls-XXXXXX";
-    REQUIRE(::mkdtemp(directory_template) != nullptr);
-    const std::string directory = directory_template;
-    // A CA and a server certificate for 127.0.0.1 signed by it, made now with openssl.
-    run_shell("cd " + directory +
-              " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1"
-              " -subj /CN=tracewire-test-ca 2>/dev/null"
-              " && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr"
-              " -subj /CN=127.0.0.1 2>/dev/null"
-              " && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ext.cnf"
-              " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem"
-              " -days 1 -extfile ext.cnf 2>/dev/null");
+    const tracewire_test::TestCertificates certificates;
     Receiver::Options receiver_options;
-    receiver_options.tls_cert = directory + "/server.pem";
-    receiver_options.tls_key = directory + "/server.key";
+    receiver_options.tls_cert = certificates.server_certificate();
+    receiver_options.tls_key = certificates.server_key();
     Receiver receiver(receiver_options);
     OtlpSample sample;
     sample.add_rich_span(1);
@@ -273,7 +244,7 @@ TEST_SUITE("export") {
     }
     {
       MapEnvironment environment{{"OTEL_EXPORTER_OTLP_ENDPOINT", endpoint},
-                                 {"OTEL_EXPORTER_OTLP_CERTIFICATE", directory + "/ca.pem"}};
+                                 {"OTEL_EXPORTER_OTLP_CERTIFICATE", certificates.ca()}};
       OtlpHttpExporter exporter(OtlpExporterOptions::from_environment(environment).finalize());
       CHECK(exporter.export_spans(sample.batch()) == ExportResult::success);
       // Skip any line the receiver printed about the failed handshake.
@@ -282,6 +253,5 @@ TEST_SUITE("export") {
       REQUIRE(request);
       tracewire_test::check_request((*request)["body"], sample.batch());
     }
-    run_shell("rm -rf " + directory);
   }
 }
