@@ -273,13 +273,25 @@ TEST_SUITE("export") {
     OtlpSample sample;
     sample.add_plain_spans(2);
     CapturedLog log;
-    OtlpGrpcExporter exporter(grpc_config(server.endpoint()));
+    auto config = grpc_config(server.endpoint());
+    // A key gRPC reserves and a value it cannot carry are skipped; a secret is never logged.
+    config.headers = {{"authorization", "Bearer top-secret"},
+                      {"grpc-timeout", "hidden-1"},
+                      {"x-bad-value", std::string("hidden\x7f" "2")}};
+    OtlpGrpcExporter exporter(config);
     CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
     CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
-    CHECK(server.calls().size() == 2);  // one call per export: no retry
-    CHECK(exporter.stats().spans_failed == 4);
+    const auto calls = server.calls();
+    REQUIRE(calls.size() == 2);
+    CHECK(calls[0].metadata.find("authorization")->second == "Bearer top-secret");
+    CHECK(calls[0].metadata.count("x-bad-value") == 0);
+    CHECK(log.contains("\"grpc-timeout\" is not valid gRPC metadata"));
+    CHECK(log.contains("\"x-bad-value\" is not valid gRPC metadata"));
+    CHECK_FALSE(log.contains("top-secret"));
+    CHECK_FALSE(log.contains("hidden"));
+    CHECK(exporter.stats().spans_failed == 4);  // one call per export above: no retry
     CHECK(exporter.stats().requests_failed == 2);
-    CHECK(log.count() == 1);  // the second failure is within the rate limit's minute
+    CHECK(log.count() == 3);  // two header warnings at construction, then the failure once
     CHECK(log.contains("INVALID_ARGUMENT"));
     CHECK(log.contains("bad span . data"));
     CHECK(log.contains("2 spans lost"));

@@ -98,6 +98,12 @@ TEST_SUITE("export") {
       CHECK((*request)["headers"]["x-honeycomb-team"] == "secret-key-123");
       const json& body = (*request)["body"];
       tracewire_test::check_request(body, batch);
+      // Invalid UTF-8 in an attribute arrives with U+FFFD in place of each bad sequence.
+      std::string repaired;
+      for (const json& attribute : body["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["attributes"]) {
+        if (attribute["key"] == "bad.utf8") repaired = attribute["value"]["stringValue"];
+      }
+      CHECK(repaired == "ok\xef\xbf\xbd(\xef\xbf\xbd end");
       // Two resources, and within the first one two scopes: each group appears once.
       REQUIRE(body["resourceSpans"].size() == 2);
       CHECK(body["resourceSpans"][0]["scopeSpans"].size() + body["resourceSpans"][1]["scopeSpans"].size() == 3);
