@@ -433,6 +433,32 @@ TEST_SUITE("export") {
     CHECK(server.calls()[0].metadata.find("api-key")->second == "k,1");
   }
 
+  TEST_CASE("a gRPC endpoint without a scheme uses TLS unless OTEL_EXPORTER_OTLP_INSECURE=true") {
+    Receiver decoder;
+    GrpcTraceServer server(decoder);  // plaintext
+    OtlpSample sample;
+    sample.add_plain_spans(1);
+    const std::string bare = "127.0.0.1:" + std::to_string(server.port());
+    {
+      MapEnvironment environment{{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
+                                 {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", bare},
+                                 {"OTEL_EXPORTER_OTLP_TIMEOUT", "800"}};
+      OtlpGrpcExporter exporter(OtlpExporterOptions::from_environment(environment).finalize());
+      CHECK(exporter.describe().find("tls=on") != std::string::npos);
+      CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);  // a TLS hello to a plaintext server
+      CHECK(server.calls().empty());
+    }
+    {
+      MapEnvironment environment{{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
+                                 {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", bare},
+                                 {"OTEL_EXPORTER_OTLP_TRACES_INSECURE", "TRUE"}};
+      OtlpGrpcExporter exporter(OtlpExporterOptions::from_environment(environment).finalize());
+      CHECK(exporter.export_spans(sample.batch()) == ExportResult::success);
+      CHECK(server.calls().size() == 1);
+      CHECK(decoder.next());
+    }
+  }
+
   TEST_CASE("gRPC endpoints: scheme decides TLS, a missing port is the scheme's, a path is ignored") {
     CHECK(detail::grpc_target("http://collector:4317") == "collector:4317");
     CHECK(detail::grpc_target("https://api.honeycomb.io") == "api.honeycomb.io:443");
