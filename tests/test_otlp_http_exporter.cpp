@@ -157,6 +157,20 @@ TEST_SUITE("export") {
     CHECK(log.text().find("top-secret") == std::string::npos);
   }
 
+  TEST_CASE("OtlpHttpExporter survives responses far larger than any OTLP answer") {
+    CapturedLog log;
+    const std::string huge(4 * 1024 * 1024, 'x');
+    ScriptedExport test(json::array({{{"status", 200}, {"body", huge}}, {{"status", 400}, {"body", huge}}}), 2);
+    CHECK(test.run() == ExportResult::success);  // a garbage 200 is still accepted
+    CHECK(test.run() == ExportResult::failure);
+    const auto stats = test.exporter.stats();
+    CHECK(stats.spans_exported == 2);
+    CHECK(stats.spans_failed == 2);
+    CHECK(log.count() == 1);
+    CHECK(log.contains("HTTP 400: xxxx"));
+    CHECK(log.text().size() < 1024);  // only the start of the body is reported
+  }
+
   TEST_CASE("OtlpHttpExporter counts a partial success as rejected spans and does not retry") {
     CapturedLog log;
     ScriptedExport test(json::array({{{"partialSuccess", {{"rejectedSpans", "2"}, {"errorMessage", "too old"}}}}}), 3);
