@@ -194,6 +194,26 @@ TEST_SUITE("config") {
       CHECK(log.contains("invalid OTEL_EXPORTER_JAEGER_TIMEOUT=\"10s\""));
       CHECK(log.contains("using 10000"));
     }
+    for (const char* url : {"localhost:14268/api/traces", "ftp://collector/api/traces", "http://", "http:///api",
+                            "http://collector:14268/api traces"}) {
+      CAPTURE(url);
+      CapturedLog log;
+      const auto jaeger = make_jaeger_exporter_from_environment(MapEnvironment{{"OTEL_EXPORTER_JAEGER_ENDPOINT", url}});
+      CHECK(as<JaegerHttpExporter>(jaeger).options().endpoint == "http://localhost:14268/api/traces");
+      const auto zipkin = make_zipkin_exporter_from_environment(MapEnvironment{{"OTEL_EXPORTER_ZIPKIN_ENDPOINT", url}});
+      CHECK(as<ZipkinExporter>(zipkin).options().endpoint == "http://localhost:9411/api/v2/spans");
+      CHECK(log.count() == 2);
+      CHECK(lines_with(log, "invalid OTEL_EXPORTER_JAEGER_ENDPOINT=") == 1);
+      CHECK(lines_with(log, "invalid OTEL_EXPORTER_ZIPKIN_ENDPOINT=") == 1);
+      CHECK(log.contains("using http://localhost:14268/api/traces"));
+    }
+    {
+      CapturedLog log;
+      const auto exporter = make_zipkin_exporter_from_environment(
+          MapEnvironment{{"OTEL_EXPORTER_ZIPKIN_ENDPOINT", " HTTPS://tempo.example:9411/api/v2/spans "}});
+      CHECK(as<ZipkinExporter>(exporter).options().endpoint == "HTTPS://tempo.example:9411/api/v2/spans");
+      CHECK(log.count() == 0);
+    }
     {
       CapturedLog log;
       const auto exporter =
