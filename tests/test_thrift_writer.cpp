@@ -179,6 +179,31 @@ TEST_SUITE("export") {
     }
   }
 
+  TEST_CASE("JaegerEncoder: a BINARY tag (which spans never produce) decodes with Apache Thrift") {
+    // Put together from the encoder's own pieces: a Process with a BINARY and a LONG tag.
+    Receiver receiver;
+    for (ThriftProtocol protocol : protocols) {
+      CAPTURE(to_string(protocol));
+      JaegerEncoder encoder(protocol);
+      const json record = round_trip(receiver, protocol, 77, [&](auto& writer) {
+        writer.field_struct_begin(1);
+        writer.field_binary(1, "svc");
+        writer.field_list_begin(2, ThriftType::structure, 2);
+        JaegerEncoder::write_binary_tag(writer, "raw", std::string_view("\x00\x01\xfe\xff", 4));
+        encoder.write_tag(writer, "n", AttributeValue(-5));
+        writer.struct_end();
+        writer.field_list_begin(2, ThriftType::structure, 0);
+      });
+      CHECK(record.at("seqid") == 77);
+      CHECK(record.at("batch") ==
+            json{{"process",
+                  {{"serviceName", "svc"},
+                   {"tags", json::array({{{"key", "raw"}, {"vType", 4}, {"vBinary", "AAH+/w=="}},
+                                         tracewire_test::jaeger_long_tag("n", -5)})}}},
+                 {"spans", json::array()}});
+    }
+  }
+
   TEST_CASE("Thrift writers: lists of 15 and more elements take the long list header") {
     Receiver receiver;
     for (ThriftProtocol protocol : protocols) {
