@@ -199,6 +199,17 @@ TEST_SUITE("export") {
     CHECK(records[1].at("batch").at("spans").size() == 1);
   }
 
+  TEST_CASE("JaegerUdpExporter: the default host name localhost reaches an agent listening on IPv4 only") {
+    Receiver receiver;  // binds 127.0.0.1, as an agent published by Docker on IPv4 does
+    tracewire_test::SampleSpans sample;
+    JaegerUdpExporterOptions options = options_for(receiver, ThriftProtocol::compact);
+    options.host = "localhost";
+    JaegerUdpExporter exporter(options);
+    REQUIRE(exporter.export_spans(sample.all()) == ExportResult::success);
+    const std::vector<json> records = receive_spans(receiver, 3);
+    CHECK(records.size() == 1);
+  }
+
   TEST_CASE("JaegerUdpExporter: a datagram the kernel refuses counts its spans as failed") {
     tracewire_test::CapturedLog logs;
     Receiver receiver;
