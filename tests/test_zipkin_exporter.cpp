@@ -247,6 +247,35 @@ TEST_SUITE("export") {
     CHECK(spans[2].at("tags") == json{{"error", "timeout"}, {"deployment.environment", "prod"}, {"region", "eu"}});
   }
 
+  TEST_CASE("ZipkinExporter: any text in names, tags and annotations arrives intact as JSON") {
+    Receiver receiver;
+    Resource resource({{"service.name", "svc \"quoted\""}});
+    const std::string awkward = std::string("plain \"q\" back\\slash\nline\ttab\x01\x1f del\x7f ") +
+                                "\xc3\xa9\xe2\x9c\x93\xf0\x9f\x98\x80" + std::string(1, '\0') + "end";
+    SpanData span = make_span(resource, SpanKind::internal, 1);
+    span.set_name(awkward);
+    span.set_attribute(awkward, std::string_view(awkward));
+    span.set_attribute("broken utf-8", "a\xff\xc3z");  // not UTF-8: each bad byte becomes U+FFFD
+    KeyValue attributes[] = {{"k", std::string_view(awkward)}};
+    span.add_event(awkward, 6000000, attributes);
+    span.add_event(awkward, 7000000);
+
+    ZipkinExporter exporter(options_for(receiver));
+    const json spans = post_and_receive(receiver, exporter, {&span});
+    REQUIRE(spans.size() == 1);
+    check_v2_model(spans[0]);
+    CHECK(spans[0].at("name") == awkward);
+    CHECK(spans[0].at("localEndpoint").at("serviceName") == "svc \"quoted\"");
+    CHECK(spans[0].at("tags").at(awkward) == awkward);
+    CHECK(spans[0].at("tags").at("broken utf-8") == "a\xef\xbf\xbd\xef\xbf\xbdz");
+    const json& annotations = spans[0].at("annotations");
+    REQUIRE(annotations.size() == 2);
+    // `"name":{attributes}`: the annotation value is itself JSON text naming the event.
+    const std::string with_attributes = annotations[0].at("value").get<std::string>();
+    CHECK(json::parse("{" + with_attributes + "}") == json{{awkward, {{"k", awkward}}}});
+    CHECK(annotations[1].at("value") == awkward);
+  }
+
   TEST_CASE("ZipkinExporter: an empty batch sends nothing; a rejected post counts its spans and is reported") {
     CapturedLog log;
     Receiver::Options receiver_options;
