@@ -153,6 +153,23 @@ inline std::string get_choice(const Environment& environment, std::string_view n
   return std::string(fallback);
 }
 
+/// An `http://` or `https://` URL with a host and no whitespace (an HTTP exporter's
+/// endpoint); anything else would only fail at every export, so it is reported now.
+inline std::string get_http_url(const Environment& environment, std::string_view name, std::string_view fallback) {
+  auto value = environment.get(name);
+  if (!value) return std::string(fallback);
+  const std::string_view url = detail::trim_spaces(*value);
+  const std::size_t scheme = detail::starts_with_ignore_case(url, "http://")    ? 7
+                             : detail::starts_with_ignore_case(url, "https://") ? 8
+                                                                                : 0;
+  if (scheme != 0 && url.size() > scheme && url[scheme] != '/' &&
+      url.find_first_of(" \t\r\n") == std::string_view::npos) {
+    return std::string(url);
+  }
+  detail::warn_invalid(name, *value, "an http:// or https:// URL", fallback);
+  return std::string(fallback);
+}
+
 /// The first set variable among `names` (e.g. the signal-specific one before the generic one).
 inline std::optional<std::string> get_first(const Environment& environment,
                                             std::initializer_list<std::string_view> names) {

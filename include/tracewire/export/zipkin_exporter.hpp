@@ -36,7 +36,7 @@ struct ZipkinExporterOptions {
   /// default kept.
   static ZipkinExporterOptions from_environment(const Environment& environment) {
     ZipkinExporterOptions options;
-    if (auto endpoint = environment.get("OTEL_EXPORTER_ZIPKIN_ENDPOINT")) options.endpoint = *endpoint;
+    options.endpoint = env::get_http_url(environment, "OTEL_EXPORTER_ZIPKIN_ENDPOINT", options.endpoint);
     options.timeout = env::get_milliseconds(environment, "OTEL_EXPORTER_ZIPKIN_TIMEOUT", options.timeout);
     return options;
   }

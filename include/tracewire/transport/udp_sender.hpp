@@ -20,8 +20,8 @@
 namespace tracewire {
 inline namespace v0 {
 
-/// A connected UDP socket to `host:port` (IPv4 or IPv6, whatever the name resolves to
-/// first). The name is resolved on the first send, not in the constructor, so creating
+/// A connected UDP socket to `host:port` (the name's first IPv4 address, else its first
+/// IPv6 one). The name is resolved on the first send, not in the constructor, so creating
 /// an exporter never blocks on DNS; after a failed resolution the next send tries again.
 /// Connecting the socket lets the kernel report an ICMP "port unreachable" from the
 /// previous datagram; that report fails the send that receives it, so the datagram is
@@ -74,19 +74,25 @@ class UdpSender {
       return Error{ErrorCode::network_failure,
                    fmt::format("cannot resolve udp://{}:{}: {}", host_, port_, ::gai_strerror(status))};
     }
+    // IPv4 addresses first: a UDP connect succeeds whether or not anything listens, so the
+    // first address is the one used, and agents are mostly published on IPv4 only (a
+    // `localhost` that resolves to ::1 first would lose every datagram).
     int last_error = 0;
-    for (addrinfo* address = addresses; address != nullptr; address = address->ai_next) {
-      const int fd = ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC, address->ai_protocol);
-      if (fd < 0) {
+    for (const bool ipv4 : {true, false}) {
+      for (addrinfo* address = addresses; address != nullptr && socket_ < 0; address = address->ai_next) {
+        if ((address->ai_family == AF_INET) != ipv4) continue;
+        const int fd = ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC, address->ai_protocol);
+        if (fd < 0) {
+          last_error = errno;
+          continue;
+        }
+        if (::connect(fd, address->ai_addr, address->ai_addrlen) == 0) {
+          socket_ = fd;
+          break;
+        }
         last_error = errno;
-        continue;
+        ::close(fd);
       }
-      if (::connect(fd, address->ai_addr, address->ai_addrlen) == 0) {
-        socket_ = fd;
-        break;
-      }
-      last_error = errno;
-      ::close(fd);
     }
     ::freeaddrinfo(addresses);
     if (socket_ < 0) {

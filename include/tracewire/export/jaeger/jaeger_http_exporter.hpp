@@ -44,7 +44,7 @@ struct JaegerHttpExporterOptions {
   /// default kept.
   static JaegerHttpExporterOptions from_environment(const Environment& environment) {
     JaegerHttpExporterOptions options;
-    if (auto endpoint = environment.get("OTEL_EXPORTER_JAEGER_ENDPOINT")) options.endpoint = *endpoint;
+    options.endpoint = env::get_http_url(environment, "OTEL_EXPORTER_JAEGER_ENDPOINT", options.endpoint);
     options.timeout = env::get_milliseconds(environment, "OTEL_EXPORTER_JAEGER_TIMEOUT", options.timeout);
     if (auto user = environment.get("OTEL_EXPORTER_JAEGER_USER")) options.user = *user;
     if (auto password = environment.get("OTEL_EXPORTER_JAEGER_PASSWORD")) options.password = *password;
