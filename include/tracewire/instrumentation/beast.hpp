@@ -45,6 +45,7 @@ inline void set_host_attributes(Span& span, std::string_view host, std::int64_t 
     host = host.substr(0, colon);
   }
   if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) return;
   span.set_attribute("server.address", host);
   span.set_attribute("server.port", port);
 }
