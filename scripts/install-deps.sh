@@ -7,7 +7,7 @@ set -euo pipefail
 purpose=${1:-test}
 packages=(cmake ninja-build g++ libfmt-dev libcurl4-openssl-dev libboost-dev ca-certificates)
 case "$purpose" in
-  demo) ;;
+  demo) packages+=(nlohmann-json3-dev curl) ;;  # trace_tree reads OTLP/JSON; demo.sh sends requests
   bench) packages+=(libbenchmark-dev) ;;
   test)
     packages+=(clang doctest-dev libbenchmark-dev nlohmann-json3-dev
