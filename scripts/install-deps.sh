@@ -11,7 +11,7 @@ case "$purpose" in
   bench) packages+=(libbenchmark-dev) ;;
   test)
     packages+=(clang doctest-dev libbenchmark-dev nlohmann-json3-dev
-               thrift-compiler python3-thrift protobuf-compiler libprotobuf-dev
+               thrift-compiler python3-thrift python3-yaml protobuf-compiler libprotobuf-dev
                libgrpc++-dev protobuf-compiler-grpc openssl git curl gzip)
     ;;
   *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
