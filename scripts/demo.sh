@@ -3,7 +3,7 @@
 # (examples/uservices) in Release, starts the four services on loopback, sends requests to
 # uservice1 and to uservice3 (one carrying an uber-trace-id as a proxy would add it, one
 # without), stops the services and prints the trace of uservice3 → uservice4 as a tree.
-# The spans are also written as one OTLP/JSON file that Jaeger's UI loads (Search → Upload).
+# The spans are also written as one OTLP/JSON file that Jaeger's UI loads (Search → JSON File).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh demo
@@ -78,5 +78,5 @@ echo
 "$bin/trace_tree" --service uservice3 --merge "$out/uservices-traces.json" \
   "$out/uservice3.traces.jsonl" "$out/uservice4.traces.jsonl"
 echo
-echo "Spans as OTLP/JSON: $out/uservices-traces.json (Jaeger UI: Search → Upload → this file)"
+echo "Spans as OTLP/JSON: $out/uservices-traces.json (Jaeger UI: Search → JSON File)"
 echo "Service output: $out/uservice{1,2,3,4}.log"
