@@ -231,7 +231,9 @@ TEST_SUITE("demo") {
     CHECK(duration_ms(server) >= duration_ms(redis) + duration_ms(server4));  // sequential calls
 
     // Resources: service name and the os and process detectors, per process.
-    for (const auto& [name, pid] : {std::pair<std::string, pid_t>{"uservice3", pid3}, {"uservice4", pid4}}) {
+    for (const auto& service : {std::pair<std::string, pid_t>{"uservice3", pid3}, {"uservice4", pid4}}) {
+      const std::string& name = service.first;
+      const pid_t pid = service.second;
       CAPTURE(name);
       const json& resource = by_name.at(name + "/handle_incoming_call")->resource;
       CHECK(string_value(resource, "service.name") == name);
