@@ -16,29 +16,15 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
-#include "tracewire/export/in_memory_exporter.hpp"
+#include "support/recording_provider.hpp"
 #include "tracewire/instrumentation/asio.hpp"
-#include "tracewire/trace/simple_span_processor.hpp"
-#include "tracewire/trace/tracer_provider.hpp"
 
 using namespace tracewire;
 namespace net = boost::asio;
 
 namespace {
 
-struct Recorded {
-  std::shared_ptr<InMemorySpanExporter::Storage> spans;
-  std::shared_ptr<TracerProvider> provider;
-  Tracer tracer;
-  Recorded() {
-    auto exporter = std::make_unique<InMemorySpanExporter>();
-    spans = exporter->storage();
-    TracerProviderOptions options;
-    options.processors.push_back(std::make_unique<SimpleSpanProcessor>(std::move(exporter)));
-    provider = std::make_shared<TracerProvider>(std::move(options));
-    tracer = provider->tracer("asio-test");
-  }
-};
+using Recorded = tracewire_test::RecordingProvider;
 
 // Runs `context` on `count` threads until it runs out of work.
 void run_threads(net::io_context& context, int count) {

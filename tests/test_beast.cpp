@@ -9,30 +9,16 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "support/peer_process.hpp"
-#include "tracewire/export/in_memory_exporter.hpp"
+#include "support/recording_provider.hpp"
 #include "tracewire/instrumentation/beast.hpp"
 #include "tracewire/propagation/make_propagator.hpp"
-#include "tracewire/trace/simple_span_processor.hpp"
-#include "tracewire/trace/tracer_provider.hpp"
 
 using namespace tracewire;
 namespace http = boost::beast::http;
 
 namespace {
 
-struct Recorded {
-  std::shared_ptr<InMemorySpanExporter::Storage> spans;
-  std::shared_ptr<TracerProvider> provider;
-  Tracer tracer;
-  Recorded() {
-    auto exporter = std::make_unique<InMemorySpanExporter>();
-    spans = exporter->storage();
-    TracerProviderOptions options;
-    options.processors.push_back(std::make_unique<SimpleSpanProcessor>(std::move(exporter)));
-    provider = std::make_shared<TracerProvider>(std::move(options));
-    tracer = provider->tracer("beast-test");
-  }
-};
+using Recorded = tracewire_test::RecordingProvider;
 
 std::string string_attribute(const SpanData& span, std::string_view key) {
   const AttributeValue* value = span.attribute(key);

@@ -67,6 +67,13 @@ std::string default_span_name(const boost::beast::http::request<Body>& request) 
   return name;
 }
 
+/// Records the status code, sets Error from `error_from` on, ends the span.
+inline void finish_http_span(Span& span, unsigned status, unsigned error_from) {
+  span.set_attribute("http.response.status_code", static_cast<std::int64_t>(status));
+  if (status >= error_from) span.set_status(StatusCode::error);
+  span.end();
+}
+
 }  // namespace detail
 
 /// Starts the server span of an incoming request: extracts the caller's context from the
@@ -95,14 +102,11 @@ Span start_server_span(Tracer& tracer, const boost::beast::http::request<Body>& 
 }
 
 /// Records the response on a server span and ends it: `http.response.status_code`, and an
-/// error status for 5xx (a 4xx is the client's error, not the server's, as the HTTP
-/// semantic conventions say). A status the handler already set is kept.
+/// Error status for 5xx (a 4xx is the client's error, not the server's, as the HTTP
+/// semantic conventions say). An Ok status the handler set stays (Ok is final).
 template <class Body>
 void finish_server_span(Span& span, const boost::beast::http::response<Body>& response) {
-  const unsigned status = response.result_int();
-  span.set_attribute("http.response.status_code", static_cast<std::int64_t>(status));
-  if (status >= 500) span.set_status(StatusCode::error);
-  span.end();
+  detail::finish_http_span(span, response.result_int(), 500);
 }
 
 /// Starts the client span of an outgoing request (a child of the current span) named
@@ -133,13 +137,10 @@ Span start_client_span(Tracer& tracer, boost::beast::http::request<Body>& reques
 }
 
 /// Records the response on a client span and ends it: `http.response.status_code`, and an
-/// error status for 4xx and 5xx (the request failed from the client's point of view).
+/// Error status for 4xx and 5xx (the request failed from the client's point of view).
 template <class Body>
 void finish_client_span(Span& span, const boost::beast::http::response<Body>& response) {
-  const unsigned status = response.result_int();
-  span.set_attribute("http.response.status_code", static_cast<std::int64_t>(status));
-  if (status >= 400) span.set_status(StatusCode::error);
-  span.end();
+  detail::finish_http_span(span, response.result_int(), 400);
 }
 
 /// Ends a client span whose request failed without a response (connection refused,
