@@ -3,9 +3,12 @@
 // decoder), one request to uservice3 carrying an uber-trace-id as Traefik would add it.
 #include <doctest/doctest.h>
 
+#include <dirent.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -122,6 +125,28 @@ double duration_ms(const json& span) {
   return static_cast<double>(end - start) / 1e6;
 }
 
+// A directory under /tmp, removed with what it holds.
+struct TemporaryDirectory {
+  std::string path;
+  TemporaryDirectory() {
+    char name[] = "/tmp/tracewire-demo-XXXXXX";
+    if (::mkdtemp(name) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path = name;
+  }
+  ~TemporaryDirectory() {
+    if (DIR* directory = ::opendir(path.c_str())) {
+      while (const dirent* entry = ::readdir(directory)) {
+        const std::string name = entry->d_name;
+        if (name != "." && name != "..") std::remove((path + "/" + name).c_str());
+      }
+      ::closedir(directory);
+    }
+    ::rmdir(path.c_str());
+  }
+  TemporaryDirectory(const TemporaryDirectory&) = delete;
+  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
+};
+
 struct ExportedSpan {
   std::string service;
   json resource;  // its attributes
@@ -133,14 +158,23 @@ struct ExportedSpan {
 TEST_SUITE("demo") {
   TEST_CASE("the four services: uservice3 honours the incoming uber-trace-id and the trace spans both services") {
     Receiver receiver;
+    // OTLP/HTTP to the receiver, and OTLP/JSON files for trace_tree as scripts/demo.sh uses it.
+    const TemporaryDirectory files;
+    const std::string file3 = files.path + "/uservice3.traces.jsonl";
+    const std::string file4 = files.path + "/uservice4.traces.jsonl";
     const std::vector<std::string> tracing{
-        "OTEL_TRACES_EXPORTER=otlp",
+        "OTEL_TRACES_EXPORTER=otlp,otlp_file",
         "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:" + std::to_string(receiver.http_port()) + "/v1/traces",
         "OTEL_BSP_SCHEDULE_DELAY=100"};
     Service uservice2(USERVICE2_PATH, {}, {"--seed", "7"});
     Service uservice1(USERVICE1_PATH, {}, {"--downstream", uservice2.url()});
-    Service uservice4(USERVICE4_PATH, tracing, {"--seed", "7"});
-    Service uservice3(USERVICE3_PATH, tracing, {"--downstream", uservice4.url() + "db?x=1", "--seed", "7"});
+    auto with_file = [&](const std::string& file) {
+      auto environment = tracing;
+      environment.push_back("USERVICE_TRACES_FILE=" + file);
+      return environment;
+    };
+    Service uservice4(USERVICE4_PATH, with_file(file4), {"--seed", "7"});
+    Service uservice3(USERVICE3_PATH, with_file(file3), {"--downstream", uservice4.url() + "db?x=1", "--seed", "7"});
     const std::string page = file_contents(USERVICES_HTML);
     REQUIRE_FALSE(page.empty());
 
@@ -247,5 +281,61 @@ TEST_SUITE("demo") {
       CHECK(values[1].at("stringValue") == "--listen");
       CHECK(values[2].at("stringValue") == "127.0.0.1:0");
     }
+
+    // trace_tree (what scripts/demo.sh prints) reads the same spans back from the two files:
+    // one tree, nested across the services, with the durations the receiver decoded.
+    const std::string merged = files.path + "/merged.json";
+    const std::string tree = tracewire_test::run_command({TRACE_TREE_PATH, "--service", "uservice3", "--merge", merged, file3, file4});
+    INFO(tree);
+    std::vector<std::string> lines;
+    std::istringstream tree_lines(tree);
+    for (std::string line; std::getline(tree_lines, line);) lines.push_back(line);
+    REQUIRE(lines.size() == 6);
+    CHECK(lines[0] == "trace " + trace_id + " · service uservice3");
+    const auto row = [](const std::string& label, const json& span) {
+      char duration[32];
+      std::snprintf(duration, sizeof duration, "%.1f ms |", duration_ms(span));
+      return std::make_pair(label, std::string(duration));
+    };
+    const std::vector<std::pair<std::string, std::string>> expected{
+        row("handle_incoming_call [server] ", server), row("  redis_call ", redis),
+        row("  call_other_uservice [client] ", client), row("    uservice4: handle_incoming_call [server] ", server4),
+        row("      uservice4: database_call ", database)};
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      CAPTURE(lines[i + 1]);
+      CHECK(lines[i + 1].compare(0, expected[i].first.size(), expected[i].first) == 0);
+      CHECK(lines[i + 1].find(expected[i].second) != std::string::npos);
+    }
+    CHECK(lines[1].find("|████████████████████████████████████████|") != std::string::npos);  // the root fills the bar
+    // The merged file is one OTLP/JSON request (what Jaeger's UI accepts) with the five spans.
+    const json request = json::parse(file_contents(merged));
+    std::size_t merged_spans = 0;
+    for (const json& resource_spans : request.at("resourceSpans")) {
+      for (const json& scope_spans : resource_spans.at("scopeSpans")) merged_spans += scope_spans.at("spans").size();
+    }
+    CHECK(merged_spans == 5);
+  }
+
+  TEST_CASE("loadgen counts requests, errors and latencies") {
+    Service uservice2(USERVICE2_PATH, {}, {"--seed", "3"});
+    const std::string report =
+        tracewire_test::run_command({LOADGEN_PATH, "--clients", "3", "--requests", "6", uservice2.url()});
+    INFO(report);
+    CHECK(report.find("6 requests in ") != std::string::npos);
+    CHECK(report.find("with 3 clients") != std::string::npos);
+    CHECK(report.find(", 0.00 % errors") != std::string::npos);
+    const std::size_t p50 = report.find("p50 ");
+    REQUIRE(p50 != std::string::npos);
+    const double median = std::stod(report.substr(p50 + 4));
+    CHECK(median >= 1000.0);  // uservice2's mock query takes 1000-1999 ms
+    CHECK(median < 2100.0);
+    uservice2.stop();
+
+    PeerProcess refused({LOADGEN_PATH, "--clients", "2", "--requests", "4", uservice2.url()});  // nothing listens now
+    const auto output = refused.read_to_eof(30s);
+    REQUIRE(output);
+    CHECK(output->find("4 requests in ") != std::string::npos);
+    CHECK(output->find("100.00 % errors") != std::string::npos);
+    CHECK(refused.wait(5s) == 1);
   }
 }
