@@ -7,11 +7,11 @@ set -euo pipefail
 purpose=${1:-test}
 packages=(cmake ninja-build g++ libfmt-dev libcurl4-openssl-dev libboost-dev ca-certificates)
 case "$purpose" in
-  demo) ;;
+  demo) packages+=(nlohmann-json3-dev curl) ;;  # trace_tree reads OTLP/JSON; demo.sh sends requests
   bench) packages+=(libbenchmark-dev) ;;
   test)
     packages+=(clang doctest-dev libbenchmark-dev nlohmann-json3-dev
-               thrift-compiler python3-thrift protobuf-compiler libprotobuf-dev
+               thrift-compiler python3-thrift python3-yaml protobuf-compiler libprotobuf-dev
                libgrpc++-dev protobuf-compiler-grpc openssl git curl gzip)
     ;;
   *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;

@@ -1,0 +1,399 @@
+// The plumbing the four demo services share, none of it about tracing: command line and
+// environment, an async Boost.Beast HTTP/1.1 server (a listener and a session per
+// connection, as in Beast's example/http/server/async), an async HTTP GET client, the mock
+// Redis and database calls, and printing requests.
+#pragma once
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <tracewire/trace/context.hpp>
+
+namespace uservices {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+/// What a service is told on its command line, or else by environment variables (for
+/// containers), or else the loopback defaults of the original demo.
+struct Options {
+  std::string name;
+  std::string host = "127.0.0.1";
+  unsigned short port = 0;
+  std::string downstream;  ///< http://host:port/path of the next service (uservice1 and 3)
+  std::string html = USERVICES_HTML;  ///< the page every service answers with
+  std::optional<unsigned> seed;       ///< fixes the mock calls' random durations (tests)
+};
+
+/// The loopback defaults of service `name`.
+inline Options defaults(std::string name, unsigned short port, std::string downstream = {}) {
+  Options options;
+  options.name = std::move(name);
+  options.port = port;
+  options.downstream = std::move(downstream);
+  return options;
+}
+
+inline void usage(const Options& defaults) {
+  std::cerr << "usage: " << defaults.name << " [--listen HOST:PORT] "
+            << (defaults.downstream.empty() ? "" : "[--downstream URL] ") << "[--html FILE] [--seed N]\n"
+            << "  --listen      USERVICE_LISTEN      default " << defaults.host << ':' << defaults.port
+            << " (port 0: any free port)\n"
+            << (defaults.downstream.empty() ? ""
+                                            : "  --downstream  USERVICE_DOWNSTREAM  default " + defaults.downstream + "\n")
+            << "  --html        USERVICE_HTML        default " << defaults.html << "\n"
+            << "  --seed        USERVICE_SEED        random durations of the mock calls\n";
+}
+
+inline bool set_listen(Options& options, const std::string& value) {
+  const std::size_t colon = value.rfind(':');
+  if (colon == std::string::npos) return false;
+  char* end = nullptr;
+  const unsigned long port = std::strtoul(value.c_str() + colon + 1, &end, 10);
+  if (*end != '\0' || colon + 1 == value.size() || port > 65535) return false;
+  options.host = value.substr(0, colon);
+  options.port = static_cast<unsigned short>(port);
+  return true;
+}
+
+/// Parses flags over environment over defaults; prints the usage and returns nothing on a
+/// bad or `--help` command line.
+inline std::optional<Options> parse_options(int argc, char** argv, Options defaults) {
+  Options options = defaults;
+  const auto env = [](const char* name) -> std::optional<std::string> {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') return std::nullopt;
+    return std::string(value);
+  };
+  std::vector<std::pair<std::string, std::string>> settings;
+  for (const char* name : {"USERVICE_LISTEN", "USERVICE_DOWNSTREAM", "USERVICE_HTML", "USERVICE_SEED"}) {
+    if (auto value = env(name)) settings.emplace_back(name, *value);
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc || (flag != "--listen" && flag != "--downstream" && flag != "--html" && flag != "--seed")) {
+      usage(defaults);
+      return std::nullopt;
+    }
+    settings.emplace_back(flag, argv[++i]);
+  }
+  for (const auto& [name, value] : settings) {
+    bool valid = true;
+    if (name == "--listen" || name == "USERVICE_LISTEN") {
+      valid = set_listen(options, value);
+    } else if ((name == "--downstream" || name == "USERVICE_DOWNSTREAM") && !defaults.downstream.empty()) {
+      options.downstream = value;
+    } else if (name == "--html" || name == "USERVICE_HTML") {
+      options.html = value;
+    } else if (name == "--seed" || name == "USERVICE_SEED") {
+      char* end = nullptr;
+      options.seed = static_cast<unsigned>(std::strtoul(value.c_str(), &end, 10));
+      valid = *end == '\0';
+    }
+    if (!valid) {
+      std::cerr << defaults.name << ": bad value for " << name << ": " << value << "\n";
+      usage(defaults);
+      return std::nullopt;
+    }
+  }
+  return options;
+}
+
+/// The services' one io_context, run by two threads so that completion handlers really do
+/// hop between threads (what tracewire::bind_context is for).
+inline net::io_context& io_context() {
+  static net::io_context context;
+  return context;
+}
+
+/// Random durations for the mock calls, reproducible with --seed.
+class Random {
+ public:
+  static Random& instance() {
+    static Random random;
+    return random;
+  }
+  void seed(unsigned value) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    engine_.seed(value);
+  }
+  int between(int low, int high) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return std::uniform_int_distribution<int>(low, high)(engine_);
+  }
+
+ private:
+  Random() : engine_(std::random_device()()) {}
+  std::mutex mutex_;
+  std::mt19937 engine_;
+};
+
+/// Calls `handler()` after a random `low`–`high` ms: a stand-in for a Redis command or a
+/// database query.
+template <class Handler>
+void after_random_delay(const char* what, int low, int high, Handler handler) {
+  const int milliseconds = Random::instance().between(low, high);
+  std::cout << what << ": " << milliseconds << " ms" << std::endl;
+  auto timer = std::make_shared<net::steady_timer>(io_context(), std::chrono::milliseconds(milliseconds));
+  timer->async_wait([timer, handler = std::move(handler)](beast::error_code) mutable { handler(); });
+}
+
+template <class Handler>
+void mock_redis_call(Handler handler) {
+  after_random_delay("mock redis call", 100, 199, std::move(handler));
+}
+template <class Handler>
+void mock_database_call(Handler handler) {
+  after_random_delay("mock database query", 1000, 1999, std::move(handler));
+}
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+/// A 200 answer with the service's page (a 500 if the page cannot be read).
+inline Response hello_world(const Options& options) {
+  Response response;
+  std::string page = read_file(options.html);
+  response.result(page.empty() ? http::status::internal_server_error : http::status::ok);
+  response.set(http::field::content_type, "text/html; charset=utf-8");
+  response.body() = page.empty() ? "cannot read " + options.html + "\n" : std::move(page);
+  return response;
+}
+
+template <class Message>
+void print_message(const char* what, const Message& message) {
+  std::ostringstream text;
+  text << "--- " << what << "\n" << message.base() << std::flush;
+  std::cout << text.str() << std::endl;
+}
+inline void print_request(const Request& request) { print_message("request", request); }
+inline void print_response(const Response& response) { print_message("response from downstream", response); }
+
+/// Where a --downstream URL points: `http://host[:port][/target]`.
+struct Url {
+  std::string host;
+  std::string port = "80";
+  std::string target = "/";
+};
+inline std::optional<Url> parse_url(const std::string& text) {
+  const std::string scheme = "http://";
+  if (text.compare(0, scheme.size(), scheme) != 0) return std::nullopt;
+  Url url;
+  const std::string rest = text.substr(scheme.size());
+  const std::size_t slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  if (slash != std::string::npos) url.target = rest.substr(slash);
+  const std::size_t colon = authority.rfind(':');
+  if (colon != std::string::npos) {
+    url.port = authority.substr(colon + 1);
+    authority.resize(colon);
+  }
+  url.host = authority;
+  if (url.host.empty()) return std::nullopt;
+  return url;
+}
+
+/// A GET request for `url` with its Host header set.
+inline Request make_get(const Url& url) {
+  Request request{http::verb::get, url.target, 11};
+  request.set(http::field::host, url.host + (url.port == "80" ? "" : ":" + url.port));
+  request.set(http::field::user_agent, "uservices-demo");
+  return request;
+}
+
+/// One HTTP GET on its own connection: resolve, connect, write, read, then
+/// `handler(error_code, Response)`.
+template <class Handler>
+class HttpGet : public std::enable_shared_from_this<HttpGet<Handler>> {
+ public:
+  HttpGet(Url url, Request request, Handler handler)
+      : url_(std::move(url)), request_(std::move(request)), handler_(std::move(handler)) {}
+
+  void start() {
+    resolver_.async_resolve(url_.host, url_.port, beast::bind_front_handler(&HttpGet::on_resolve, this->shared_from_this()));
+  }
+
+ private:
+  void on_resolve(beast::error_code ec, const tcp::resolver::results_type& results) {
+    if (ec) return finish(ec);
+    stream_.expires_after(std::chrono::seconds(10));
+    stream_.async_connect(results, beast::bind_front_handler(&HttpGet::on_connect, this->shared_from_this()));
+  }
+  void on_connect(beast::error_code ec, const tcp::endpoint&) {
+    if (ec) return finish(ec);
+    http::async_write(stream_, request_, beast::bind_front_handler(&HttpGet::on_write, this->shared_from_this()));
+  }
+  void on_write(beast::error_code ec, std::size_t) {
+    if (ec) return finish(ec);
+    http::async_read(stream_, buffer_, response_, beast::bind_front_handler(&HttpGet::on_read, this->shared_from_this()));
+  }
+  void on_read(beast::error_code ec, std::size_t) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    finish(ec);
+  }
+  void finish(beast::error_code ec) { handler_(ec, std::move(response_)); }
+
+  Url url_;
+  Request request_;
+  Handler handler_;
+  tcp::resolver resolver_{net::make_strand(io_context())};
+  beast::tcp_stream stream_{net::make_strand(io_context())};
+  beast::flat_buffer buffer_;
+  Response response_;
+};
+
+template <class Handler>
+void http_get(const Url& url, Request request, Handler handler) {
+  std::make_shared<HttpGet<Handler>>(url, std::move(request), std::move(handler))->start();
+}
+
+class Session;
+
+/// Sends the answer to a request, from any thread, exactly once.
+class Respond {
+ public:
+  explicit Respond(std::shared_ptr<Session> session) : session_(std::move(session)) {}
+  void operator()(Response response) const;
+
+ private:
+  std::shared_ptr<Session> session_;
+};
+
+using Handler = std::function<void(const Request&, Respond)>;
+
+/// One connection: read a request, hand it to the service, write its answer, repeat.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const Handler& handler) : stream_(std::move(socket)), handler_(handler) {}
+
+  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read, shared_from_this())); }
+
+  void write(Response response) {
+    response.version(request_.version());
+    response.keep_alive(request_.keep_alive());
+    response.prepare_payload();
+    response_ = std::move(response);
+    http::async_write(stream_, response_, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  }
+
+  net::any_io_executor executor() { return stream_.get_executor(); }
+
+ private:
+  void read() {
+    request_ = {};
+    stream_.expires_after(std::chrono::seconds(30));
+    http::async_read(stream_, buffer_, request_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) return close();
+    stream_.expires_never();  // the service may take seconds to answer
+    // Whatever the handler makes current (its server span) must not stay current on this
+    // thread once it returns: the next connection served here is another request.
+    tracewire::Scope isolate{tracewire::Context()};
+    handler_(request_, Respond(shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    if (ec || !response_.keep_alive()) return close();
+    read();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  Request request_;
+  Response response_;
+  const Handler& handler_;
+};
+
+inline void Respond::operator()(Response response) const {
+  net::dispatch(session_->executor(), [session = session_, response = std::move(response)]() mutable {
+    session->write(std::move(response));
+  });
+}
+
+/// Accepts connections and starts a Session for each.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(tcp::acceptor& acceptor, const Handler& handler) : acceptor_(acceptor), handler_(handler) {}
+  void accept() {
+    acceptor_.async_accept(net::make_strand(io_context()),
+                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  }
+
+ private:
+  void on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted) return;
+    if (!ec) std::make_shared<Session>(std::move(socket), handler_)->run();
+    accept();
+  }
+  tcp::acceptor& acceptor_;
+  const Handler& handler_;
+};
+
+/// Serves `handler` on the options' address until SIGINT or SIGTERM. Prints
+/// `<name> listening on http://HOST:PORT` (with the actual port) once it accepts.
+/// Returns the exit code for main.
+inline int serve(const Options& options, const Handler& handler) {
+  if (options.seed) Random::instance().seed(*options.seed);
+  net::io_context& context = io_context();
+  tcp::acceptor acceptor(context);
+  beast::error_code ec;
+  const tcp::endpoint endpoint(net::ip::make_address(options.host, ec), options.port);
+  if (!ec) acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    std::cerr << options.name << ": cannot listen on " << options.host << ':' << options.port << ": " << ec.message()
+              << "\n";
+    return 1;
+  }
+  std::make_shared<Listener>(acceptor, handler)->accept();
+  net::signal_set signals(context, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code, int) { context.stop(); });
+  std::cout << options.name << " listening on http://" << options.host << ':' << acceptor.local_endpoint().port()
+            << std::endl;
+  std::thread second([&] { context.run(); });
+  context.run();
+  second.join();
+  return 0;
+}
+
+}  // namespace uservices

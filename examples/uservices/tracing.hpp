@@ -1,0 +1,47 @@
+// Tracing set-up shared by uservice3 and uservice4: everything comes from OTEL_* variables
+// except what the original demo fixes in code (service name, always-on sampling, Jaeger
+// propagation).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <tracewire/export/otlp/otlp_file_exporter.hpp>
+#include <tracewire/export/otlp/otlp_http_exporter.hpp>
+#include <tracewire/propagation/make_propagator.hpp>
+#include <tracewire/tracewire.hpp>
+
+namespace uservices {
+
+/// Builds the provider and the propagator, makes them global and returns the provider
+/// (shut it down before exiting, so the last spans are exported).
+///
+/// OTEL_TRACES_EXPORTER picks the exporters: `otlp` (OTLP/HTTP to
+/// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), `console`, or `otlp_file`: OTLP/JSON lines appended
+/// to the file USERVICE_TRACES_FILE names (default `<service>.traces.jsonl`), which
+/// scripts/demo.sh reads back to print the trace tree.
+inline std::shared_ptr<tracewire::TracerProvider> setup_tracing(const std::string& service_name) {
+  auto& registry = tracewire::ExporterRegistry::instance();
+  if (!registry.find("otlp")) {
+    registry.register_exporter("otlp", [](const tracewire::Environment& environment) {
+      return std::make_unique<tracewire::OtlpHttpExporter>(
+          tracewire::OtlpExporterOptions::from_environment(environment).finalize());
+    });
+  }
+  registry.register_exporter("otlp_file", [service_name](const tracewire::Environment& environment) {
+    return std::make_unique<tracewire::OtlpFileExporter>(
+        environment.get("USERVICE_TRACES_FILE").value_or(service_name + ".traces.jsonl"));
+  });
+
+  tracewire::TracerConfig config;
+  config.service_name = service_name;
+  config.sampler = std::make_shared<tracewire::AlwaysOnSampler>();
+  auto provider = tracewire::make_provider_from_environment(config);
+  tracewire::set_global_provider(provider);
+  // Jaeger's uber-trace-id as in the original demo (Traefik sends it); W3C traceparent is
+  // accepted too.
+  tracewire::set_global_propagator(tracewire::make_propagator("jaeger,tracecontext,baggage"));
+  return provider;
+}
+
+}  // namespace uservices

@@ -1,0 +1,154 @@
+// Boost.Beast helpers: a server span from a request, finished from the response; a client
+// span injected into an outgoing request.
+#pragma once
+
+#if !defined(TRACEWIRE_HAS_BOOST)
+#error "tracewire/instrumentation/beast.hpp needs Boost.Beast: link tracewire::beast"
+#endif
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <boost/beast/http/message.hpp>
+
+#include "tracewire/instrumentation/beast_carrier.hpp"
+#include "tracewire/instrumentation/server_span.hpp"
+#include "tracewire/propagation/global_propagator.hpp"
+#include "tracewire/trace/tracer.hpp"
+
+namespace tracewire {
+inline namespace v0 {
+
+namespace detail {
+
+/// The path of a request target (`/a/b?x=1` → `/a/b`).
+inline std::string_view target_path(std::string_view target) noexcept {
+  return target.substr(0, target.find('?'));
+}
+
+/// `server.address` and `server.port` from a Host header (`host[:port]`, IPv6 in brackets);
+/// an absent or unparsable port gives `default_port`.
+inline void set_host_attributes(Span& span, std::string_view host, std::int64_t default_port) {
+  if (host.empty()) return;
+  std::int64_t port = default_port;
+  const std::size_t bracket = host.rfind(']');
+  const std::size_t colon = host.rfind(':');
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
+    std::int64_t parsed = 0;
+    bool valid = colon + 1 < host.size() && host.size() - colon - 1 <= 5;
+    for (std::size_t i = colon + 1; valid && i < host.size(); ++i) {
+      valid = host[i] >= '0' && host[i] <= '9';
+      parsed = parsed * 10 + (host[i] - '0');
+    }
+    if (valid && parsed <= 65535) port = parsed;
+    host = host.substr(0, colon);
+  }
+  if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) return;
+  span.set_attribute("server.address", host);
+  span.set_attribute("server.port", port);
+}
+
+template <class Body>
+void set_request_attributes(Span& span, const boost::beast::http::request<Body>& request) {
+  namespace http = boost::beast::http;
+  span.set_attribute("http.request.method", to_std(request.method_string()));
+  span.set_attribute("url.path", target_path(to_std(request.target())));
+  set_host_attributes(span, to_std(request[http::field::host]), 80);
+  const auto agent = request.find(http::field::user_agent);
+  if (agent != request.end()) span.set_attribute("user_agent.original", to_std(agent->value()));
+}
+
+template <class Body>
+std::string default_span_name(const boost::beast::http::request<Body>& request) {
+  std::string name(to_std(request.method_string()));
+  name.append(" ").append(target_path(to_std(request.target())));
+  return name;
+}
+
+/// Records the status code, sets Error from `error_from` on, ends the span.
+inline void finish_http_span(Span& span, unsigned status, unsigned error_from) {
+  span.set_attribute("http.response.status_code", static_cast<std::int64_t>(status));
+  if (status >= error_from) span.set_status(StatusCode::error);
+  span.end();
+}
+
+}  // namespace detail
+
+/// Starts the server span of an incoming request: extracts the caller's context from the
+/// headers with `propagator`, starts a `SpanKind::server` child of it (current on this
+/// thread) named `name`, or `GET /path` when `name` is empty, and sets the HTTP
+/// semantic-convention attributes `http.request.method`, `url.path`, `server.address`,
+/// `server.port` (from the Host header) and `user_agent.original`.
+///
+/// **Example**:
+/// ```
+/// auto span = tracewire::start_server_span(tracer, request);
+/// // ... handle it, build `response` ...
+/// tracewire::finish_server_span(span, response);
+/// ```
+template <class Body>
+Span start_server_span(Tracer& tracer, const boost::beast::http::request<Body>& request, std::string_view name,
+                       const TextMapPropagator& propagator) {
+  Span span = start_server_span(tracer, name.empty() ? std::string_view(detail::default_span_name(request)) : name,
+                                BeastHeaderGetter(request), propagator);
+  detail::set_request_attributes(span, request);
+  return span;
+}
+template <class Body>
+Span start_server_span(Tracer& tracer, const boost::beast::http::request<Body>& request, std::string_view name = {}) {
+  return start_server_span(tracer, request, name, *global_propagator());
+}
+
+/// Records the response on a server span and ends it: `http.response.status_code`, and an
+/// Error status for 5xx (a 4xx is the client's error, not the server's, as the HTTP
+/// semantic conventions say). An Ok status the handler set stays (Ok is final).
+template <class Body>
+void finish_server_span(Span& span, const boost::beast::http::response<Body>& response) {
+  detail::finish_http_span(span, response.result_int(), 500);
+}
+
+/// Starts the client span of an outgoing request (a child of the current span) named
+/// `name`, or `GET /path` when empty, sets the HTTP attributes from the request (its Host
+/// header gives `server.address` and `server.port`) and injects the span's context into
+/// the request's headers with `propagator`. The span is not made current, so it can be
+/// ended from the completion handler on any thread.
+///
+/// **Example**:
+/// ```
+/// auto span = tracewire::start_client_span(tracer, request);
+/// http::async_write(stream, request, ...);  // later: finish_client_span(span, response)
+/// ```
+template <class Body>
+Span start_client_span(Tracer& tracer, boost::beast::http::request<Body>& request, std::string_view name,
+                       const TextMapPropagator& propagator) {
+  const std::string default_name = name.empty() ? detail::default_span_name(request) : std::string();
+  Span span = tracer.start_span(name.empty() ? std::string_view(default_name) : name,
+                                SpanStartOptions().with_kind(SpanKind::client).not_current());
+  detail::set_request_attributes(span, request);
+  BeastHeaderSetter headers(request);
+  propagator.inject(Context::current().with_span_context(span.context()), headers);
+  return span;
+}
+template <class Body>
+Span start_client_span(Tracer& tracer, boost::beast::http::request<Body>& request, std::string_view name = {}) {
+  return start_client_span(tracer, request, name, *global_propagator());
+}
+
+/// Records the response on a client span and ends it: `http.response.status_code`, and an
+/// Error status for 4xx and 5xx (the request failed from the client's point of view).
+template <class Body>
+void finish_client_span(Span& span, const boost::beast::http::response<Body>& response) {
+  detail::finish_http_span(span, response.result_int(), 400);
+}
+
+/// Ends a client span whose request failed without a response (connection refused,
+/// timeout): an error status with `message`.
+inline void fail_client_span(Span& span, std::string_view message) {
+  span.set_status(StatusCode::error, message);
+  span.end();
+}
+
+}  // namespace v0
+}  // namespace tracewire
