@@ -22,12 +22,6 @@ namespace uservices {
 /// scripts/demo.sh reads back to print the trace tree.
 inline std::shared_ptr<tracewire::TracerProvider> setup_tracing(const std::string& service_name) {
   auto& registry = tracewire::ExporterRegistry::instance();
-  if (!registry.find("otlp")) {
-    registry.register_exporter("otlp", [](const tracewire::Environment& environment) {
-      return std::make_unique<tracewire::OtlpHttpExporter>(
-          tracewire::OtlpExporterOptions::from_environment(environment).finalize());
-    });
-  }
   registry.register_exporter("otlp_file", [service_name](const tracewire::Environment& environment) {
     return std::make_unique<tracewire::OtlpFileExporter>(
         environment.get("USERVICE_TRACES_FILE").value_or(service_name + ".traces.jsonl"));
