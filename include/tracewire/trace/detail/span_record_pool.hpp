@@ -29,8 +29,10 @@ namespace detail {
 class SpanRecordPool final : public SpanDataPool {
  public:
   static constexpr std::size_t max_records = 16384;
-  /// How many returned records the owner moves to its free list at once.
+  /// How many returned records the owner moves to its free list per step, and how many
+  /// spans it starts between two looks at what came back.
   static constexpr std::size_t refill_batch = 64;
+  static constexpr std::size_t refill_interval = 64;
   /// How many spans ahead the owner prefetches a record.
   static constexpr std::size_t prefetch_distance = 4;
 
@@ -46,7 +48,7 @@ class SpanRecordPool final : public SpanDataPool {
   /// A reset record for the owning thread (only the owner may call this). Throws
   /// std::bad_alloc only if a new record cannot be allocated.
   SpanData* acquire() {
-    if (free_.empty()) refill();
+    if (free_.empty() || ++acquires_since_refill_ >= refill_interval) refill();
     if (free_.empty()) return make_record();
     SpanData* record = free_.back();
     free_.pop_back();
@@ -102,12 +104,19 @@ class SpanRecordPool final : public SpanDataPool {
     return pool;
   }
 
+  /// Moves every returned record on top of the free list. Done regularly, not only when the
+  /// list is empty, so the free list stays last-in-first-out: the recently used records are
+  /// reused while cache-warm, and the ones a burst created rest cold at the bottom. (Refilling
+  /// only when empty would cycle every record ever made, e.g. 8192 after one exporter stall,
+  /// through the cache.)
   void refill() noexcept {
-    while (free_.size() < refill_batch) {
-      SpanData* record = returned_.try_pop();
-      if (!record) break;
-      free_.push_back(record);
-    }
+    acquires_since_refill_ = 0;
+    SpanData* records[refill_batch];
+    std::size_t count = 0;
+    do {
+      count = returned_.try_pop_many_single_consumer(records, refill_batch);
+      free_.insert(free_.end(), records, records + count);  // within the reserved capacity
+    } while (count == refill_batch);
   }
 
   SpanData* make_record() {
@@ -154,6 +163,7 @@ class SpanRecordPool final : public SpanDataPool {
   }
 
   std::vector<SpanData*> free_;  // owner thread only
+  std::size_t acquires_since_refill_ = 0;  // owner thread only
   BoundedQueue<SpanData> returned_;
   std::atomic<bool> owner_gone_{false};
   /// 1 for the owning thread + 1 per pooled record alive + 1 per hand-off in progress; the
