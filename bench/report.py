@@ -75,6 +75,8 @@ class Table:
         allocations = entry.get("allocations_per_span")
         if allocations is not None:
             figure += f", {allocations:g} allocations/span"
+        if entry.get("dropped_per_span"):
+            figure += f", {100 * entry['dropped_per_span']:.1f}% dropped (queue full)"
         self.add(measure, f"≤ {target_ns:g} ns", name, figure, value <= target_ns and (extra is None or extra(entry)))
 
     def rate_row(self, measure, target_rate, name, counters=()):
@@ -113,6 +115,8 @@ def build(runs):
             figure += f" = {value / cpu_ns(clock):.2f}× clock reads"
         if "allocations_per_span" in sampled:
             figure += f", {sampled['allocations_per_span']:g} allocations/span"
+        if sampled.get("dropped_per_span"):
+            figure += f", {100 * sampled['dropped_per_span']:.1f}% dropped (queue full)"
         table.add("sampled span start+end, no attributes, batch processor, discarding exporter",
                   "≤ 80 ns and ≤ 1.5× BM_ClockReads", "BM_SpanSampled", figure, value <= limit)
     else:
