@@ -15,12 +15,13 @@ namespace detail {
 /// The span records of one application thread. The thread takes records from its own free
 /// list with no atomic operation and no lock. Records come back from wherever their last
 /// reference is released — usually the exporter thread, which also pays for `reset()` —
-/// through a lock-free queue that the owner drains in bulk when its free list runs dry.
+/// through a lock-free queue that the owner drains in bulk every 64 spans (and whenever its
+/// free list runs dry), putting them on top so the list stays last-in-first-out.
 ///
 /// Why per thread: a shared pool needs a lock or a CAS on a line every producer writes,
 /// and on this class of machine a cache line moving between cores costs more than the
-/// whole span. The owner prefetches the next record for writing, because its lines were
-/// last written by the exporter thread.
+/// whole span. The owner prefetches a record a few spans ahead for writing, because its
+/// lines were last written by the exporter thread.
 ///
 /// Records are provider-agnostic (`SpanData::set_origin` is stamped per span), so one pool
 /// serves every TracerProvider used on the thread. At most `max_records` are pooled; beyond
