@@ -18,6 +18,7 @@
 #include "tracewire/core/logger.hpp"
 #include "tracewire/export/span_exporter.hpp"
 #include "tracewire/trace/detail/bounded_queue.hpp"
+#include "tracewire/trace/detail/span_record_pool.hpp"
 #include "tracewire/trace/span_processor.hpp"
 
 namespace tracewire {
@@ -185,6 +186,7 @@ class BatchSpanProcessor final : public SpanProcessor {
       in_export_.store(0);
       views.clear();
       batch.clear();  // records go back to their pool here, on the worker thread
+      detail::SpanRecordPool::flush_returns();
     }
   }
 

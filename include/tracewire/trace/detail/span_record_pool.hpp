@@ -67,20 +67,18 @@ class SpanRecordPool final : public SpanDataPool {
       free_.push_back(record);  // never reallocates: reserved for max_records
       return;
     }
-    // A reference for the duration of the hand-off: once the record is in the queue,
-    // another thread may delete it, and with it the pool's last reference.
-    references_.fetch_add(1, std::memory_order_relaxed);
-    std::size_t position = 0;
-    std::size_t deleted = 0;
-    if (!returned_.try_push(record, position)) {
-      delete record;  // cannot happen while returned_ holds max_records; kept for safety
-      deleted = 1;
-    }
-    // The owner may have exited after its last drain; then whoever returns a record drains.
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (owner_gone_.load(std::memory_order_relaxed)) deleted += drain_returned();
-    release(1 + deleted);  // may delete the pool: nothing touches it after this
+    // Elsewhere (the exporter thread), records wait in a small per-thread buffer and go
+    // back in runs: one hand-off (reference count pair and fence) per run, not per record.
+    ReturnBuffer& buffer = return_buffer();
+    if (buffer.pool != this) buffer.flush();
+    buffer.pool = this;
+    buffer.records[buffer.count++] = record;
+    if (buffer.count == ReturnBuffer::capacity) buffer.flush();
   }
+
+  /// Sends the records released on the calling thread back to their pools now. A batch
+  /// processor calls it after each export, so no record waits for the next batch.
+  static void flush_returns() noexcept { return_buffer().flush(); }
 
   /// Records this pool has made and not deleted (free, in flight or being exported).
   std::size_t records() const noexcept { return references_.load(std::memory_order_relaxed) - 1; }
@@ -96,7 +94,50 @@ class SpanRecordPool final : public SpanDataPool {
     }
   };
 
+  /// Records released on this (non-owning) thread, all from `pool`, not yet handed back.
+  /// Their references keep `pool` alive while `count` is not zero.
+  struct ReturnBuffer {
+    static constexpr std::size_t capacity = 32;
+    SpanRecordPool* pool = nullptr;
+    std::size_t count = 0;
+    SpanData* records[capacity];
+
+    ReturnBuffer() = default;
+    ReturnBuffer(const ReturnBuffer&) = delete;
+    ReturnBuffer& operator=(const ReturnBuffer&) = delete;
+    ~ReturnBuffer() { flush(); }
+    void flush() noexcept {
+      if (count) pool->give_back(records, count);
+      count = 0;
+      pool = nullptr;
+    }
+  };
+
+  static ReturnBuffer& return_buffer() noexcept {
+    thread_local ReturnBuffer buffer;
+    return buffer;
+  }
+
   SpanRecordPool() : returned_(max_records) { free_.reserve(max_records); }
+
+  /// Hands `count` reset records back to the owner (any thread but the owner's).
+  void give_back(SpanData* const* records, std::size_t count) noexcept {
+    // A reference for the duration of the hand-off: once a record is in the queue, another
+    // thread may delete it, and with it the pool's last reference.
+    references_.fetch_add(1, std::memory_order_relaxed);
+    std::size_t deleted = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      std::size_t position = 0;
+      if (!returned_.try_push(records[i], position)) {
+        delete records[i];  // cannot happen while returned_ holds max_records; kept for safety
+        ++deleted;
+      }
+    }
+    // The owner may have exited after its last drain; then whoever returns records drains.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (owner_gone_.load(std::memory_order_relaxed)) deleted += drain_returned();
+    release(1 + deleted);  // may delete the pool: nothing touches it after this
+  }
   ~SpanRecordPool() = default;
 
   /// The pool owned by the calling thread (null before its first span and after exit).
