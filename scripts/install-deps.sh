@@ -8,7 +8,7 @@ purpose=${1:-test}
 packages=(cmake ninja-build g++ libfmt-dev libcurl4-openssl-dev libboost-dev ca-certificates)
 case "$purpose" in
   demo) packages+=(nlohmann-json3-dev curl) ;;  # trace_tree reads OTLP/JSON; demo.sh sends requests
-  bench) packages+=(libbenchmark-dev) ;;
+  bench) packages+=(libbenchmark-dev python3) ;;  # python3: bench/report.py prints the table
   test)
     packages+=(clang doctest-dev libbenchmark-dev nlohmann-json3-dev
                thrift-compiler python3-thrift python3-yaml protobuf-compiler libprotobuf-dev

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <new>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "tracewire/export/span_exporter.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
@@ -69,6 +71,72 @@ TEST_SUITE("trace") {
     counting = false;
     CHECK(allocations == 0);
     CHECK(sink.exported == 12 * 256 * 2);
+  }
+
+  TEST_CASE("8 attributes with 64-byte strings and an event allocate nothing, on several threads") {
+    auto exporter = std::make_unique<DiscardingExporter>();
+    DiscardingExporter& sink = *exporter;
+    TracerProviderOptions options;
+    BatchSpanProcessorOptions batch;
+    batch.max_queue_size = 8192;  // the whole round fits: nothing is dropped
+    options.processors.push_back(std::make_unique<BatchSpanProcessor>(std::move(exporter), batch));
+    TracerProvider provider(std::move(options));
+    auto tracer = provider.tracer("alloc-test");
+    const std::string value64(64, 'x');
+    const std::string key64(64, 'k');
+    constexpr int spans_per_round = 512;
+    constexpr int threads = 2;
+
+    std::atomic<std::size_t> allocations_seen{0};
+    const auto fill = [&](Span& span, int i) {
+      span.set_attribute("a.string", std::string_view(value64));
+      span.set_attribute(std::string_view(key64), std::string_view(value64));
+      span.set_attribute("b.string", std::string_view(value64.data(), 17));
+      span.set_attribute("c.int", i);
+      span.set_attribute("d.double", 0.25 * i);
+      span.set_attribute("e.bool", (i & 1) == 0);
+      span.set_attribute("f.string", "short");
+      span.set_attribute("g.string", std::string_view(value64));
+      span.add_event("retry", {{"attempt", i}, {"reason", std::string_view(value64)}});
+      span.set_status(StatusCode::error, std::string_view(value64));
+    };
+    const auto worker = [&] {
+      // Warm-up: a thread's pool grows to the most spans it ever had in flight at once, so
+      // first hold a whole round open (what a stalled exporter would cause), then cycle.
+      {
+        std::vector<Span> open;
+        for (int i = 0; i < spans_per_round; ++i) {
+          open.push_back(tracer.start_span(std::string_view(value64), SpanStartOptions().not_current()));
+          fill(open.back(), i);
+        }
+      }
+      const auto round = [&] {
+        for (int i = 0; i < spans_per_round; ++i) {
+          auto span = tracer.start_span(std::string_view(value64), SpanKind::client);  // a 64-byte name
+          fill(span, i);
+        }
+      };
+      for (int warm = 0; warm < 3; ++warm) {
+        round();
+        provider.force_flush();  // records come back to this thread's pool
+      }
+      allocations = 0;
+      counting = true;
+      for (int measured = 0; measured < 8; ++measured) {
+        round();
+        counting = false;  // the flush itself may allocate on this thread; spans may not
+        provider.force_flush();
+        counting = true;
+      }
+      counting = false;
+      allocations_seen += allocations;
+    };
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) workers.emplace_back(worker);
+    for (auto& thread : workers) thread.join();
+    CHECK(allocations_seen == 0);
+    provider.force_flush();
+    CHECK(sink.exported == threads * 12 * spans_per_round);
   }
 
   TEST_CASE("unsampled spans allocate nothing at all") {

@@ -83,4 +83,27 @@ TEST_SUITE("core") {
     for (int i = 0; i < 2000; ++i) arena.copy_string("value-" + std::to_string(i));
     CHECK(arena.capacity() == capacity);
   }
+
+  TEST_CASE("Arena fills its initial buffer first, spills to the heap, and returns to it after reset") {
+    alignas(16) unsigned char buffer[64];
+    detail::Arena arena(buffer, sizeof(buffer));
+    const auto inside = [&](std::string_view text) {
+      return reinterpret_cast<const unsigned char*>(text.data()) >= buffer &&
+             reinterpret_cast<const unsigned char*>(text.data()) < buffer + sizeof(buffer);
+    };
+    const std::string_view first = arena.copy_string(std::string(40, 'a'));
+    const std::string_view spilled = arena.copy_string(std::string(40, 'b'));  // does not fit
+    const std::string_view later = arena.copy_string("c");  // the heap block now, not the gap
+    CHECK(inside(first));
+    CHECK_FALSE(inside(spilled));
+    CHECK_FALSE(inside(later));
+    CHECK(first == std::string(40, 'a'));
+    CHECK(spilled == std::string(40, 'b'));
+    CHECK(later == "c");
+    const std::size_t capacity = arena.capacity();
+    arena.reset();
+    CHECK(inside(arena.copy_string(std::string(60, 'd'))));
+    CHECK_FALSE(inside(arena.copy_string(std::string(300, 'e'))));  // larger than the first block
+    CHECK(arena.capacity() >= capacity);
+  }
 }

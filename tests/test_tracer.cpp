@@ -162,6 +162,25 @@ TEST_SUITE("trace") {
     CHECK(span.context().trace_id == unsampled.trace_id);
   }
 
+  TEST_CASE("a child of the current unsampled span keeps its identity and leaves the current context alone") {
+    Fixture f;  // parent-based: an unsampled parent means an unsampled child
+    const SpanContext remote{TraceId::from_halves(1, 2), SpanId::from_u64(3), TraceFlags(TraceFlags::random_bit), {}, true};
+    Scope scope{Context(remote)};
+    {
+      auto child = f.tracer.start_span("child");
+      CHECK_FALSE(child.is_recording());
+      CHECK(child.context().trace_id == remote.trace_id);
+      CHECK(child.context().span_id == remote.span_id);  // nothing recorded it: no new id needed
+      CHECK(child.context().flags == remote.flags);       // still not sampled, random flag kept
+      CHECK_FALSE(child.context().is_remote);
+      CHECK(Context::current().span_context() == remote);
+      auto grandchild = f.tracer.start_span("grandchild");
+      CHECK(grandchild.context().trace_id == remote.trace_id);
+    }
+    CHECK(Context::current().span_context() == remote);
+    CHECK(f.spans->size() == 0);
+  }
+
   TEST_CASE("no-op provider keeps the parent's context; spans after shutdown record nothing") {
     auto tracer = TracerProvider::noop()->tracer("x");
     SpanContext remote{TraceId::from_halves(1, 2), SpanId::from_u64(3), TraceFlags(1), {}, true};

@@ -57,10 +57,10 @@ struct SpanLink {
 /// to its pool when the last processor lets go of it.
 class SpanData {
  public:
-  SpanData() = default;
+  SpanData() noexcept : arena_(inline_bytes_, sizeof(inline_bytes_)) {}
   /// Deep copy (strings and arrays are copied into the new record's arena); the copy
   /// belongs to no pool. Resource, scope and limits are shared by pointer.
-  SpanData(const SpanData& other) { copy_from(other); }
+  SpanData(const SpanData& other) : SpanData() { copy_from(other); }
   SpanData& operator=(const SpanData& other) {
     if (this != &other) copy_from(other);
     return *this;
@@ -285,6 +285,11 @@ class SpanData {
   const Resource* resource_ = nullptr;
   const InstrumentationScope* scope_ = nullptr;
   const SpanLimits* limits_ = nullptr;
+  /// The first bytes of the record's strings and arrays live in the record itself (a span's
+  /// name and a few short attributes need no other memory); longer ones spill to the arena's
+  /// heap blocks, which are kept across reuse.
+  static constexpr std::size_t inline_bytes = 256;
+  alignas(16) unsigned char inline_bytes_[inline_bytes];
   detail::Arena arena_;
   std::atomic<std::uint32_t> references_{0};
   detail::SpanDataPool* pool_ = nullptr;

@@ -18,6 +18,7 @@
 #include "tracewire/core/logger.hpp"
 #include "tracewire/export/span_exporter.hpp"
 #include "tracewire/trace/detail/bounded_queue.hpp"
+#include "tracewire/trace/detail/span_record_pool.hpp"
 #include "tracewire/trace/span_processor.hpp"
 
 namespace tracewire {
@@ -166,11 +167,17 @@ class BatchSpanProcessor final : public SpanProcessor {
   /// Exports everything queued now, in batches.
   void export_queued(std::vector<SpanDataPtr>& batch, std::vector<const SpanData*>& views) {
     for (;;) {
+      // This worker is the queue's only consumer while it runs, so it claims records in
+      // runs without a compare-and-swap per record.
       while (batch.size() < options_.max_export_batch_size) {
-        SpanData* record = queue_.try_pop();
-        if (!record) break;
-        batch.push_back(SpanDataPtr::adopt(record));
-        views.push_back(record);
+        SpanData* records[64];
+        const std::size_t wanted = std::min<std::size_t>(64, options_.max_export_batch_size - batch.size());
+        const std::size_t count = queue_.try_pop_many_single_consumer(records, wanted);
+        for (std::size_t i = 0; i < count; ++i) {
+          batch.push_back(SpanDataPtr::adopt(records[i]));
+          views.push_back(records[i]);
+        }
+        if (count < wanted) break;
       }
       if (batch.empty()) return;
       in_export_.store(batch.size());
@@ -179,6 +186,7 @@ class BatchSpanProcessor final : public SpanProcessor {
       in_export_.store(0);
       views.clear();
       batch.clear();  // records go back to their pool here, on the worker thread
+      detail::SpanRecordPool::flush_returns();
     }
   }
 

@@ -40,6 +40,11 @@ class ParentBasedSampler final : public Sampler {
 
   std::string describe() const override { return "ParentBased{root=" + root_->describe() + "}"; }
 
+  /// The sampler for root spans and the four delegates (the SDK inspects them once to
+  /// decide fixed cases without a virtual call per span).
+  const Sampler& root() const noexcept { return *root_; }
+  const Delegates& delegates() const noexcept { return delegates_; }
+
  private:
   std::shared_ptr<Sampler> root_;
   Delegates delegates_;

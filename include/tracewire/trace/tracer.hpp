@@ -7,6 +7,7 @@
 
 #include "tracewire/core/clock.hpp"
 #include "tracewire/trace/detail/provider_state.hpp"
+#include "tracewire/trace/detail/span_record_pool.hpp"
 #include "tracewire/trace/span.hpp"
 #include "tracewire/trace/span_start_options.hpp"
 
@@ -32,73 +33,81 @@ class Tracer {
   Tracer(std::shared_ptr<detail::ProviderState> state, const InstrumentationScope* scope) noexcept
       : state_(std::move(state)), scope_(scope) {}
 
-  Span start_span(std::string_view name) { return start_span(name, SpanStartOptions()); }
-  Span start_span(std::string_view name, SpanKind kind) { return start_span(name, SpanStartOptions().with_kind(kind)); }
-
+  // The shorter forms share one default SpanStartOptions rather than building one per span.
+  Span start_span(std::string_view name) noexcept { return start(name, SpanKind::internal, default_options()); }
+  Span start_span(std::string_view name, SpanKind kind) noexcept { return start(name, kind, default_options()); }
   Span start_span(std::string_view name, const SpanStartOptions& options) noexcept {
-    const Context& current = Context::current();
-    const Context* parent_context = options.parent ? &*options.parent : &current;
-    static const SpanContext no_parent;
-    const SpanContext& parent =
-        options.parent ? options.parent->span_context() : (options.root ? no_parent : current.span_context());
-
-    Span span;
-    span.active_ = true;
-    detail::ProviderState* state = state_.get();
-    if (state == nullptr || state->noop || state->shut_down.load(std::memory_order_relaxed)) {
-      span.context_ = state && !state->noop ? SpanContext() : parent;  // the API's no-op keeps the parent
-      make_current(span, *parent_context, options);
-      return span;
-    }
-
-    const bool has_parent = parent.is_valid();
-    const TraceId trace_id = has_parent ? parent.trace_id : state->id_generator->new_trace_id();
-    const SamplingResult decision = state->sampler->should_sample(
-        SamplingParameters{parent, trace_id, name, options.kind, options.attributes});
-
-    std::uint8_t flags = has_parent ? static_cast<std::uint8_t>(parent.flags.bits() & TraceFlags::random_bit)
-                                    : (state->random_trace_ids ? TraceFlags::random_bit : 0);
-    if (decision.sampled()) flags |= TraceFlags::sampled_bit;
-    SpanContext context{trace_id, state->id_generator->new_span_id(), TraceFlags(flags),
-                        decision.trace_state ? *decision.trace_state : parent.trace_state, false};
-
-    if (!decision.recorded()) {
-      span.context_ = std::move(context);
-      make_current(span, *parent_context, options);
-      return span;
-    }
-
-    try {
-      SpanData* record = state->pool->acquire();
-      record->set_origin(&state->resource, scope_, &state->limits);
-      record->set_start_time(options.start_time ? to_unix_nano(*options.start_time) : now_unix_nano());
-      record->set_name(name);
-      record->set_kind(options.kind);
-      record->set_context(std::move(context));
-      if (has_parent) record->set_parent(parent.span_id, parent.is_remote);
-      for (const KeyValue& attribute : options.attributes) record->set_attribute(attribute.key, attribute.value);
-      for (const SpanLink& link : options.links) record->add_link(link.context, link.attributes);
-      span.provider_ = state;
-      span.record_ = record;
-      if (state->processor_wants_on_start) state->processor->on_start(*record, *parent_context);
-    } catch (...) {
-      // Out of memory: the span degrades to a non-recording one with the same identity.
-      span.context_ = std::move(context);
-    }
-    make_current(span, *parent_context, options);
-    return span;
+    return start(name, options.kind, options);
   }
 
   const InstrumentationScope* scope() const noexcept { return scope_; }
 
  private:
-  static void make_current(Span& span, const Context& parent, const SpanStartOptions& options) noexcept {
-    if (!options.make_current) return;
-    Context& slot = Context::slot();
-    // The new current context keeps the parent's baggage.
-    Context next = &parent == &slot ? slot.with_span_context(span.context()) : parent.with_span_context(span.context());
-    span.previous_ = std::exchange(slot, std::move(next));
-    span.made_current_ = true;
+  static const SpanStartOptions& default_options() noexcept {
+    static const SpanStartOptions options;
+    return options;
+  }
+
+  // Every path ends in `return Span(...)`: the span is built once in the caller's storage
+  // (guaranteed copy elision), never default-built and then assigned.
+  Span start(std::string_view name, SpanKind kind, const SpanStartOptions& options) noexcept {
+    const Context& current = Context::current();
+    const Context* parent_context = options.parent ? &*options.parent : &current;
+    static const SpanContext no_parent;
+    const SpanContext& parent =
+        options.parent ? options.parent->span_context() : (options.root ? no_parent : current.span_context());
+    const Context* make_current_over = options.make_current ? parent_context : nullptr;
+
+    detail::ProviderState* state = state_.get();
+    if (state == nullptr || state->noop || state->shut_down.load(std::memory_order_relaxed)) {
+      // The API's no-op keeps the parent; a shut-down provider starts invalid spans.
+      return Span(nullptr, nullptr, state && !state->noop ? SpanContext() : parent, make_current_over);
+    }
+
+    const bool has_parent = parent.is_valid();
+    const detail::FixedDecision fixed = state->decision_for(parent);
+    if (fixed == detail::FixedDecision::drop && has_parent && !parent.sampled()) {
+      // Fast path: an unsampled child of an unsampled parent under a fixed sampler records
+      // nothing anywhere, so it keeps its parent's identity (no new span id, no clock read)
+      // and, when that parent is already current, leaves the current context as it is.
+      return Span(nullptr, nullptr, SpanContext{parent.trace_id, parent.span_id, parent.flags, parent.trace_state, false},
+                  options.parent ? make_current_over : nullptr);
+    }
+
+    const TraceId trace_id = has_parent ? parent.trace_id : state->new_trace_id();
+    SamplingResult decision;
+    if (fixed == detail::FixedDecision::ask_sampler) {
+      decision = state->sampler->should_sample(SamplingParameters{parent, trace_id, name, kind, options.attributes});
+    } else {
+      decision.decision = fixed == detail::FixedDecision::sample ? SamplingDecision::record_and_sample
+                                                                 : SamplingDecision::drop;
+    }
+
+    std::uint8_t flags = has_parent ? static_cast<std::uint8_t>(parent.flags.bits() & TraceFlags::random_bit)
+                                    : (state->random_trace_ids ? TraceFlags::random_bit : 0);
+    if (decision.sampled()) flags |= TraceFlags::sampled_bit;
+    SpanContext context{trace_id, state->new_span_id(), TraceFlags(flags),
+                        decision.trace_state ? *decision.trace_state : parent.trace_state, false};
+    if (!decision.recorded()) return Span(nullptr, nullptr, std::move(context), make_current_over);
+
+    SpanData* record = nullptr;
+    try {
+      record = detail::SpanRecordPool::for_this_thread().acquire();
+      record->set_origin(&state->resource, scope_, &state->limits);
+      record->set_start_time(options.start_time ? to_unix_nano(*options.start_time) : now_unix_nano());
+      record->set_name(name);
+      record->set_kind(kind);
+      record->set_context(context);
+      if (has_parent) record->set_parent(parent.span_id, parent.is_remote);
+      for (const KeyValue& attribute : options.attributes) record->set_attribute(attribute.key, attribute.value);
+      for (const SpanLink& link : options.links) record->add_link(link.context, link.attributes);
+      if (state->processor_wants_on_start) state->processor->on_start(*record, *parent_context);
+    } catch (...) {
+      // Out of memory: the span degrades to a non-recording one with the same identity.
+      if (record) (void)SpanDataPtr(record);  // back to its pool
+      return Span(nullptr, nullptr, std::move(context), make_current_over);
+    }
+    return Span(state, record, SpanContext(), make_current_over);
   }
 
   std::shared_ptr<detail::ProviderState> state_;

@@ -61,13 +61,13 @@ class TracerProvider {
                                       : std::make_shared<ParentBasedSampler>(std::make_shared<AlwaysOnSampler>());
     state_->id_generator = options.id_generator ? std::move(options.id_generator) : std::make_unique<RandomIdGenerator>();
     state_->random_trace_ids = state_->id_generator->random_trace_ids();
+    state_->precompute();
     if (options.processors.size() == 1) {
       state_->processor = std::move(options.processors.front());
     } else if (options.processors.size() > 1) {
       state_->processor = std::make_unique<MultiSpanProcessor>(std::move(options.processors));
     }
     state_->processor_wants_on_start = state_->processor && state_->processor->wants_on_start();
-    state_->pool = new detail::SpanRecordPool(4096);
   }
 
   /// A provider whose spans record nothing and keep their parent's context (what

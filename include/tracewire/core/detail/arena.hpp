@@ -28,6 +28,10 @@ class Arena {
   static constexpr std::size_t retained_bytes = 64 * 1024;
 
   Arena() = default;
+  /// An arena that fills `initial` (owned by the caller, e.g. a buffer inside the same
+  /// record) before any heap block: short strings then cost no allocation and sit on the
+  /// record's own cache lines. Such an arena must not be moved away from its buffer.
+  Arena(unsigned char* initial, std::size_t size) noexcept : initial_(initial), initial_size_(size), in_initial_(true) {}
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
   Arena(Arena&&) noexcept = default;
@@ -35,6 +39,16 @@ class Arena {
 
   /// Raw storage for `bytes` bytes aligned to `alignment` (a power of two ≤ 16).
   void* allocate(std::size_t bytes, std::size_t alignment) {
+    if (in_initial_) {
+      const std::size_t start = (used_ + alignment - 1) & ~(alignment - 1);
+      if (start + bytes <= initial_size_) {
+        used_ = start + bytes;
+        return initial_ + start;
+      }
+      in_initial_ = false;  // spill into the heap blocks
+      current_ = 0;
+      used_ = 0;
+    }
     for (;;) {
       if (current_ < blocks_.size()) {
         Block& block = blocks_[current_];
@@ -69,6 +83,7 @@ class Arena {
     blocks_.resize(count);
     current_ = 0;
     used_ = 0;
+    in_initial_ = initial_ != nullptr;
   }
 
   /// Copies `text`, replacing invalid UTF-8 with U+FFFD and keeping at most
@@ -130,7 +145,7 @@ class Arena {
 
   /// Bytes held in blocks (for tests and memory accounting).
   std::size_t capacity() const noexcept {
-    std::size_t total = 0;
+    std::size_t total = initial_size_;
     for (const Block& block : blocks_) total += block.size;
     return total;
   }
@@ -144,6 +159,9 @@ class Arena {
   std::vector<Block> blocks_;
   std::size_t current_ = 0;
   std::size_t used_ = 0;
+  unsigned char* initial_ = nullptr;
+  std::size_t initial_size_ = 0;
+  bool in_initial_ = false;  // allocating from `initial_` (used_ is its offset)
 };
 
 }  // namespace detail

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace tracewire {
@@ -58,17 +59,29 @@ inline bool parse_hex_u64(std::string_view text, std::uint64_t& out) noexcept {
   return true;
 }
 
+// One 8-byte move and a byte swap: ids are built and checked on every span start.
 inline std::uint64_t load_big_endian64(const std::uint8_t* bytes) noexcept {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  std::uint64_t value;
+  std::memcpy(&value, bytes, sizeof(value));
+  return __builtin_bswap64(value);
+#else
   std::uint64_t value = 0;
   for (int i = 0; i < 8; ++i) value = (value << 8) | bytes[i];
   return value;
+#endif
 }
 
 inline void store_big_endian64(std::uint64_t value, std::uint8_t* bytes) noexcept {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  value = __builtin_bswap64(value);
+  std::memcpy(bytes, &value, sizeof(value));
+#else
   for (int i = 7; i >= 0; --i) {
     bytes[i] = static_cast<std::uint8_t>(value & 0xff);
     value >>= 8;
   }
+#endif
 }
 
 }  // namespace detail

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -10,14 +11,35 @@
 #include "tracewire/core/instrumentation_scope.hpp"
 #include "tracewire/core/resource.hpp"
 #include "tracewire/core/span_limits.hpp"
-#include "tracewire/trace/detail/span_record_pool.hpp"
 #include "tracewire/trace/id_generator.hpp"
+#include "tracewire/trace/parent_based_sampler.hpp"
 #include "tracewire/trace/sampler.hpp"
 #include "tracewire/trace/span_processor.hpp"
 
 namespace tracewire {
 inline namespace v0 {
 namespace detail {
+
+/// A sampling decision known when the provider is built, for the built-in samplers whose
+/// answer depends only on the parent's sampled flag: the tracer then decides without a
+/// virtual call, and an unsampled span without ids or a clock read.
+enum class FixedDecision : std::uint8_t { ask_sampler, sample, drop };
+
+/// What `sampler` always decides for one kind of parent, if fixed. `parent` is nullptr for
+/// root spans, else whether the parent is sampled.
+inline FixedDecision fixed_decision(const Sampler& sampler, const bool* parent_sampled) noexcept {
+  if (dynamic_cast<const AlwaysOnSampler*>(&sampler)) return FixedDecision::sample;
+  if (dynamic_cast<const AlwaysOffSampler*>(&sampler)) return FixedDecision::drop;
+  const auto* parent_based = dynamic_cast<const ParentBasedSampler*>(&sampler);
+  if (!parent_based) return FixedDecision::ask_sampler;
+  if (!parent_sampled) return fixed_decision(parent_based->root(), nullptr);
+  const auto& delegates = parent_based->delegates();
+  // ParentBased picks a delegate by remoteness too; fixed only if both agree.
+  const Sampler& remote = *parent_sampled ? *delegates.remote_parent_sampled : *delegates.remote_parent_not_sampled;
+  const Sampler& local = *parent_sampled ? *delegates.local_parent_sampled : *delegates.local_parent_not_sampled;
+  const FixedDecision decision = fixed_decision(remote, nullptr);
+  return decision == fixed_decision(local, nullptr) ? decision : FixedDecision::ask_sampler;
+}
 
 /// The provider's configuration and pipeline. Tracers keep it alive through a shared_ptr;
 /// spans refer to it by raw pointer (no reference-count traffic per span), so a span must
@@ -29,11 +51,16 @@ struct ProviderState {
   std::unique_ptr<IdGenerator> id_generator;
   std::unique_ptr<SpanProcessor> processor;  // null: spans are sampled but go nowhere
   bool processor_wants_on_start = false;
+  /// Set with the sampler (see `fixed_decision`): for root spans, sampled and unsampled parents.
+  FixedDecision root_decision = FixedDecision::ask_sampler;
+  FixedDecision sampled_parent_decision = FixedDecision::ask_sampler;
+  FixedDecision unsampled_parent_decision = FixedDecision::ask_sampler;
+  /// The id generator when it is the default one (a final class: calls are inlined).
+  RandomIdGenerator* random_ids = nullptr;
   bool random_trace_ids = false;
   /// A no-op provider starts non-recording spans that carry their parent's context.
   bool noop = false;
   std::atomic<bool> shut_down{false};
-  SpanRecordPool* pool = nullptr;
 
   std::mutex scopes_mutex;
   std::deque<InstrumentationScope> scopes;  // deque: addresses stay valid as it grows
@@ -41,10 +68,25 @@ struct ProviderState {
   ProviderState() = default;
   ProviderState(const ProviderState&) = delete;
   ProviderState& operator=(const ProviderState&) = delete;
-  ~ProviderState() {
-    processor.reset();  // drains and joins workers first; they release records to the pool
-    if (pool) pool->close();
+  ~ProviderState() = default;
+
+  /// Call after setting `sampler` and `id_generator`.
+  void precompute() noexcept {
+    const bool sampled = true;
+    const bool not_sampled = false;
+    root_decision = fixed_decision(*sampler, nullptr);
+    sampled_parent_decision = fixed_decision(*sampler, &sampled);
+    unsampled_parent_decision = fixed_decision(*sampler, &not_sampled);
+    random_ids = dynamic_cast<RandomIdGenerator*>(id_generator.get());
   }
+
+  FixedDecision decision_for(const SpanContext& parent) const noexcept {
+    if (!parent.is_valid()) return root_decision;
+    return parent.sampled() ? sampled_parent_decision : unsampled_parent_decision;
+  }
+
+  TraceId new_trace_id() noexcept { return random_ids ? random_ids->new_trace_id() : id_generator->new_trace_id(); }
+  SpanId new_span_id() noexcept { return random_ids ? random_ids->new_span_id() : id_generator->new_span_id(); }
 
   const InstrumentationScope* scope(std::string_view name, std::string_view version, std::string_view schema_url) {
     std::lock_guard<std::mutex> lock(scopes_mutex);

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Prints the table of bench/README.md from tracewire_bench's JSON output.
+
+Usage: bench/report.py bench.json
+
+Reads Google Benchmark's JSON (`--benchmark_out_format=json`). With repetitions it uses the
+medians, otherwise the single run. A benchmark named in the table but absent from the file
+shows "not run", so a partial run (a --benchmark_filter, a build without libcurl) still
+prints every row. Only the standard library is used.
+"""
+import json
+import re
+import sys
+
+
+def load(path):
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    runs = {}
+    for entry in data.get("benchmarks", []):
+        name = entry.get("run_name") or entry["name"]
+        aggregate = entry.get("aggregate_name")
+        if entry.get("run_type") == "aggregate" and aggregate != "median":
+            continue
+        if entry.get("error_occurred"):
+            runs.setdefault(name + " (error)", entry)
+            continue
+        # A median replaces a single repetition of the same run.
+        if aggregate == "median" or name not in runs:
+            runs[name] = entry
+    return data.get("context", {}), runs
+
+
+def nanoseconds(entry, key):
+    scale = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}[entry.get("time_unit", "ns")]
+    return entry[key] * scale
+
+
+def cpu_ns(entry):
+    return nanoseconds(entry, "cpu_time")
+
+
+def fmt_ns(value):
+    return f"{value:.1f} ns" if value < 100 else f"{value:.0f} ns"
+
+
+def fmt_rate(value):
+    return f"{value / 1e6:.2f} M spans/s"
+
+
+def verdict(ok):
+    return "met" if ok else "**not met**"
+
+
+class Table:
+    def __init__(self, runs):
+        self.runs = runs
+        self.rows = []
+
+    def get(self, name):
+        return self.runs.get(name)
+
+    def add(self, measure, target, benchmark, figure, ok):
+        self.rows.append((measure, target, benchmark, figure, "" if ok is None else verdict(ok)))
+
+    def missing(self, measure, target, benchmark):
+        self.rows.append((measure, target, benchmark, "not run", ""))
+
+    def time_row(self, measure, target_ns, name, extra=None):
+        entry = self.get(name)
+        if entry is None:
+            return self.missing(measure, f"≤ {target_ns:g} ns", name)
+        value = cpu_ns(entry)
+        figure = fmt_ns(value)
+        allocations = entry.get("allocations_per_span")
+        if allocations is not None:
+            figure += f", {allocations:g} allocations/span"
+        if entry.get("dropped_per_span"):
+            figure += f", {100 * entry['dropped_per_span']:.1f}% dropped (queue full)"
+        self.add(measure, f"≤ {target_ns:g} ns", name, figure, value <= target_ns and (extra is None or extra(entry)))
+
+    def rate_row(self, measure, target_rate, name, counters=()):
+        entry = self.get(name)
+        target = f"≥ {target_rate / 1e6:g} M spans/s" if target_rate else "(no target)"
+        if entry is None:
+            return self.missing(measure, target, name)
+        rate = entry.get("items_per_second", 0.0)
+        figure = fmt_rate(rate)
+        for counter in counters:
+            if counter in entry:
+                figure += f", {counter}={entry[counter]:g}"
+        self.add(measure, target, name, figure, rate >= target_rate if target_rate else None)
+
+    def render(self):
+        lines = ["| measure | target | benchmark | measured | |", "|---|---|---|---|---|"]
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        return "\n".join(lines)
+
+
+def build(runs):
+    table = Table(runs)
+    clock = table.get("BM_ClockReads")
+    sampled = table.get("BM_SpanSampled")
+
+    if clock is not None:
+        table.add("the clock reads one sampled span performs", "(reference)", "BM_ClockReads", fmt_ns(cpu_ns(clock)), None)
+    else:
+        table.missing("the clock reads one sampled span performs", "(reference)", "BM_ClockReads")
+
+    if sampled is not None:
+        value = cpu_ns(sampled)
+        limit = 80.0 if clock is None else min(80.0, 1.5 * cpu_ns(clock))
+        figure = fmt_ns(value)
+        if clock is not None:
+            figure += f" = {value / cpu_ns(clock):.2f}× clock reads"
+        if "allocations_per_span" in sampled:
+            figure += f", {sampled['allocations_per_span']:g} allocations/span"
+        if sampled.get("dropped_per_span"):
+            figure += f", {100 * sampled['dropped_per_span']:.1f}% dropped (queue full)"
+        table.add("sampled span start+end, no attributes, batch processor, discarding exporter",
+                  "≤ 80 ns and ≤ 1.5× BM_ClockReads", "BM_SpanSampled", figure, value <= limit)
+    else:
+        table.missing("sampled span start+end, no attributes", "≤ 80 ns and ≤ 1.5× BM_ClockReads", "BM_SpanSampled")
+
+    table.time_row("sampled span with 3 attributes (string, int, double) and 1 event", 150, "BM_SpanSampledAttrsEvent")
+    table.time_row("sampled child of the current span", 80, "BM_SpanChild")
+    no_clock = lambda entry: entry.get("clock_reads_per_span", 0) == 0
+    table.time_row("unsampled span start+end (always_off root)", 5, "BM_SpanUnsampled", no_clock)
+    table.time_row("unsampled span start+end (parent not sampled)", 5, "BM_SpanUnsampledChild", no_clock)
+
+    allocations = [(name, table.get(name)) for name in ("BM_SpanSampled", "BM_SpanSampledAttrsEvent")]
+    measured = [(name, entry["allocations_per_span"]) for name, entry in allocations
+                if entry is not None and "allocations_per_span" in entry]
+    if measured:
+        figure = ", ".join(f"{value:g} ({name})" for name, value in measured)
+        table.add("heap allocations per sampled span in steady state", "0 (and tests/test_allocations.cpp)",
+                  "allocations_per_span counters", figure, all(value == 0 for _, value in measured))
+    else:
+        table.missing("heap allocations per sampled span in steady state", "0", "allocations_per_span counters")
+
+    threaded = table.get("BM_SpanSampled/real_time/threads:2") or table.get("BM_SpanSampled/threads:2")
+    if threaded is not None and sampled is not None:
+        ratio = cpu_ns(threaded) / cpu_ns(sampled)
+        table.add("two threads starting and ending spans at once (CPU time per span)", "≤ 1.25× the 1-thread figure",
+                  "BM_SpanSampled/threads:2", f"{fmt_ns(cpu_ns(threaded))} = {ratio:.2f}× 1 thread", ratio <= 1.25)
+    else:
+        table.missing("two threads starting and ending spans at once", "≤ 1.25× the 1-thread figure",
+                      "BM_SpanSampled/threads:2")
+
+    # Propagation: one row per format the suite benchmarks; W3C trace context has targets.
+    formats = sorted({m.group(2) for name in runs for m in [re.match(r"BM_(Extract|Inject)(\w+)$", name)] if m})
+    w3c = [f for f in formats if re.search(r"w3c|tracecontext|traceparent", f, re.I)]
+    if not w3c:
+        table.missing("W3C extract (traceparent + 3-member tracestate)", "≤ 150 ns", "BM_ExtractW3C…")
+        table.missing("W3C inject", "≤ 60 ns", "BM_InjectW3C…")
+    for name in formats:
+        for operation, target in (("Extract", 150), ("Inject", 60)):
+            benchmark = f"BM_{operation}{name}"
+            if benchmark not in runs:
+                continue
+            entry = runs[benchmark]
+            has_target = name in w3c
+            table.add(f"{operation.lower()} {name}", f"≤ {target} ns" if has_target else "(no target)", benchmark,
+                      fmt_ns(cpu_ns(entry)), cpu_ns(entry) <= target if has_target else None)
+
+    table.rate_row("OTLP protobuf encoding, 512 spans × (3 attributes + 1 event)", 8e6, "BM_OtlpProtoEncode512")
+    table.rate_row("OTLP JSON encoding, same batch", 2e6, "BM_OtlpJsonEncode512")
+    table.rate_row("Jaeger Thrift compact encoding, same batch", 2e6, "BM_JaegerCompactEncode512")
+    table.rate_row("Zipkin JSON encoding, same batch", None, "BM_ZipkinJsonEncode512")
+    loopback = next((name for name in runs if name.startswith("BM_ExportOtlpHttpLoopback")), "BM_ExportOtlpHttpLoopback")
+    entry = runs.get(loopback)
+    drop_counters = [key for key in (entry or {}) if "drop" in key.lower()]
+    table.rate_row("end to end: spans → batch processor → OTLP/HTTP over loopback (queue 8192)", 5e5, loopback,
+                   drop_counters)
+
+    down = next((name for name in runs if name.startswith("BM_BackendDownRss")), None)
+    if down is None:
+        table.missing("memory with the backend down, spans produced at full speed for 10 s",
+                      "resident memory flat, drops counted exactly", "BM_BackendDownRss")
+    else:
+        entry = runs[down]
+        growth = entry["rss_end_mib"] - entry["rss_start_mib"]
+        exact = entry.get("unaccounted_spans", 1) == 0
+        figure = (f"RSS {entry['rss_start_mib']:.1f} → {entry['rss_end_mib']:.1f} MiB after warm-up, "
+                  f"{entry['spans'] / 1e6:.1f} M spans, {entry['dropped'] / 1e6:.1f} M dropped, "
+                  f"{entry.get('unaccounted_spans', float('nan')):g} unaccounted")
+        table.add("memory with the backend down, spans produced at full speed for 10 s",
+                  "resident memory flat, drops counted exactly", down, figure, growth < 4 and exact)
+    return table
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    context, runs = load(sys.argv[1])
+    print(f"{context.get('date', '?')} · {context.get('host_name', '?')} · {context.get('num_cpus', '?')} CPUs at "
+          f"{context.get('mhz_per_cpu', '?')} MHz · {context.get('compiler', 'compiler ?')} · "
+          f"{context.get('tracewire_build', 'build ?')} · figures are CPU-time medians")
+    print()
+    print(build(runs).render())
+    errors = [f"{name}: {entry.get('error_message', '')}" for name, entry in runs.items() if entry.get("error_occurred")]
+    if errors:
+        print("\nfailed benchmarks (their rows show \"not run\"):\n  " + "\n  ".join(errors))
+
+
+if __name__ == "__main__":
+    main()
