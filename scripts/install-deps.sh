@@ -5,12 +5,12 @@
 set -euo pipefail
 
 purpose=${1:-test}
-packages=(cmake ninja-build g++ libfmt-dev libcurl4-openssl-dev libboost-dev ca-certificates)
+packages=(cmake ninja-build g++ libfmt-dev libcurl4-openssl-dev libboost-dev nlohmann-json3-dev ca-certificates)
 case "$purpose" in
   demo) ;;
   bench) packages+=(libbenchmark-dev) ;;
   test)
-    packages+=(clang doctest-dev libbenchmark-dev nlohmann-json3-dev
+    packages+=(clang doctest-dev libbenchmark-dev
                thrift-compiler python3-thrift protobuf-compiler libprotobuf-dev
                libgrpc++-dev protobuf-compiler-grpc openssl git curl gzip)
     ;;
