@@ -59,7 +59,8 @@ inline bool parse_lower_hex(std::string_view text, std::uint8_t* out, std::size_
     const int high = lower_hex_value(text[2 * i]);
     const int low = lower_hex_value(text[2 * i + 1]);
     invalid |= high | low;
-    out[i] = static_cast<std::uint8_t>((high << 4) | low);
+    // Unsigned: an invalid digit (-1) must not be shifted as a negative int.
+    out[i] = static_cast<std::uint8_t>((static_cast<unsigned>(high) << 4) | static_cast<unsigned>(low));
   }
   return invalid >= 0;
 }
