@@ -18,6 +18,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)TraceContextPropagator::parse_traceparent(input);
   (void)TraceState::parse(input);
 
+  // The word-at-a-time id parser agrees with the digit table on whatever the input starts with.
+  if (input.size() >= 32) {
+    std::uint8_t expected[16];
+    bool valid = true;
+    for (std::size_t i = 0; i < 16; ++i) {
+      const int high = detail::lower_hex_value(input[2 * i]);
+      const int low = detail::lower_hex_value(input[2 * i + 1]);
+      valid = valid && high >= 0 && low >= 0;
+      if (valid) expected[i] = static_cast<std::uint8_t>(high * 16 + low);
+    }
+    const std::optional<TraceId> id = TraceId::from_hex(input.substr(0, 32));
+    TRACEWIRE_FUZZ_CHECK(id.has_value() == valid);
+    if (id && valid) TRACEWIRE_FUZZ_CHECK(std::memcmp(id->bytes().data(), expected, 16) == 0);
+  }
+
   // Extract, then extract(inject(context)) == context: ids, flags, remoteness and the
   // tracestate, which inject truncates to 512 characters by dropping whole members.
   const std::vector<std::string_view> values = lines(input);
