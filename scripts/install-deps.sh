@@ -5,12 +5,12 @@
 set -euo pipefail
 
 purpose=${1:-test}
-packages=(cmake ninja-build g++ libfmt-dev libcurl4-openssl-dev libboost-dev ca-certificates)
+packages=(cmake ninja-build g++ libfmt-dev libcurl4-openssl-dev libboost-dev nlohmann-json3-dev ca-certificates)
 case "$purpose" in
-  demo) packages+=(nlohmann-json3-dev curl) ;;  # trace_tree reads OTLP/JSON; demo.sh sends requests
+  demo) packages+=(curl) ;;  # demo.sh sends its requests with curl
   bench) packages+=(libbenchmark-dev python3) ;;  # python3: bench/report.py prints the table
   test)
-    packages+=(clang doctest-dev libbenchmark-dev nlohmann-json3-dev
+    packages+=(clang doctest-dev libbenchmark-dev
                thrift-compiler python3-thrift python3-yaml protobuf-compiler libprotobuf-dev
                libgrpc++-dev protobuf-compiler-grpc openssl git curl gzip)
     ;;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tracewire/export/span_exporter.hpp"
+#include "tracewire/propagation/trace_context_propagator.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
 
@@ -152,5 +153,41 @@ TEST_SUITE("trace") {
     }
     counting = false;
     CHECK(allocations == 0);
+  }
+}
+
+TEST_SUITE("propagation") {
+  TEST_CASE("W3C extract allocates only the tracestate's one block; inject into a reused carrier nothing") {
+    const std::vector<std::pair<std::string, std::string>> incoming{
+        {"host", "orders.internal"},
+        {"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},
+        {"tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7,vendor3=a-value-longer-than-sso"}};
+    const TraceContextPropagator w3c;
+    const ContainerGetter<decltype(incoming)> getter(incoming);
+
+    allocations = 0;
+    counting = true;
+    Context extracted = w3c.extract(getter);
+    counting = false;
+    CHECK(allocations == 1);
+    CHECK(extracted.span_context().trace_state.size() == 3);
+
+    const std::vector<std::pair<std::string, std::string>> no_state(incoming.begin(), incoming.begin() + 2);
+    allocations = 0;
+    counting = true;
+    const Context without_state = w3c.extract(ContainerGetter<decltype(no_state)>(no_state));
+    counting = false;
+    CHECK(allocations == 0);
+    CHECK(without_state.span_context().is_valid());
+
+    std::vector<std::pair<std::string, std::string>> outgoing;
+    ContainerSetter<decltype(outgoing)> setter(outgoing);
+    w3c.inject(extracted, setter);  // the request object's header entries now exist
+    allocations = 0;
+    counting = true;
+    for (int i = 0; i < 100; ++i) w3c.inject(extracted, setter);
+    counting = false;
+    CHECK(allocations == 0);
+    CHECK(outgoing.size() == 2);
   }
 }

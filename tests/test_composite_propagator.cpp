@@ -96,4 +96,57 @@ TEST_SUITE("propagation") {
       }
     }
   }
+  TEST_CASE("Cross-format: contexts as each format's own clients send them, 64-bit ids included") {
+    struct Incoming {
+      const char* format;
+      Headers headers;
+      const char* trace;  // the 128-bit trace id every format must carry on
+      const char* span;
+      bool sampled;
+    };
+    const Incoming incoming[] = {
+        {"tracecontext", {{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}},
+         "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true},
+        // B3 and Jaeger clients still send 64-bit trace ids: they are left-padded to 128 bits.
+        {"b3", {{"b3", "80f198ee56343ba8-e457b5a2e4d86bd1-d"}}, "000000000000000080f198ee56343ba8",
+         "e457b5a2e4d86bd1", true},
+        {"b3multi", {{"X-B3-TraceId", "80f198ee56343ba8"}, {"X-B3-SpanId", "e457b5a2e4d86bd1"}, {"X-B3-Sampled", "0"}},
+         "000000000000000080f198ee56343ba8", "e457b5a2e4d86bd1", false},
+        {"jaeger", {{"uber-trace-id", "3d2c9b2a1e0f:7b1a:0:3"}}, "000000000000000000003d2c9b2a1e0f",
+         "0000000000007b1a", true},
+        {"jaeger", {{"Uber-Trace-Id", "1f2e3d4c5b6a79880000000000000001%3Aab%3A0%3A0"}},
+         "1f2e3d4c5b6a79880000000000000001", "00000000000000ab", false},
+        {"xray", {{"X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"}},
+         "5759e988bd862e3fe1be46a994272793", "53995c3f42cd8ad8", true},
+    };
+    for (const Incoming& in : incoming) {
+      CAPTURE(in.format);
+      CAPTURE(in.trace);
+      const Context received = extract(*make_named_propagator(in.format), in.headers);
+      REQUIRE(received.span_context().is_valid());
+      CHECK(received.span_context().trace_id.to_hex() == in.trace);
+      CHECK(received.span_context().span_id.to_hex() == in.span);
+      for (const char* to : all_formats) {
+        CAPTURE(to);
+        const auto target = make_named_propagator(to);
+        const Headers written = inject(*target, received);
+        CHECK(tracewire_test::is_clean(written));
+        const SpanContext back = extract(*target, written).span_context();
+        CHECK(back.trace_id.to_hex() == in.trace);
+        CHECK(back.span_id.to_hex() == in.span);
+        CHECK(back.sampled() == in.sampled);
+      }
+    }
+    // How a 64-bit trace id is written where a format has a short form: Jaeger drops the
+    // zero high half as its clients do; B3 and W3C write all 32 digits; X-Ray's epoch is 0.
+    const Context short_id = extract(*make_named_propagator("b3"), {{"b3", "80f198ee56343ba8-e457b5a2e4d86bd1-1"}});
+    CHECK(header(inject(*make_named_propagator("jaeger"), short_id), "uber-trace-id") ==
+          "80f198ee56343ba8:e457b5a2e4d86bd1:0:1");
+    CHECK(header(inject(*make_named_propagator("b3"), short_id), "b3") ==
+          "000000000000000080f198ee56343ba8-e457b5a2e4d86bd1-1");
+    CHECK(header(inject(*make_named_propagator("tracecontext"), short_id), "traceparent") ==
+          "00-000000000000000080f198ee56343ba8-e457b5a2e4d86bd1-01");
+    CHECK(header(inject(*make_named_propagator("xray"), short_id), "x-amzn-trace-id") ==
+          "Root=1-00000000-0000000080f198ee56343ba8;Parent=e457b5a2e4d86bd1;Sampled=1");
+  }
 }

@@ -17,7 +17,8 @@ constexpr const char* trace_hex = "12345678901234567890123456789012";
 
 // What the W3C test suite checks: does the service continue the given trace?
 bool continues(const Headers& headers) {
-  const SpanContext& context = extract(w3c, headers).span_context();
+  const Context extracted = extract(w3c, headers);  // owns the span context read below
+  const SpanContext& context = extracted.span_context();
   return context.is_valid() && context.trace_id.to_hex() == trace_hex;
 }
 bool continues(const std::string& traceparent) { return continues(Headers{{"traceparent", traceparent}}); }

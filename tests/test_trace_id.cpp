@@ -38,4 +38,21 @@ TEST_SUITE("core") {
     CHECK_FALSE(SpanId::from_hex("00f067aa0ba902b"));
     CHECK_FALSE(SpanId().is_valid());
   }
+
+  TEST_CASE("from_hex accepts exactly the lowercase hex digits, whatever byte sits at whatever position") {
+    const std::string valid = "0123456789abcdeffedcba9876543210";
+    for (std::size_t position = 0; position < valid.size(); ++position) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string text = valid;
+        text[position] = static_cast<char>(byte);
+        const bool hex_digit = (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'f');
+        const auto trace_id = TraceId::from_hex(text);
+        CHECK(trace_id.has_value() == hex_digit);
+        if (trace_id) CHECK(trace_id->to_hex() == text);
+        const auto span_id = SpanId::from_hex(std::string_view(text).substr(position / 16 * 16, 16));
+        CHECK(span_id.has_value() == hex_digit);
+        if (span_id) CHECK(span_id->to_hex() == std::string_view(text).substr(position / 16 * 16, 16));
+      }
+    }
+  }
 }

@@ -31,12 +31,13 @@ inline std::string header(const Headers& headers, const std::string& name) {
   return "<absent>";
 }
 
-/// True if no header name or value holds a byte below 0x20 or 0x7f (what could split a request).
+/// True if every header name and value holds only visible ASCII and spaces: no control
+/// character (what could split a request) and no raw non-ASCII byte (which proxies mangle).
 inline bool is_clean(const Headers& headers) {
   for (const auto& [key, value] : headers) {
     for (const std::string* text : {&key, &value}) {
       for (char c : *text) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) return false;
       }
     }
   }

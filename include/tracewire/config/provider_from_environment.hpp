@@ -9,8 +9,10 @@
 #include "tracewire/config/exporter_registry.hpp"
 #include "tracewire/config/jaeger_zipkin_from_environment.hpp"
 #include "tracewire/config/otlp_from_environment.hpp"
+#include "tracewire/config/propagators_from_environment.hpp"
 #include "tracewire/config/tracer_config.hpp"
 #include "tracewire/core/logger.hpp"
+#include "tracewire/propagation/global_propagator.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/simple_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
@@ -43,7 +45,15 @@ inline void register_builtin_exporters() {
 /// batch processor (or a simple one for `console`); `none` means no exporter. Unknown or
 /// unavailable exporters are reported once and skipped. Logs one line describing the
 /// pipeline at info level.
+///
+/// It also sets the global propagator (what `start_server_span` and `inject_context` use)
+/// to the one `OTEL_PROPAGATORS` names, as the OpenTelemetry SDKs' environment
+/// configuration does — even when the SDK is disabled, since an untraced service must still
+/// pass its callers' context on.
 inline std::shared_ptr<TracerProvider> make_provider(FinalizedTracerConfig config, const Environment& environment) {
+  std::shared_ptr<const TextMapPropagator> propagator = propagator_from_environment(environment);
+  detail::log(LogLevel::info, "{}", propagator->describe());
+  set_global_propagator(std::move(propagator));
   if (config.disabled) return TracerProvider::noop();
   detail::register_builtin_exporters();
   TracerProviderOptions options;

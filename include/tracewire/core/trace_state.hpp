@@ -1,22 +1,44 @@
 // TraceState: the W3C `tracestate` list carried with a span context.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
-#include <memory>
+#include <cstring>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 #include "tracewire/core/detail/ascii.hpp"
 
 namespace tracewire {
 inline namespace v0 {
 
+namespace detail {
+// Which bytes the W3C tracestate grammar allows where, one table load per character.
+struct TraceStateChars {
+  static constexpr unsigned char key_first = 1;  // lcalpha / digit
+  static constexpr unsigned char key = 2;        // lcalpha / digit / _ - * / @
+  static constexpr unsigned char value = 4;      // printable ASCII except , and =
+  unsigned char bits[256];
+  constexpr TraceStateChars() noexcept : bits() {
+    for (int c = 0; c < 256; ++c) {
+      const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+      unsigned char b = 0;
+      if (alnum) b |= key_first;
+      if (alnum || c == '_' || c == '-' || c == '*' || c == '/' || c == '@') b |= key;
+      if (c >= 0x20 && c <= 0x7e && c != ',' && c != '=') b |= value;
+      bits[c] = b;
+    }
+  }
+};
+inline constexpr TraceStateChars trace_state_chars{};
+}  // namespace detail
+
 /// An immutable W3C tracestate list: up to 32 `key=value` members, most recently
-/// updated first. Copies share one buffer, so carrying it from parent to child is cheap;
-/// `set` and `remove` return a new value.
+/// updated first. Copies share one buffer (a single allocation, reference-counted), so
+/// carrying it from parent to child is cheap; `set` and `remove` return a new value.
 ///
 /// Parsing follows the W3C recommendation and its official test suite: empty members
 /// and optional whitespace are skipped, and any invalid key or value, a duplicated key or
@@ -29,16 +51,54 @@ class TraceState {
   /// How much of a tracestate the propagators must carry at least (W3C §3.3.1.5).
   static constexpr std::size_t propagated_length = 512;
 
+  /// One `key=value` member; both views point into the TraceState's own buffer and stay
+  /// valid as long as a TraceState sharing it exists.
   struct Member {
-    std::string key;
-    std::string value;
+    std::string_view key;
+    std::string_view value;
   };
 
-  TraceState() = default;
+  /// The members in order (a view; index it or iterate it).
+  class Members {
+   public:
+    Members() noexcept = default;
+    Members(const Member* first, std::size_t count) noexcept : first_(first), count_(count) {}
+    const Member* begin() const noexcept { return first_; }
+    const Member* end() const noexcept { return first_ + count_; }
+    std::size_t size() const noexcept { return count_; }
+    bool empty() const noexcept { return count_ == 0; }
+    const Member& operator[](std::size_t index) const noexcept { return first_[index]; }
+
+   private:
+    const Member* first_ = nullptr;
+    std::size_t count_ = 0;
+  };
+
+  TraceState() noexcept = default;
+  TraceState(const TraceState& other) noexcept : block_(other.block_) {
+    if (block_ != nullptr) block_->references.fetch_add(1, std::memory_order_relaxed);
+  }
+  TraceState(TraceState&& other) noexcept : block_(std::exchange(other.block_, nullptr)) {}
+  TraceState& operator=(const TraceState& other) noexcept {
+    TraceState copy(other);
+    std::swap(block_, copy.block_);
+    return *this;
+  }
+  TraceState& operator=(TraceState&& other) noexcept {
+    if (this != &other) {
+      release();
+      block_ = std::exchange(other.block_, nullptr);
+    }
+    return *this;
+  }
+  ~TraceState() { release(); }
 
   /// Parses a header value (several headers may be joined with ','). Invalid → empty.
   static TraceState parse(std::string_view header) {
-    std::vector<Member> members;
+    // Uninitialised: zeroing 32 members would cost more than parsing a typical list.
+    alignas(Member) unsigned char storage[sizeof(Member) * max_members];
+    Member* members = reinterpret_cast<Member*>(storage);
+    std::size_t count = 0;
     std::size_t start = 0;
     while (start <= header.size()) {
       std::size_t comma = header.find(',', start);
@@ -51,13 +111,13 @@ class TraceState {
       std::string_view key = item.substr(0, equals);
       std::string_view value = item.substr(equals + 1);
       if (!is_valid_key(key) || !is_valid_value(value)) return {};
-      for (const Member& existing : members) {
-        if (existing.key == key) return {};
+      for (std::size_t i = 0; i < count; ++i) {
+        if (members[i].key == key) return {};
       }
-      if (members.size() == max_members) return {};
-      members.push_back({std::string(key), std::string(value)});
+      if (count == max_members) return {};
+      new (members + count++) Member{key, value};
     }
-    return TraceState(std::move(members));
+    return TraceState(members, count);
   }
 
   /// The W3C key grammar: `(lcalpha|digit) 0*255(lcalpha|digit|_|-|*|/|@)` with at most
@@ -65,21 +125,15 @@ class TraceState {
   /// system id starts with a letter and has at most 14.
   static bool is_valid_key(std::string_view key) noexcept {
     if (key.empty() || key.size() > 256) return false;
-    const auto allowed = [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '*' || c == '/';
-    };
-    const char first = key.front();
-    if (!((first >= 'a' && first <= 'z') || (first >= '0' && first <= '9'))) return false;
-    std::size_t at = std::string_view::npos;
-    for (std::size_t i = 0; i < key.size(); ++i) {
-      if (key[i] == '@') {
-        if (at != std::string_view::npos) return false;
-        at = i;
-      } else if (!allowed(key[i])) {
-        return false;
-      }
-    }
+    const auto& classes = detail::trace_state_chars;
+    const auto first = static_cast<unsigned char>(key.front());
+    if ((classes.bits[first] & detail::TraceStateChars::key_first) == 0) return false;
+    unsigned all = detail::TraceStateChars::key;  // one AND per character, checked once
+    for (char c : key) all &= classes.bits[static_cast<unsigned char>(c)];
+    if (all == 0) return false;
+    const std::size_t at = key.find('@');
     if (at == std::string_view::npos) return true;
+    if (key.find('@', at + 1) != std::string_view::npos) return false;
     const std::size_t system_size = key.size() - at - 1;
     return at <= 241 && system_size >= 1 && system_size <= 14 && key[at + 1] >= 'a' && key[at + 1] <= 'z';
   }
@@ -88,20 +142,19 @@ class TraceState {
   /// not ending in a space.
   static bool is_valid_value(std::string_view value) noexcept {
     if (value.empty() || value.size() > 256 || value.back() == ' ') return false;
-    for (char c : value) {
-      if (c < 0x20 || c > 0x7e || c == ',' || c == '=') return false;
-    }
-    return true;
+    unsigned all = detail::TraceStateChars::value;
+    for (char c : value) all &= detail::trace_state_chars.bits[static_cast<unsigned char>(c)];
+    return all != 0;
   }
 
-  bool empty() const noexcept { return !data_ || data_->members.empty(); }
-  std::size_t size() const noexcept { return data_ ? data_->members.size() : 0; }
-  const std::vector<Member>& members() const noexcept { return data_ ? data_->members : no_members(); }
+  bool empty() const noexcept { return block_ == nullptr; }
+  std::size_t size() const noexcept { return block_ ? block_->count : 0; }
+  Members members() const noexcept { return block_ ? Members(block_->members(), block_->count) : Members(); }
 
   /// The value for `key`, if present.
   std::optional<std::string_view> get(std::string_view key) const noexcept {
     for (const Member& member : members()) {
-      if (member.key == key) return std::string_view(member.value);
+      if (member.key == key) return member.value;
     }
     return std::nullopt;
   }
@@ -110,84 +163,119 @@ class TraceState {
   /// invalid key or value leaves the state unchanged; a full list drops its last member.
   TraceState set(std::string_view key, std::string_view value) const {
     if (!is_valid_key(key) || !is_valid_value(value)) return *this;
-    std::vector<Member> members;
-    members.reserve(size() + 1);
-    members.push_back({std::string(key), std::string(value)});
-    for (const Member& member : this->members()) {
-      if (member.key != key && members.size() < max_members) members.push_back(member);
+    Member updated[max_members];
+    std::size_t count = 0;
+    updated[count++] = Member{key, value};
+    for (const Member& member : members()) {
+      if (member.key != key && count < max_members) updated[count++] = member;
     }
-    return TraceState(std::move(members));
+    return TraceState(updated, count);
   }
 
   /// A copy without `key`.
   TraceState remove(std::string_view key) const {
     if (!get(key)) return *this;
-    std::vector<Member> members;
-    for (const Member& member : this->members()) {
-      if (member.key != key) members.push_back(member);
+    Member kept[max_members];
+    std::size_t count = 0;
+    for (const Member& member : members()) {
+      if (member.key != key) kept[count++] = member;
     }
-    return TraceState(std::move(members));
+    return TraceState(kept, count);
   }
 
   /// The whole list as one header value, without truncation (serialised once when the
   /// state is built, so injecting an unchanged state copies nothing).
-  std::string_view header() const noexcept { return data_ ? std::string_view(data_->header) : std::string_view(); }
+  std::string_view header() const noexcept { return block_ ? block_->header() : std::string_view(); }
 
   /// The header value, at most `max_length` characters: when too long, whole members are
   /// dropped, those longer than 128 characters first, then from the end (W3C §3.3.1.5).
   std::string to_header(std::size_t max_length = propagated_length) const {
-    if (!data_) return {};
-    if (data_->header.size() <= max_length) return data_->header;
-    std::vector<const Member*> kept;
-    std::size_t length = 0;
-    for (const Member& member : data_->members) {
-      kept.push_back(&member);
-      length += member_length(member) + (kept.size() > 1 ? 1 : 0);
+    const std::string_view whole = header();
+    if (whole.size() <= max_length) return std::string(whole);
+    bool kept[max_members];
+    std::size_t length = whole.size();
+    const Members all = members();
+    std::size_t kept_count = all.size();
+    for (std::size_t i = 0; i < all.size(); ++i) kept[i] = true;
+    const auto drop = [&](std::size_t index) {
+      kept[index] = false;
+      length -= member_length(all[index]) + (kept_count > 1 ? 1 : 0);  // and a separator, if any is left
+      --kept_count;
+    };
+    for (std::size_t i = all.size(); i-- > 0 && length > max_length;) {
+      if (member_length(all[i]) > 128) drop(i);
     }
-    for (std::size_t i = kept.size(); i-- > 0 && length > max_length;) {
-      if (member_length(*kept[i]) > 128) length = drop(kept, i, length);
+    for (std::size_t i = all.size(); i-- > 0 && length > max_length;) {
+      if (kept[i]) drop(i);
     }
-    while (!kept.empty() && length > max_length) length = drop(kept, kept.size() - 1, length);
-    std::string header;
-    for (const Member* member : kept) append_member(header, *member);
-    return header;
+    std::string result;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (!kept[i]) continue;
+      if (!result.empty()) result += ',';
+      result.append(all[i].key).append(1, '=').append(all[i].value);
+    }
+    return result;
   }
 
-  friend bool operator==(const TraceState& a, const TraceState& b) noexcept {
-    return a.header() == b.header();
-  }
+  friend bool operator==(const TraceState& a, const TraceState& b) noexcept { return a.header() == b.header(); }
   friend bool operator!=(const TraceState& a, const TraceState& b) noexcept { return !(a == b); }
 
  private:
-  struct Data {
-    std::vector<Member> members;
-    std::string header;  // serialised once, so injecting is a copy
-  };
+  // One allocation holds everything: this header, then the members, then the header text
+  // the members point into. A span context carrying a tracestate costs that one allocation
+  // when it is extracted, and copies to child spans only touch the reference count.
+  struct Block {
+    std::atomic<std::size_t> references{1};
+    std::size_t count = 0;
+    std::size_t header_size = 0;
 
-  explicit TraceState(std::vector<Member> members) {
-    if (members.empty()) return;
-    auto data = std::make_shared<Data>();
-    for (const Member& member : members) append_member(data->header, member);
-    data->members = std::move(members);
-    data_ = std::move(data);
+    Member* members() noexcept { return reinterpret_cast<Member*>(this + 1); }
+    const Member* members() const noexcept { return reinterpret_cast<const Member*>(this + 1); }
+    char* text() noexcept { return reinterpret_cast<char*>(members() + count); }
+    std::string_view header() const noexcept {
+      return {reinterpret_cast<const char*>(members() + count), header_size};
+    }
+  };
+  static_assert(sizeof(Block) % alignof(Member) == 0, "members follow the block header");
+
+  // Builds the list from members that may point anywhere (an incoming header, another list).
+  TraceState(const Member* members, std::size_t count) {
+    if (count == 0) return;
+    std::size_t header_size = count - 1;  // separators
+    for (std::size_t i = 0; i < count; ++i) header_size += member_length(members[i]);
+    void* memory = ::operator new(sizeof(Block) + count * sizeof(Member) + header_size);
+    Block* block = new (memory) Block();
+    block->count = count;
+    block->header_size = header_size;
+    char* out = block->text();
+    for (std::size_t i = 0; i < count; ++i) {
+      if (i > 0) *out++ = ',';
+      const char* key = out;
+      out = copy(members[i].key, out);
+      *out++ = '=';
+      const char* value = out;
+      out = copy(members[i].value, out);
+      new (block->members() + i) Member{std::string_view(key, members[i].key.size()),
+                                        std::string_view(value, members[i].value.size())};
+    }
+    block_ = block;
   }
 
-  static const std::vector<Member>& no_members() noexcept {
-    static const std::vector<Member> none;
-    return none;
+  void release() noexcept {
+    if (block_ != nullptr && block_->references.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      block_->~Block();  // Member is trivially destructible
+      ::operator delete(static_cast<void*>(block_));
+    }
+    block_ = nullptr;
+  }
+
+  static char* copy(std::string_view text, char* out) noexcept {
+    if (!text.empty()) std::memcpy(out, text.data(), text.size());
+    return out + text.size();
   }
   static std::size_t member_length(const Member& member) noexcept { return member.key.size() + 1 + member.value.size(); }
-  static void append_member(std::string& header, const Member& member) {
-    if (!header.empty()) header += ',';
-    header.append(member.key).append(1, '=').append(member.value);
-  }
-  static std::size_t drop(std::vector<const Member*>& kept, std::size_t index, std::size_t length) {
-    length -= member_length(*kept[index]) + (kept.size() > 1 ? 1 : 0);
-    kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(index));
-    return length;
-  }
 
-  std::shared_ptr<const Data> data_;
+  Block* block_ = nullptr;
 };
 
 }  // namespace v0

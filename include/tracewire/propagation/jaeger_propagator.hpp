@@ -262,7 +262,7 @@ class JaegerPropagator final : public TextMapPropagator {
           ++invalid;
           continue;
         }
-        add(std::string(key), item.substr(equals + 1));
+        add(detail::to_lower(key), item.substr(equals + 1));  // keys travel in lowercase, as uberctx-* names do
       }
     }
   };

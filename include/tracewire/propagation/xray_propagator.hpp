@@ -40,7 +40,7 @@ class XRayPropagator final : public TextMapPropagator {
   static std::optional<SpanContext> parse(std::string_view value) noexcept {
     std::optional<TraceId> trace_id;
     std::optional<SpanId> span_id;
-    std::optional<bool> sampled;
+    int sampled = -1;  // 0 or 1 once read (an int: GCC misreads an optional<bool> here as uninitialised)
     std::size_t start = 0;
     while (start <= value.size()) {
       std::size_t semicolon = value.find(';', start);
@@ -56,14 +56,14 @@ class XRayPropagator final : public TextMapPropagator {
       } else if (key == "Parent") {
         span_id = parse_any_case_id(text);
       } else if (key == "Sampled") {
-        sampled = text == "1" ? std::optional<bool>(true) : text == "0" ? std::optional<bool>(false) : std::nullopt;
+        sampled = text == "1" ? 1 : text == "0" ? 0 : -1;
       }
     }
-    if (!trace_id || !span_id || !sampled || !trace_id->is_valid() || !span_id->is_valid()) return std::nullopt;
+    if (!trace_id || !span_id || sampled < 0 || !trace_id->is_valid() || !span_id->is_valid()) return std::nullopt;
     SpanContext context;
     context.trace_id = *trace_id;
     context.span_id = *span_id;
-    context.flags = TraceFlags(*sampled ? TraceFlags::sampled_bit : 0);
+    context.flags = TraceFlags(sampled == 1 ? TraceFlags::sampled_bit : 0);
     context.is_remote = true;
     return context;
   }

@@ -12,13 +12,21 @@ namespace detail {
 
 inline constexpr char lower_hex_digits[] = "0123456789abcdef";
 
+// Digit values of the 256 byte values (-1: not a lowercase hex digit), so parsing an id is
+// one load per character instead of two range checks.
+struct LowerHexTable {
+  signed char values[256];
+  constexpr LowerHexTable() noexcept : values() {
+    for (int c = 0; c < 256; ++c) {
+      values[c] = static_cast<signed char>(c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
+    }
+  }
+};
+inline constexpr LowerHexTable lower_hex_table{};
+
 /// Value of one lowercase hex digit, or -1. Uppercase is rejected on purpose:
 /// W3C trace context allows lowercase only.
-constexpr int lower_hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
+constexpr int lower_hex_value(char c) noexcept { return lower_hex_table.values[static_cast<unsigned char>(c)]; }
 
 /// Value of one hex digit of either case, or -1 (for formats that tolerate uppercase).
 constexpr int any_case_hex_value(char c) noexcept {
@@ -26,24 +34,63 @@ constexpr int any_case_hex_value(char c) noexcept {
   return lower_hex_value(c);
 }
 
+// The two hex digits of each byte value, so writing an id is one 2-byte copy per byte.
+struct HexPairTable {
+  char pairs[512];
+  constexpr HexPairTable() noexcept : pairs() {
+    for (int b = 0; b < 256; ++b) {
+      pairs[2 * b] = lower_hex_digits[b >> 4];
+      pairs[2 * b + 1] = lower_hex_digits[b & 0x0f];
+    }
+  }
+};
+inline constexpr HexPairTable hex_pair_table{};
+
 /// Writes `size` bytes as 2*size lowercase hex characters.
 inline void write_hex(const std::uint8_t* bytes, std::size_t size, char* out) noexcept {
-  for (std::size_t i = 0; i < size; ++i) {
-    out[2 * i] = lower_hex_digits[bytes[i] >> 4];
-    out[2 * i + 1] = lower_hex_digits[bytes[i] & 0x0f];
-  }
+  for (std::size_t i = 0; i < size; ++i) std::memcpy(out + 2 * i, hex_pair_table.pairs + 2 * bytes[i], 2);
+}
+
+/// Parses 8 lowercase hex characters into 4 bytes at once (SWAR on a little-endian 64-bit
+/// word: the W3C ids are 4 and 2 such words); false if any character is not one.
+inline bool parse_lower_hex_word(const char* text, std::uint8_t* out) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t high_bits = 0x80 * ones;
+  std::uint64_t x;
+  std::memcpy(&x, text, 8);
+  if ((x & high_bits) != 0) return false;  // below 0x80, so the byte-wise sums below cannot carry
+  const std::uint64_t digit = (x + 0x50 * ones) & ~(x + 0x46 * ones);   // '0'..'9': 0x30..0x39
+  const std::uint64_t letter = (x + 0x1f * ones) & ~(x + 0x19 * ones);  // 'a'..'f': 0x61..0x66
+  if (((digit | letter) & high_bits) != high_bits) return false;
+  // Digit values: the low nibble, plus 9 for letters (bit 6 set).
+  const std::uint64_t nibbles = (x & (0x0f * ones)) + 9 * ((x >> 6) & ones);
+  // Each 16-bit lane holds the two nibbles of one output byte, first character in its low byte.
+  constexpr std::uint64_t lane_nibble = 0x000f000f000f000fULL;
+  const std::uint64_t bytes = ((nibbles & lane_nibble) << 4) | ((nibbles >> 8) & lane_nibble);
+  for (int k = 0; k < 4; ++k) out[k] = static_cast<std::uint8_t>(bytes >> (16 * k));
+  return true;
 }
 
 /// Parses exactly 2*size lowercase hex characters into `out`; false on any other input.
 inline bool parse_lower_hex(std::string_view text, std::uint8_t* out, std::size_t size) noexcept {
   if (text.size() != 2 * size) return false;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (size % 4 == 0) {
+    for (std::size_t i = 0; i < size; i += 4) {
+      if (!parse_lower_hex_word(text.data() + 2 * i, out + i)) return false;
+    }
+    return true;
+  }
+#endif
+  int invalid = 0;  // checked once at the end: the loop has no branch per digit
   for (std::size_t i = 0; i < size; ++i) {
     const int high = lower_hex_value(text[2 * i]);
     const int low = lower_hex_value(text[2 * i + 1]);
-    if ((high | low) < 0) return false;
-    out[i] = static_cast<std::uint8_t>((high << 4) | low);
+    invalid |= high | low;
+    // Unsigned: an invalid digit (-1) must not be shifted as a negative int.
+    out[i] = static_cast<std::uint8_t>((static_cast<unsigned>(high) << 4) | static_cast<unsigned>(low));
   }
-  return true;
+  return invalid >= 0;
 }
 
 /// Parses 1..16 hex digits (either case) as a big-endian 64-bit number.

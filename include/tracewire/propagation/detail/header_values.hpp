@@ -39,21 +39,25 @@ inline SingleHeader get_single(const TextMapGetter& carrier, std::string_view ke
 /// common case copies nothing; several are joined into `storage`.
 inline std::optional<std::string_view> get_combined(const TextMapGetter& carrier, std::string_view key,
                                                     std::string& storage) {
-  std::optional<std::string_view> first;
-  bool joined = false;
-  carrier.get_all(key, [&](std::string_view value) {
-    if (!first) {
-      first = value;
+  // One pointer captured, so the std::function the carrier takes stores it without allocating.
+  struct State {
+    std::optional<std::string_view> first;
+    bool joined = false;
+    std::string* storage;
+  } state{std::nullopt, false, &storage};
+  carrier.get_all(key, [s = &state](std::string_view value) {
+    if (!s->first) {
+      s->first = value;
       return;
     }
-    if (!joined) {
-      storage.assign(first->data(), first->size());
-      joined = true;
+    if (!s->joined) {
+      s->storage->assign(s->first->data(), s->first->size());
+      s->joined = true;
     }
-    storage.append(1, ',').append(value.data(), value.size());
+    s->storage->append(1, ',').append(value.data(), value.size());
   });
-  if (joined) return std::string_view(storage);
-  return first;
+  if (state.joined) return std::string_view(storage);
+  return state.first;
 }
 
 /// At most the first 64 bytes of a received value, for quoting in a diagnostic (format it
