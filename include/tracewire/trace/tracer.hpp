@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "tracewire/core/clock.hpp"
+#include "tracewire/core/detail/inlining.hpp"
 #include "tracewire/trace/detail/provider_state.hpp"
 #include "tracewire/trace/detail/span_record_pool.hpp"
 #include "tracewire/trace/span.hpp"
@@ -50,7 +51,24 @@ class Tracer {
 
   // Every path ends in `return Span(...)`: the span is built once in the caller's storage
   // (guaranteed copy elision), never default-built and then assigned.
+  //
+  // The commonest unsampled case, a child of the current span whose trace is not sampled
+  // under a fixed sampler, is decided here inline; everything else is out of line in
+  // start_other (see core/detail/inlining.hpp for why the split pays).
   Span start(std::string_view name, SpanKind kind, const SpanStartOptions& options) noexcept {
+    const detail::ProviderState* state = state_.get();
+    if (state && state->unsampled_children_are_free && !options.parent && !options.root) {
+      const SpanContext& parent = Context::current().span_context();
+      if (!parent.sampled() && parent.is_valid() && !state->shut_down.load(std::memory_order_relaxed)) {
+        // It records nothing anywhere, so it keeps its parent's identity (no new span id,
+        // no clock read) and leaves the current context (its parent's) as it is.
+        return Span(Span::KeepParentIdentity{}, parent);
+      }
+    }
+    return start_other(name, kind, options);
+  }
+
+  TRACEWIRE_NOINLINE Span start_other(std::string_view name, SpanKind kind, const SpanStartOptions& options) noexcept {
     const Context& current = Context::current();
     const Context* parent_context = options.parent ? &*options.parent : &current;
     static const SpanContext no_parent;
@@ -61,20 +79,26 @@ class Tracer {
     detail::ProviderState* state = state_.get();
     if (state == nullptr || state->noop || state->shut_down.load(std::memory_order_relaxed)) {
       // The API's no-op keeps the parent; a shut-down provider starts invalid spans.
-      return Span(nullptr, nullptr, state && !state->noop ? SpanContext() : parent, make_current_over);
+      return Span(nullptr, nullptr, state && !state->noop ? SpanContext() : SpanContext(parent), make_current_over);
     }
 
     const bool has_parent = parent.is_valid();
     const detail::FixedDecision fixed = state->decision_for(parent);
     if (fixed == detail::FixedDecision::drop && has_parent && !parent.sampled()) {
-      // Fast path: an unsampled child of an unsampled parent under a fixed sampler records
-      // nothing anywhere, so it keeps its parent's identity (no new span id, no clock read)
-      // and, when that parent is already current, leaves the current context as it is.
+      // As in start(), with an explicit parent: made current over it if asked.
       return Span(nullptr, nullptr, SpanContext{parent.trace_id, parent.span_id, parent.flags, parent.trace_state, false},
                   options.parent ? make_current_over : nullptr);
     }
 
-    const TraceId trace_id = has_parent ? parent.trace_id : state->new_trace_id();
+    // A root span's three id words come from one draw of the thread's generator.
+    TraceId trace_id;
+    SpanId span_id;
+    if (has_parent) {
+      trace_id = parent.trace_id;
+      span_id = state->new_span_id();
+    } else {
+      state->new_root_ids(trace_id, span_id);
+    }
     SamplingResult decision;
     if (fixed == detail::FixedDecision::ask_sampler) {
       decision = state->sampler->should_sample(SamplingParameters{parent, trace_id, name, kind, options.attributes});
@@ -86,7 +110,7 @@ class Tracer {
     std::uint8_t flags = has_parent ? static_cast<std::uint8_t>(parent.flags.bits() & TraceFlags::random_bit)
                                     : (state->random_trace_ids ? TraceFlags::random_bit : 0);
     if (decision.sampled()) flags |= TraceFlags::sampled_bit;
-    SpanContext context{trace_id, state->new_span_id(), TraceFlags(flags),
+    SpanContext context{trace_id, span_id, TraceFlags(flags),
                         decision.trace_state ? *decision.trace_state : parent.trace_state, false};
     if (!decision.recorded()) return Span(nullptr, nullptr, std::move(context), make_current_over);
 

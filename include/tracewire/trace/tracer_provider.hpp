@@ -75,6 +75,7 @@ class TracerProvider {
   static std::shared_ptr<TracerProvider> noop() {
     auto provider = std::shared_ptr<TracerProvider>(new TracerProvider());
     provider->state_->noop = true;
+    provider->state_->unsampled_children_are_free = false;  // the no-op path keeps the parent as is
     return provider;
   }
 

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,6 +45,14 @@ inline std::size_t utf8_sequence_length(std::string_view text, std::size_t i) no
 inline bool is_valid_utf8(std::string_view text) noexcept {
   std::size_t i = 0;
   while (i < text.size()) {
+    if (i + 8 <= text.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     if (static_cast<std::uint8_t>(text[i]) < 0x80) {
       ++i;
       continue;
