@@ -80,6 +80,18 @@ class Arena {
   /// `max_characters` characters.
   std::string_view copy_string(std::string_view text, std::size_t max_characters = SIZE_MAX) {
     if (text.empty()) return {};
+    // The usual case inline: short enough, ASCII, fits in the current region.
+    if (text.size() <= max_characters && used_ + text.size() <= region_size_ && is_ascii(text)) {
+      char* out = reinterpret_cast<char*>(region_ + used_);
+      used_ += text.size();
+      std::memcpy(out, text.data(), text.size());
+      return {out, text.size()};
+    }
+    return copy_string_elsewhere(text, max_characters);
+  }
+
+  /// copy_string for the rest: non-ASCII (validated, repaired), truncated, or spilling.
+  TRACEWIRE_NOINLINE std::string_view copy_string_elsewhere(std::string_view text, std::size_t max_characters) {
     if (is_valid_utf8(text)) {
       if (text.size() > max_characters) text = truncate_utf8(text, max_characters);
       char* out = static_cast<char*>(allocate(text.size(), 1));
