@@ -155,8 +155,13 @@ class Span {
 
   void make_current(const Context& parent) noexcept {
     Context& slot = Context::slot();
-    if (&parent != &slot) previous_baggage_.emplace(std::exchange(slot.baggage_, parent.baggage_));
-    previous_span_context_.emplace(std::exchange(slot.span_context_, context()));
+    // Moved out, then assigned: std::exchange would add a temporary to build and destroy.
+    if (&parent != &slot) {
+      previous_baggage_.emplace(std::move(slot.baggage_));
+      slot.baggage_ = parent.baggage_;
+    }
+    previous_span_context_.emplace(std::move(slot.span_context_));
+    slot.span_context_ = context();
   }
 
   void restore_previous() noexcept {
