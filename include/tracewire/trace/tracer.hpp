@@ -52,20 +52,39 @@ class Tracer {
   // Every path ends in `return Span(...)`: the span is built once in the caller's storage
   // (guaranteed copy elision), never default-built and then assigned.
   //
-  // The commonest unsampled case, a child of the current span whose trace is not sampled
-  // under a fixed sampler, is decided here inline; everything else is out of line in
-  // start_other (see core/detail/inlining.hpp for why the split pays).
+  // The two unsampled cases a fixed sampler decides from the current context alone are
+  // handled here inline; everything else (explicit parents, root option, sampled spans,
+  // samplers that must be asked) is out of line in start_other, which gives the same
+  // results for these cases too (see core/detail/inlining.hpp for why the split pays).
   Span start(std::string_view name, SpanKind kind, const SpanStartOptions& options) noexcept {
-    const detail::ProviderState* state = state_.get();
-    if (state && state->unsampled_children_are_free && !options.parent && !options.root) {
+    detail::ProviderState* state = state_.get();
+    if (state && (state->unsampled_children_are_free || state->unsampled_roots_are_free) && !options.parent &&
+        !options.root && !state->shut_down.load(std::memory_order_relaxed)) {
       const SpanContext& parent = Context::current().span_context();
-      if (!parent.sampled() && parent.is_valid() && !state->shut_down.load(std::memory_order_relaxed)) {
-        // It records nothing anywhere, so it keeps its parent's identity (no new span id,
-        // no clock read) and leaves the current context (its parent's) as it is.
-        return Span(Span::KeepParentIdentity{}, parent);
+      if (parent.is_valid()) {
+        // A child of an unsampled current span records nothing anywhere, so it keeps its
+        // parent's identity (no new span id, no clock read) and leaves the current context
+        // (its parent's) as it is.
+        if (!parent.sampled() && state->unsampled_children_are_free) return Span(Span::KeepParentIdentity{}, parent);
+      } else if (state->unsampled_roots_are_free) {
+        return start_unsampled_root(*state, parent, options.make_current);
       }
     }
     return start_other(name, kind, options);
+  }
+
+  /// A root span that is never sampled (always_off): new ids only, so that its context still
+  /// propagates downstream, made current over the current (empty) context. Out of line so
+  /// that start() stays small for the sampled spans that pass through it.
+  static TRACEWIRE_NOINLINE Span start_unsampled_root(detail::ProviderState& state, const SpanContext& parent,
+                                                      bool make_current) noexcept {
+    TraceId trace_id;
+    SpanId span_id;
+    state.new_root_ids(trace_id, span_id);
+    return Span(nullptr, nullptr,
+                SpanContext{trace_id, span_id, TraceFlags(state.random_trace_ids ? TraceFlags::random_bit : 0),
+                            parent.trace_state, false},
+                make_current ? &Context::current() : nullptr);
   }
 
   TRACEWIRE_NOINLINE Span start_other(std::string_view name, SpanKind kind, const SpanStartOptions& options) noexcept {

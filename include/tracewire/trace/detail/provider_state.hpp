@@ -58,6 +58,8 @@ struct ProviderState {
   /// Not a no-op provider, and a fixed sampler drops every child of an unsampled parent:
   /// the tracer's inline fast path (see Tracer::start).
   bool unsampled_children_are_free = false;
+  /// Likewise for root spans: the sampler drops every root (always_off).
+  bool unsampled_roots_are_free = false;
   /// True when the id generator is the default one: its static functions are called
   /// directly and inlined.
   bool random_ids = false;
@@ -82,6 +84,7 @@ struct ProviderState {
     sampled_parent_decision = fixed_decision(*sampler, &sampled);
     unsampled_parent_decision = fixed_decision(*sampler, &not_sampled);
     unsampled_children_are_free = !noop && unsampled_parent_decision == FixedDecision::drop;
+    unsampled_roots_are_free = !noop && root_decision == FixedDecision::drop;
     random_ids = dynamic_cast<RandomIdGenerator*>(id_generator.get()) != nullptr;
   }
 
