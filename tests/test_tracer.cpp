@@ -148,10 +148,15 @@ TEST_SUITE("trace") {
       CHECK_FALSE(span.is_recording());
       CHECK(span.context().is_valid());
       CHECK_FALSE(span.context().sampled());
+      CHECK(Context::current().span_context() == span.context());  // current, for children and logs
       span.set_attribute("x", 1);
       auto child = f.tracer.start_span("child");
       CHECK(child.context().trace_id == span.context().trace_id);
+      auto other_root = f.tracer.start_span("other", SpanStartOptions().as_root());
+      CHECK(other_root.context().trace_id != span.context().trace_id);
+      CHECK(Context::current().span_context() == other_root.context());
     }
+    CHECK_FALSE(Context::current().span_context().is_valid());
     CHECK(f.spans->size() == 0);
   }
 
