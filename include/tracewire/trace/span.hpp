@@ -142,9 +142,6 @@ class Span {
     if (parent) make_current(*parent);
   }
 
-  // Making a span current exchanges only what changes: the span context, and the baggage
-  // only when the parent is not the current context (an explicit parent brings its own).
-  // The usual child of the current span thus never copies or releases the baggage.
   /// A non-recording span with its (unsampled) parent's identity, not made current. Copied
   /// straight into the span: building a SpanContext first and moving it in makes g++ store
   /// it in pieces and reload it whole, a store-forwarding stall worth a third of this span.
@@ -153,6 +150,9 @@ class Span {
     context_.is_remote = false;
   }
 
+  // Making a span current exchanges only what changes: the span context, and the baggage
+  // only when the parent is not the current context (an explicit parent brings its own).
+  // The usual child of the current span thus never copies or releases the baggage.
   void make_current(const Context& parent) noexcept {
     Context& slot = Context::slot();
     // Moved out, then assigned: std::exchange would add a temporary to build and destroy.

@@ -93,10 +93,8 @@ struct ProviderState {
     return parent.sampled() ? sampled_parent_decision : unsampled_parent_decision;
   }
 
-  TraceId new_trace_id() noexcept {
-    return random_ids ? RandomIdGenerator::random_trace_id() : id_generator->new_trace_id();
-  }
   SpanId new_span_id() noexcept { return random_ids ? RandomIdGenerator::random_span_id() : id_generator->new_span_id(); }
+  /// A new trace id and its root span's id (one draw of the thread's generator by default).
   void new_root_ids(TraceId& trace_id, SpanId& span_id) noexcept {
     if (random_ids) return RandomIdGenerator::random_root_ids(trace_id, span_id);
     trace_id = id_generator->new_trace_id();
