@@ -61,6 +61,47 @@ TEST_SUITE("core") {
     CHECK(copy.get("tags")->type() == AttributeType::string_array);
   }
 
+  TEST_CASE("a moved-from AttributeSet is empty and independent of the one it moved to") {
+    AttributeSet set{{"service.name", "checkout"}, {"region", "eu-west-1"}};
+    AttributeSet moved = std::move(set);
+    // The moved-from set reuses nothing of what it gave away: writing to it must not touch
+    // the strings the other set now owns.
+    for (int i = 0; i < 100; ++i) set.set("k" + std::to_string(i), std::string(40, 'x'));
+    CHECK(*moved.get("service.name")->get_if<std::string_view>() == "checkout");
+    CHECK(*moved.get("region")->get_if<std::string_view>() == "eu-west-1");
+    CHECK(set.size() == 100);
+    AttributeSet assigned;
+    assigned.set("a", "b");
+    assigned = std::move(moved);
+    moved.set("service.name", std::string(64, 'y'));
+    CHECK(*assigned.get("service.name")->get_if<std::string_view>() == "checkout");
+    CHECK(assigned.get("a") == nullptr);
+  }
+
+  TEST_CASE("UTF-8 checks find a non-ASCII byte at any position of short and long strings") {
+    // The ASCII check reads words (8 bytes, then 4, then single bytes) with overlapping
+    // tails: every length up to 40 and every position must still be seen.
+    for (std::size_t length = 1; length <= 40; ++length) {
+      const std::string ascii(length, 'a');
+      CHECK(detail::is_ascii(ascii));
+      CHECK(detail::is_valid_utf8(ascii));
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string invalid = ascii;
+        invalid[at] = '\xff';
+        CHECK_FALSE(detail::is_ascii(invalid));
+        CHECK_FALSE(detail::is_valid_utf8(invalid));
+        if (at + 1 < length) {
+          std::string accented = ascii;
+          accented[at] = '\xc3';
+          accented[at + 1] = '\xa9';  // é
+          CHECK_FALSE(detail::is_ascii(accented));
+          CHECK(detail::is_valid_utf8(accented));
+        }
+      }
+    }
+    CHECK(detail::is_ascii(""));
+  }
+
   TEST_CASE("Invalid UTF-8 is repaired with U+FFFD and truncation never cuts a character") {
     char out[64];
     std::string_view bad("a\xff" "b\xc3", 4);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "tracewire/core/span_data.hpp"
 
@@ -41,6 +42,32 @@ TEST_SUITE("core") {
     record.add_link(linked);
     CHECK(record.links().size() == 1);
     CHECK(record.dropped_links_count() == 1);
+  }
+
+  TEST_CASE("SpanData copies strings of every length byte-exact, repairing only invalid UTF-8") {
+    // Short ASCII strings take the arena's inline path; others, and those that no longer
+    // fit in the record's inline bytes, take the general one.
+    SpanData record;
+    std::vector<std::string> values;
+    for (std::size_t length = 1; length <= 300; length += 11) values.push_back(std::string(length, 'v') + "\xc3\xa9");
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      record.set_attribute("ascii." + std::to_string(i), std::string(i + 1, 'a'));
+      record.set_attribute("utf8." + std::to_string(i), values[i]);
+      record.set_attribute("bad." + std::to_string(i), std::string(i + 1, 'b') + "\xff");
+    }
+    REQUIRE(record.attributes().size() == 3 * values.size());  // within the default count limit
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      CHECK(*record.attribute("ascii." + std::to_string(i))->get_if<std::string_view>() == std::string(i + 1, 'a'));
+      CHECK(*record.attribute("utf8." + std::to_string(i))->get_if<std::string_view>() == values[i]);
+      CHECK(*record.attribute("bad." + std::to_string(i))->get_if<std::string_view>() ==
+            std::string(i + 1, 'b') + "\xEF\xBF\xBD");
+    }
+    SpanLimits limits;
+    limits.attribute_value_length = 3;
+    SpanData limited;
+    limited.set_origin(nullptr, nullptr, &limits);
+    limited.set_attribute("k", "abcdef");
+    CHECK(*limited.attribute("k")->get_if<std::string_view>() == "abc");
   }
 
   TEST_CASE("SpanData status: Unset ignored, Ok final, message kept only for Error") {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -147,10 +148,15 @@ TEST_SUITE("trace") {
       CHECK_FALSE(span.is_recording());
       CHECK(span.context().is_valid());
       CHECK_FALSE(span.context().sampled());
+      CHECK(Context::current().span_context() == span.context());  // current, for children and logs
       span.set_attribute("x", 1);
       auto child = f.tracer.start_span("child");
       CHECK(child.context().trace_id == span.context().trace_id);
+      auto other_root = f.tracer.start_span("other", SpanStartOptions().as_root());
+      CHECK(other_root.context().trace_id != span.context().trace_id);
+      CHECK(Context::current().span_context() == other_root.context());
     }
+    CHECK_FALSE(Context::current().span_context().is_valid());
     CHECK(f.spans->size() == 0);
   }
 
@@ -179,6 +185,47 @@ TEST_SUITE("trace") {
     }
     CHECK(Context::current().span_context() == remote);
     CHECK(f.spans->size() == 0);
+  }
+
+  TEST_CASE("a span made current over an explicit parent brings its baggage, and end restores the previous one") {
+    Fixture f;
+    Scope outer_scope{Context(SpanContext{}, Baggage().set("tenant", "outer"))};
+    const SpanContext remote{TraceId::from_halves(7, 8), SpanId::from_u64(9), TraceFlags(TraceFlags::sampled_bit), {}, true};
+    {
+      auto server = f.tracer.start_span("server", SpanStartOptions().with_parent(Context(remote, Baggage().set("tenant", "inner"))));
+      CHECK(Context::current().span_context().span_id == server.context().span_id);
+      CHECK(Context::current().baggage().get("tenant") == std::string_view("inner"));
+      auto child = f.tracer.start_span("child");  // a child of the current span keeps its baggage
+      CHECK(Context::current().baggage().get("tenant") == std::string_view("inner"));
+      CHECK(child.context().trace_id == remote.trace_id);
+    }
+    CHECK_FALSE(Context::current().span_context().is_valid());
+    CHECK(Context::current().baggage().get("tenant") == std::string_view("outer"));
+    CHECK(f.spans->size() == 2);
+  }
+
+  TEST_CASE("root span ids are non-zero and distinct on every thread") {
+    Fixture f;
+    std::vector<SpanContext> contexts(4 * 1000);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 1000; ++i) {
+          auto span = f.tracer.start_span("root", SpanStartOptions().as_root().not_current());
+          contexts[static_cast<std::size_t>(t * 1000 + i)] = span.context();
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    std::set<std::string> trace_ids;
+    std::set<std::string> span_ids;
+    for (const SpanContext& context : contexts) {
+      CHECK(context.is_valid());
+      trace_ids.insert(context.trace_id.to_hex());
+      span_ids.insert(context.span_id.to_hex());
+    }
+    CHECK(trace_ids.size() == contexts.size());  // threads are seeded apart: no shared sequence
+    CHECK(span_ids.size() == contexts.size());
   }
 
   TEST_CASE("no-op provider keeps the parent's context; spans after shutdown record nothing") {

@@ -315,7 +315,10 @@ class SpanDataPtr {
     std::swap(record_, other.record_);
     return *this;
   }
-  ~SpanDataPtr() { release_reference(); }
+  // The null test inline: a moved-from pointer (every hand-off leaves one) costs no call.
+  ~SpanDataPtr() {
+    if (record_) release_reference();
+  }
 
   /// Gives up ownership without releasing the reference (to store the raw pointer, e.g. in
   /// a lock-free queue); `adopt` turns it back into an owner.

@@ -128,21 +128,8 @@ class Span {
   void end(std::optional<std::chrono::system_clock::time_point> time = std::nullopt) noexcept {
     if (ended_) return;
     ended_ = true;
-    if (previous_) {
-      Context& current = Context::slot();
-      // Restore only if still current: spans ended out of order leave the newer one in place.
-      if (current.span_context().span_id == context().span_id) current = std::move(*previous_);
-      previous_.reset();
-    }
-    if (record_) {
-      // Two system_clock reads per span (start, end) are the minimum for wall-clock
-      // timestamps: a steady_clock duration would need a third read. A step of the wall
-      // clock (NTP) between them is clamped so a span never ends before it starts.
-      record_->set_end_time(time ? to_unix_nano(*time) : std::max(now_unix_nano(), record_->start_time_unix_nano()));
-      SpanData* record = std::exchange(record_, nullptr);
-      context_ = record->context();  // keep context() valid after end
-      provider_->end_span(record);
-    }
+    if (previous_span_context_) restore_previous();
+    if (record_) finish(time);
   }
 
  private:
@@ -150,16 +137,52 @@ class Span {
 
   /// A started span (see Tracer): recording if `record` is set, else with identity
   /// `context`; made current over `parent` unless that is null.
-  Span(detail::ProviderState* provider, SpanData* record, SpanContext context, const Context* parent) noexcept
+  Span(detail::ProviderState* provider, SpanData* record, SpanContext&& context, const Context* parent) noexcept
       : provider_(provider), record_(record), context_(std::move(context)), ended_(false) {
     if (parent) make_current(*parent);
   }
 
+  /// A non-recording span with its (unsampled) parent's identity, not made current. Copied
+  /// straight into the span: building a SpanContext first and moving it in makes g++ store
+  /// it in pieces and reload it whole, a store-forwarding stall worth a third of this span.
+  struct KeepParentIdentity {};
+  Span(KeepParentIdentity, const SpanContext& parent) noexcept : context_(parent), ended_(false) {
+    context_.is_remote = false;
+  }
+
+  // Making a span current exchanges only what changes: the span context, and the baggage
+  // only when the parent is not the current context (an explicit parent brings its own).
+  // The usual child of the current span thus never copies or releases the baggage.
   void make_current(const Context& parent) noexcept {
     Context& slot = Context::slot();
-    // The new current context keeps the parent's baggage.
-    Context next = &parent == &slot ? slot.with_span_context(context()) : parent.with_span_context(context());
-    previous_.emplace(std::exchange(slot, std::move(next)));
+    // Moved out, then assigned: std::exchange would add a temporary to build and destroy.
+    if (&parent != &slot) {
+      previous_baggage_.emplace(std::move(slot.baggage_));
+      slot.baggage_ = parent.baggage_;
+    }
+    previous_span_context_.emplace(std::move(slot.span_context_));
+    slot.span_context_ = context();
+  }
+
+  void restore_previous() noexcept {
+    Context& slot = Context::slot();
+    // Restore only if still current: spans ended out of order leave the newer one in place.
+    if (slot.span_context_.span_id == context().span_id) {
+      slot.span_context_ = std::move(*previous_span_context_);
+      if (previous_baggage_) slot.baggage_ = std::move(*previous_baggage_);
+    }
+    previous_span_context_.reset();
+    previous_baggage_.reset();
+  }
+
+  void finish(const std::optional<std::chrono::system_clock::time_point>& time) noexcept {
+    // Two system_clock reads per span (start, end) are the minimum for wall-clock
+    // timestamps: a steady_clock duration would need a third read. A step of the wall
+    // clock (NTP) between them is clamped so a span never ends before it starts.
+    record_->set_end_time(time ? to_unix_nano(*time) : std::max(now_unix_nano(), record_->start_time_unix_nano()));
+    SpanData* record = std::exchange(record_, nullptr);
+    context_ = record->context();  // keep context() valid after end
+    provider_->end_span(record);
   }
 
   /// Runs a write on the record if recording; an allocation failure drops the write.
@@ -177,8 +200,10 @@ class Span {
     provider_ = std::exchange(other.provider_, nullptr);
     record_ = std::exchange(other.record_, nullptr);
     context_ = std::move(other.context_);
-    previous_ = std::move(other.previous_);
-    other.previous_.reset();
+    previous_span_context_ = std::move(other.previous_span_context_);
+    previous_baggage_ = std::move(other.previous_baggage_);
+    other.previous_span_context_.reset();
+    other.previous_baggage_.reset();
     ended_ = std::exchange(other.ended_, true);
   }
 
@@ -200,10 +225,12 @@ class Span {
   SpanData* record_ = nullptr;
   SpanContext context_;  // the context of a non-recording span, or of a recording one after end
   bool ended_ = true;  // an inert span is born ended
-  // What was current before this span became current; empty if it did not. Optional so
-  // that a span that is not made current never initialises a Context: zeroing the whole
-  // span makes g++ emit a `rep stos` costing ~10 ns, twice an unsampled span's budget.
-  std::optional<Context> previous_;
+  // What this span replaced in the thread's current context; empty if it was not made
+  // current (see make_current). Optionals so that a span that is not made current
+  // initialises neither: zeroing the whole span makes g++ emit a `rep stos` costing ~10 ns,
+  // twice an unsampled span's budget.
+  std::optional<SpanContext> previous_span_context_;
+  std::optional<Baggage> previous_baggage_;
 };
 
 }  // namespace v0

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "tracewire/core/clock.hpp"
+#include "tracewire/core/detail/inlining.hpp"
 #include "tracewire/trace/detail/provider_state.hpp"
 #include "tracewire/trace/detail/span_record_pool.hpp"
 #include "tracewire/trace/span.hpp"
@@ -50,7 +51,43 @@ class Tracer {
 
   // Every path ends in `return Span(...)`: the span is built once in the caller's storage
   // (guaranteed copy elision), never default-built and then assigned.
+  //
+  // The two unsampled cases a fixed sampler decides from the current context alone are
+  // handled here inline; everything else (explicit parents, root option, sampled spans,
+  // samplers that must be asked) is out of line in start_other, which gives the same
+  // results for these cases too (see core/detail/inlining.hpp for why the split pays).
   Span start(std::string_view name, SpanKind kind, const SpanStartOptions& options) noexcept {
+    detail::ProviderState* state = state_.get();
+    if (state && (state->unsampled_children_are_free || state->unsampled_roots_are_free) && !options.parent &&
+        !options.root && !state->shut_down.load(std::memory_order_relaxed)) {
+      const SpanContext& parent = Context::current().span_context();
+      if (parent.is_valid()) {
+        // A child of an unsampled current span records nothing anywhere, so it keeps its
+        // parent's identity (no new span id, no clock read) and leaves the current context
+        // (its parent's) as it is.
+        if (!parent.sampled() && state->unsampled_children_are_free) return Span(Span::KeepParentIdentity{}, parent);
+      } else if (state->unsampled_roots_are_free) {
+        return start_unsampled_root(*state, parent, options.make_current);
+      }
+    }
+    return start_other(name, kind, options);
+  }
+
+  /// A root span that is never sampled (always_off): new ids only, so that its context still
+  /// propagates downstream, made current over the current (empty) context. Out of line so
+  /// that start() stays small for the sampled spans that pass through it.
+  static TRACEWIRE_NOINLINE Span start_unsampled_root(detail::ProviderState& state, const SpanContext& parent,
+                                                      bool make_current) noexcept {
+    TraceId trace_id;
+    SpanId span_id;
+    state.new_root_ids(trace_id, span_id);
+    return Span(nullptr, nullptr,
+                SpanContext{trace_id, span_id, TraceFlags(state.random_trace_ids ? TraceFlags::random_bit : 0),
+                            parent.trace_state, false},
+                make_current ? &Context::current() : nullptr);
+  }
+
+  TRACEWIRE_NOINLINE Span start_other(std::string_view name, SpanKind kind, const SpanStartOptions& options) noexcept {
     const Context& current = Context::current();
     const Context* parent_context = options.parent ? &*options.parent : &current;
     static const SpanContext no_parent;
@@ -61,20 +98,26 @@ class Tracer {
     detail::ProviderState* state = state_.get();
     if (state == nullptr || state->noop || state->shut_down.load(std::memory_order_relaxed)) {
       // The API's no-op keeps the parent; a shut-down provider starts invalid spans.
-      return Span(nullptr, nullptr, state && !state->noop ? SpanContext() : parent, make_current_over);
+      return Span(nullptr, nullptr, state && !state->noop ? SpanContext() : SpanContext(parent), make_current_over);
     }
 
     const bool has_parent = parent.is_valid();
     const detail::FixedDecision fixed = state->decision_for(parent);
     if (fixed == detail::FixedDecision::drop && has_parent && !parent.sampled()) {
-      // Fast path: an unsampled child of an unsampled parent under a fixed sampler records
-      // nothing anywhere, so it keeps its parent's identity (no new span id, no clock read)
-      // and, when that parent is already current, leaves the current context as it is.
+      // As in start(), with an explicit parent: made current over it if asked.
       return Span(nullptr, nullptr, SpanContext{parent.trace_id, parent.span_id, parent.flags, parent.trace_state, false},
                   options.parent ? make_current_over : nullptr);
     }
 
-    const TraceId trace_id = has_parent ? parent.trace_id : state->new_trace_id();
+    // A root span's three id words come from one draw of the thread's generator.
+    TraceId trace_id;
+    SpanId span_id;
+    if (has_parent) {
+      trace_id = parent.trace_id;
+      span_id = state->new_span_id();
+    } else {
+      state->new_root_ids(trace_id, span_id);
+    }
     SamplingResult decision;
     if (fixed == detail::FixedDecision::ask_sampler) {
       decision = state->sampler->should_sample(SamplingParameters{parent, trace_id, name, kind, options.attributes});
@@ -86,7 +129,7 @@ class Tracer {
     std::uint8_t flags = has_parent ? static_cast<std::uint8_t>(parent.flags.bits() & TraceFlags::random_bit)
                                     : (state->random_trace_ids ? TraceFlags::random_bit : 0);
     if (decision.sampled()) flags |= TraceFlags::sampled_bit;
-    SpanContext context{trace_id, state->new_span_id(), TraceFlags(flags),
+    SpanContext context{trace_id, span_id, TraceFlags(flags),
                         decision.trace_state ? *decision.trace_state : parent.trace_state, false};
     if (!decision.recorded()) return Span(nullptr, nullptr, std::move(context), make_current_over);
 

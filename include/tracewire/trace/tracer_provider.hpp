@@ -75,6 +75,9 @@ class TracerProvider {
   static std::shared_ptr<TracerProvider> noop() {
     auto provider = std::shared_ptr<TracerProvider>(new TracerProvider());
     provider->state_->noop = true;
+    // The no-op path keeps the parent as is: no tracer fast path applies.
+    provider->state_->unsampled_children_are_free = false;
+    provider->state_->unsampled_roots_are_free = false;
     return provider;
   }
 

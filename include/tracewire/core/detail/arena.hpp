@@ -9,9 +9,11 @@
 #include <new>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "tracewire/core/attribute_value.hpp"
+#include "tracewire/core/detail/inlining.hpp"
 #include "tracewire/core/detail/utf8.hpp"
 
 namespace tracewire {
@@ -31,47 +33,28 @@ class Arena {
   /// An arena that fills `initial` (owned by the caller, e.g. a buffer inside the same
   /// record) before any heap block: short strings then cost no allocation and sit on the
   /// record's own cache lines. Such an arena must not be moved away from its buffer.
-  Arena(unsigned char* initial, std::size_t size) noexcept : initial_(initial), initial_size_(size), in_initial_(true) {}
+  Arena(unsigned char* initial, std::size_t size) noexcept
+      : initial_(initial), initial_size_(size), in_initial_(true), region_(initial), region_size_(size) {}
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
-  Arena(Arena&&) noexcept = default;
-  Arena& operator=(Arena&&) noexcept = default;
+  // A moved-from arena is empty: its region pointer must not keep pointing into the blocks
+  // it gave away.
+  Arena(Arena&& other) noexcept { take(other); }
+  Arena& operator=(Arena&& other) noexcept {
+    if (this != &other) take(other);
+    return *this;
+  }
 
-  /// Raw storage for `bytes` bytes aligned to `alignment` (a power of two ≤ 16).
+  /// Raw storage for `bytes` bytes aligned to `alignment` (a power of two ≤ 16). The usual
+  /// case — it fits in the current region — is a few inline instructions; moving to the
+  /// next region or making a block is out of line.
   void* allocate(std::size_t bytes, std::size_t alignment) {
-    if (in_initial_) {
-      const std::size_t start = (used_ + alignment - 1) & ~(alignment - 1);
-      if (start + bytes <= initial_size_) {
-        used_ = start + bytes;
-        return initial_ + start;
-      }
-      in_initial_ = false;  // spill into the heap blocks
-      current_ = 0;
-      used_ = 0;
+    const std::size_t start = (used_ + alignment - 1) & ~(alignment - 1);
+    if (start + bytes <= region_size_) {
+      used_ = start + bytes;
+      return region_ + start;
     }
-    for (;;) {
-      if (current_ < blocks_.size()) {
-        Block& block = blocks_[current_];
-        const std::size_t start = (used_ + alignment - 1) & ~(alignment - 1);
-        if (start + bytes <= block.size) {
-          used_ = start + bytes;
-          return block.data.get() + start;
-        }
-        if (current_ + 1 < blocks_.size() && blocks_[current_ + 1].size >= bytes + alignment) {
-          ++current_;
-          used_ = 0;
-          continue;
-        }
-      }
-      const std::size_t previous = blocks_.empty() ? first_block_bytes / 2 : blocks_.back().size;
-      const std::size_t size = std::max(previous * 2, bytes + alignment);
-      // A block inserted after the current one keeps later (possibly larger) blocks reusable.
-      const std::size_t at = blocks_.empty() ? 0 : current_ + 1;
-      blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(at),
-                     Block{std::unique_ptr<unsigned char[]>(new unsigned char[size]), size});
-      current_ = at;
-      used_ = 0;
-    }
+    return allocate_elsewhere(bytes, alignment);
   }
 
   /// Rewinds to empty. Blocks are kept up to `retained_bytes` in total.
@@ -84,14 +67,33 @@ class Arena {
     current_ = 0;
     used_ = 0;
     in_initial_ = initial_ != nullptr;
+    if (in_initial_) {
+      enter(initial_, initial_size_);
+    } else if (!blocks_.empty()) {
+      enter(blocks_.front().data.get(), blocks_.front().size);
+    } else {
+      enter(nullptr, 0);
+    }
   }
 
   /// Copies `text`, replacing invalid UTF-8 with U+FFFD and keeping at most
   /// `max_characters` characters.
   std::string_view copy_string(std::string_view text, std::size_t max_characters = SIZE_MAX) {
     if (text.empty()) return {};
+    // The usual case inline: short enough, ASCII, fits in the current region.
+    if (text.size() <= max_characters && used_ + text.size() <= region_size_ && is_ascii(text)) {
+      char* out = reinterpret_cast<char*>(region_ + used_);
+      used_ += text.size();
+      std::memcpy(out, text.data(), text.size());
+      return {out, text.size()};
+    }
+    return copy_string_elsewhere(text, max_characters);
+  }
+
+  /// copy_string for the rest: non-ASCII (validated, repaired), truncated, or spilling.
+  TRACEWIRE_NOINLINE std::string_view copy_string_elsewhere(std::string_view text, std::size_t max_characters) {
     if (is_valid_utf8(text)) {
-      text = truncate_utf8(text, max_characters);
+      if (text.size() > max_characters) text = truncate_utf8(text, max_characters);
       char* out = static_cast<char*>(allocate(text.size(), 1));
       std::memcpy(out, text.data(), text.size());
       return {out, text.size()};
@@ -156,12 +158,66 @@ class Arena {
     std::size_t size;
   };
 
+  void enter(unsigned char* region, std::size_t size) noexcept {
+    region_ = region;
+    region_size_ = size;
+  }
+
+  void take(Arena& other) noexcept {
+    blocks_ = std::move(other.blocks_);
+    current_ = std::exchange(other.current_, 0);
+    used_ = std::exchange(other.used_, 0);
+    initial_ = std::exchange(other.initial_, nullptr);
+    initial_size_ = std::exchange(other.initial_size_, 0);
+    in_initial_ = std::exchange(other.in_initial_, false);
+    region_ = std::exchange(other.region_, nullptr);
+    region_size_ = std::exchange(other.region_size_, 0);
+    other.blocks_.clear();
+  }
+
+  /// The current region is full: spill from the initial buffer into the heap blocks, move
+  /// to the next kept block, or make a new one.
+  TRACEWIRE_NOINLINE void* allocate_elsewhere(std::size_t bytes, std::size_t alignment) {
+    if (in_initial_) {
+      in_initial_ = false;
+      current_ = 0;
+      used_ = 0;
+    }
+    for (;;) {
+      if (current_ < blocks_.size()) {
+        Block& block = blocks_[current_];
+        const std::size_t start = (used_ + alignment - 1) & ~(alignment - 1);
+        if (start + bytes <= block.size) {
+          enter(block.data.get(), block.size);
+          used_ = start + bytes;
+          return block.data.get() + start;
+        }
+        if (current_ + 1 < blocks_.size() && blocks_[current_ + 1].size >= bytes + alignment) {
+          ++current_;
+          used_ = 0;
+          continue;
+        }
+      }
+      const std::size_t previous = blocks_.empty() ? first_block_bytes / 2 : blocks_.back().size;
+      const std::size_t size = std::max(previous * 2, bytes + alignment);
+      // A block inserted after the current one keeps later (possibly larger) blocks reusable.
+      const std::size_t at = blocks_.empty() ? 0 : current_ + 1;
+      blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(at),
+                     Block{std::unique_ptr<unsigned char[]>(new unsigned char[size]), size});
+      current_ = at;
+      used_ = 0;
+    }
+  }
+
   std::vector<Block> blocks_;
   std::size_t current_ = 0;
   std::size_t used_ = 0;
   unsigned char* initial_ = nullptr;
   std::size_t initial_size_ = 0;
   bool in_initial_ = false;  // allocating from `initial_` (used_ is its offset)
+  /// Where allocate() bumps `used_`: `initial_` or the current block (none at first).
+  unsigned char* region_ = nullptr;
+  std::size_t region_size_ = 0;
 };
 
 }  // namespace detail

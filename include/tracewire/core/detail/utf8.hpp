@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,8 +41,36 @@ inline std::size_t utf8_sequence_length(std::string_view text, std::size_t i) no
   return length;
 }
 
-/// True if `text` is valid UTF-8. ASCII runs are checked eight bytes at a time.
+/// True if every byte of `text` is ASCII. Eight bytes at a time with no branch per word
+/// (attribute keys and most values are ASCII: this is the whole check for them).
+inline bool is_ascii(std::string_view text) noexcept {
+  const char* data = text.data();
+  const std::size_t size = text.size();
+  std::uint64_t bits = 0;
+  if (size >= 8) {
+    std::uint64_t word = 0;
+    for (std::size_t i = 0; i + 8 <= size; i += 8) {
+      std::memcpy(&word, data + i, 8);
+      bits |= word;
+    }
+    std::memcpy(&word, data + size - 8, 8);  // the last 8 bytes (overlapping): no tail loop
+    bits |= word;
+  } else if (size >= 4) {
+    std::uint32_t head = 0, tail = 0;  // two overlapping 4-byte loads cover 4..7 bytes
+    std::memcpy(&head, data, 4);
+    std::memcpy(&tail, data + size - 4, 4);
+    bits = head | tail;
+  } else if (size > 0) {
+    // 1..3 bytes: the first, middle and last cover them all.
+    bits = static_cast<std::uint8_t>(data[0]) | static_cast<std::uint8_t>(data[size / 2]) |
+           static_cast<std::uint8_t>(data[size - 1]);
+  }
+  return (bits & 0x8080808080808080ULL) == 0;
+}
+
+/// True if `text` is valid UTF-8.
 inline bool is_valid_utf8(std::string_view text) noexcept {
+  if (is_ascii(text)) return true;
   std::size_t i = 0;
   while (i < text.size()) {
     if (static_cast<std::uint8_t>(text[i]) < 0x80) {

@@ -55,8 +55,14 @@ struct ProviderState {
   FixedDecision root_decision = FixedDecision::ask_sampler;
   FixedDecision sampled_parent_decision = FixedDecision::ask_sampler;
   FixedDecision unsampled_parent_decision = FixedDecision::ask_sampler;
-  /// The id generator when it is the default one (a final class: calls are inlined).
-  RandomIdGenerator* random_ids = nullptr;
+  /// Not a no-op provider, and a fixed sampler drops every child of an unsampled parent:
+  /// the tracer's inline fast path (see Tracer::start).
+  bool unsampled_children_are_free = false;
+  /// Likewise for root spans: the sampler drops every root (always_off).
+  bool unsampled_roots_are_free = false;
+  /// True when the id generator is the default one: its static functions are called
+  /// directly and inlined.
+  bool random_ids = false;
   bool random_trace_ids = false;
   /// A no-op provider starts non-recording spans that carry their parent's context.
   bool noop = false;
@@ -77,7 +83,9 @@ struct ProviderState {
     root_decision = fixed_decision(*sampler, nullptr);
     sampled_parent_decision = fixed_decision(*sampler, &sampled);
     unsampled_parent_decision = fixed_decision(*sampler, &not_sampled);
-    random_ids = dynamic_cast<RandomIdGenerator*>(id_generator.get());
+    unsampled_children_are_free = !noop && unsampled_parent_decision == FixedDecision::drop;
+    unsampled_roots_are_free = !noop && root_decision == FixedDecision::drop;
+    random_ids = dynamic_cast<RandomIdGenerator*>(id_generator.get()) != nullptr;
   }
 
   FixedDecision decision_for(const SpanContext& parent) const noexcept {
@@ -85,8 +93,13 @@ struct ProviderState {
     return parent.sampled() ? sampled_parent_decision : unsampled_parent_decision;
   }
 
-  TraceId new_trace_id() noexcept { return random_ids ? random_ids->new_trace_id() : id_generator->new_trace_id(); }
-  SpanId new_span_id() noexcept { return random_ids ? random_ids->new_span_id() : id_generator->new_span_id(); }
+  SpanId new_span_id() noexcept { return random_ids ? RandomIdGenerator::random_span_id() : id_generator->new_span_id(); }
+  /// A new trace id and its root span's id (one draw of the thread's generator by default).
+  void new_root_ids(TraceId& trace_id, SpanId& span_id) noexcept {
+    if (random_ids) return RandomIdGenerator::random_root_ids(trace_id, span_id);
+    trace_id = id_generator->new_trace_id();
+    span_id = id_generator->new_span_id();
+  }
 
   const InstrumentationScope* scope(std::string_view name, std::string_view version, std::string_view schema_url) {
     std::lock_guard<std::mutex> lock(scopes_mutex);
