@@ -174,7 +174,10 @@ void BM_ExportOtlpHttpLoopback(benchmark::State& state) {
   options.traces_endpoint = receiver.url();
   auto exporter = std::make_unique<OtlpHttpExporter>(options.finalize());
   OtlpHttpExporter* exporter_view = exporter.get();
-  auto processor = std::make_unique<BatchSpanProcessor>(std::move(exporter), BatchSpanProcessorOptions{});
+  // The end-to-end measure: queue size 8192, so a burst of 8192 spans fits.
+  BatchSpanProcessorOptions batch_options;
+  batch_options.max_queue_size = 8192;
+  auto processor = std::make_unique<BatchSpanProcessor>(std::move(exporter), batch_options);
   BatchSpanProcessor* processor_view = processor.get();
   TracerProviderOptions provider_options;
   provider_options.resource = Resource({{"service.name", "bench"}});

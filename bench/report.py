@@ -148,15 +148,18 @@ def build(runs):
                       "BM_SpanSampled/threads:2")
 
     # Propagation: one row per format the suite benchmarks; W3C trace context has targets.
-    formats = sorted({m.group(2) for name in runs for m in [re.match(r"BM_(Extract|Inject)(\w+)$", name)] if m})
+    # Names are BM_ExtractFormat or, from BENCHMARK_TEMPLATE, BM_Extract<Format>.
+    propagation = {(m.group(1), m.group(2)): name for name in runs
+                   for m in [re.match(r"BM_(Extract|Inject)<?(\w+?)>?$", name)] if m}
+    formats = sorted({fmt for _, fmt in propagation})
     w3c = [f for f in formats if re.search(r"w3c|tracecontext|traceparent", f, re.I)]
     if not w3c:
         table.missing("W3C extract (traceparent + 3-member tracestate)", "≤ 150 ns", "BM_ExtractW3C…")
         table.missing("W3C inject", "≤ 60 ns", "BM_InjectW3C…")
     for name in formats:
         for operation, target in (("Extract", 150), ("Inject", 60)):
-            benchmark = f"BM_{operation}{name}"
-            if benchmark not in runs:
+            benchmark = propagation.get((operation, name))
+            if benchmark is None:
                 continue
             entry = runs[benchmark]
             has_target = name in w3c
@@ -167,7 +170,10 @@ def build(runs):
     table.rate_row("OTLP JSON encoding, same batch", 2e6, "BM_OtlpJsonEncode512")
     table.rate_row("Jaeger Thrift compact encoding, same batch", 2e6, "BM_JaegerCompactEncode512")
     table.rate_row("Zipkin JSON encoding, same batch", None, "BM_ZipkinJsonEncode512")
-    loopback = next((name for name in runs if name.startswith("BM_ExportOtlpHttpLoopback")), "BM_ExportOtlpHttpLoopback")
+    # The target is for a full queue's worth (8192 spans) per flush; fall back to any size run.
+    loopbacks = sorted((name for name in runs if name.startswith("BM_ExportOtlpHttpLoopback")),
+                       key=lambda name: "/8192" not in name)
+    loopback = loopbacks[0] if loopbacks else "BM_ExportOtlpHttpLoopback"
     entry = runs.get(loopback)
     drop_counters = [key for key in (entry or {}) if "drop" in key.lower()]
     table.rate_row("end to end: spans → batch processor → OTLP/HTTP over loopback (queue 8192)", 5e5, loopback,
