@@ -87,26 +87,29 @@ class ThriftCompactWriter {
   }
 
   void field_bool(std::int16_t id, bool value) { field_header(id, value ? 1 : 2); }
-  void field_i32(std::int16_t id, std::int32_t value) {
-    field_header(id, code(ThriftType::i32));
-    write_varint(zigzag32(value));
-  }
-  void field_i64(std::int16_t id, std::int64_t value) {
-    field_header(id, code(ThriftType::i64));
-    write_varint(zigzag64(value));
-  }
+  void field_i32(std::int16_t id, std::int32_t value) { field_varint(id, code(ThriftType::i32), zigzag32(value)); }
+  void field_i64(std::int16_t id, std::int64_t value) { field_varint(id, code(ThriftType::i64), zigzag64(value)); }
   void field_double(std::int16_t id, double value) {
-    field_header(id, code(ThriftType::float64));
+    Field field;
+    put_field_header(field, id, code(ThriftType::float64));
     std::uint64_t bits;
     std::memcpy(&bits, &value, sizeof bits);
-    char bytes[8];
-    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((bits >> (8 * i)) & 0xff);
-    out_.append(bytes, 8);
+    for (int i = 0; i < 8; ++i) field.put(static_cast<char>((bits >> (8 * i)) & 0xff));
+    append(field);
   }
   /// A string or binary field (the same encoding): varint length, then the bytes.
   void field_binary(std::int16_t id, std::string_view value) {
-    field_header(id, code(ThriftType::string));
-    write_binary(value);
+    Field field;
+    put_field_header(field, id, code(ThriftType::string));
+    put_varint(field, static_cast<std::uint32_t>(value.size()));
+    if (value.size() <= sizeof field.data - field.size) {  // nearly every tag key and value
+      std::memcpy(field.data + field.size, value.data(), value.size());
+      field.size += value.size();
+      append(field);
+    } else {
+      append(field);
+      out_.append(value.data(), value.size());
+    }
   }
 
   std::string& buffer() noexcept { return out_; }
@@ -132,28 +135,51 @@ class ThriftCompactWriter {
     return size;
   }
 
+  // One field composed before it is appended: `std::string`'s append and push_back are
+  // out-of-line library calls, and making one per header, varint and string was most of
+  // the encoder's time.
+  struct Field {
+    char data[64];
+    std::size_t size = 0;
+    void put(char c) noexcept { data[size++] = c; }
+  };
+  void append(const Field& field) { out_.append(field.data, field.size); }
+
   void field_header(std::int16_t id, std::uint8_t type_code) {
+    Field field;
+    put_field_header(field, id, type_code);
+    append(field);
+  }
+  void field_varint(std::int16_t id, std::uint8_t type_code, std::uint64_t value) {
+    Field field;
+    put_field_header(field, id, type_code);
+    put_varint(field, value);
+    append(field);
+  }
+  void put_field_header(Field& field, std::int16_t id, std::uint8_t type_code) noexcept {
     std::int16_t& last = last_field_id_[depth_];
     const int delta = id - last;
     if (delta > 0 && delta <= 15) {
-      out_ += static_cast<char>((delta << 4) | type_code);
+      field.put(static_cast<char>((delta << 4) | type_code));
     } else {
       // Long form: the type alone, then the id as a zig-zag varint (an i16).
-      out_ += static_cast<char>(type_code);
-      write_varint(zigzag32(id));
+      field.put(static_cast<char>(type_code));
+      put_varint(field, zigzag32(id));
     }
     last = id;
   }
-
-  void write_varint(std::uint64_t value) {
-    char bytes[10];
-    std::size_t size = 0;
+  static void put_varint(Field& field, std::uint64_t value) noexcept {
     while (value >= 0x80) {
-      bytes[size++] = static_cast<char>((value & 0x7f) | 0x80);
+      field.put(static_cast<char>((value & 0x7f) | 0x80));
       value >>= 7;
     }
-    bytes[size++] = static_cast<char>(value);
-    out_.append(bytes, size);
+    field.put(static_cast<char>(value));
+  }
+
+  void write_varint(std::uint64_t value) {
+    Field field;
+    put_varint(field, value);
+    append(field);
   }
 
   void write_binary(std::string_view value) {
