@@ -84,8 +84,8 @@ class OtlpProtoSink {
 class OtlpJsonSink {
  public:
   struct Mark {};
-  explicit OtlpJsonSink(std::string& buffer) noexcept : buffer_(buffer), out_(buffer_) { buffer_.clear(); }
-  void finish() noexcept {}
+  explicit OtlpJsonSink(std::string& buffer) : out_(emptied(buffer)) {}
+  void finish() { out_.finish(); }
 
   Mark begin_message(std::uint32_t /*field*/, std::string_view json_name, std::uint32_t /*length_bytes*/) {
     out_.key(json_name);
@@ -147,7 +147,12 @@ class OtlpJsonSink {
   JsonWriter& writer() noexcept { return out_; }
 
  private:
-  std::string& buffer_;
+  // The buffer is emptied before the writer takes it, since a writer appends.
+  static std::string& emptied(std::string& buffer) noexcept {
+    buffer.clear();
+    return buffer;
+  }
+
   JsonWriter out_;
 };
 
