@@ -29,9 +29,16 @@ enum class ThriftMessageType : std::uint8_t { call = 1, reply = 2, exception = 3
 
 /// Appends Thrift compact protocol (THRIFT-110) to a caller-owned buffer: field ids as
 /// deltas in the type byte when they fit, integers as zig-zag varints, doubles as eight
-/// little-endian bytes, booleans folded into the field header. It writes straight into the
-/// buffer with no intermediate objects; structs nest by `struct_begin`/`struct_end`, which
-/// keep the last field id per level on a small fixed stack (Jaeger nests four deep).
+/// little-endian bytes, booleans folded into the field header. Structs nest by
+/// `struct_begin`/`struct_end`, which keep the last field id per level on a small fixed
+/// stack (Jaeger nests four deep).
+///
+/// Like ProtoWriter it writes through a cursor into the string grown ahead (doubling), and
+/// `finish()` (or the destructor) trims the string to what was written: until then the
+/// string's tail is scratch space, so bytes from elsewhere go in through `raw` and the
+/// written size is `size()`. `std::string`'s `append` and `push_back` are out-of-line
+/// library calls, and making one per header, varint and string was most of the encoder's
+/// time.
 ///
 /// Both writers have the same member functions, so an encoder written once as a template
 /// emits either protocol.
@@ -39,14 +46,31 @@ class ThriftCompactWriter {
  public:
   static constexpr std::size_t max_depth = 16;
 
-  explicit ThriftCompactWriter(std::string& out) noexcept : out_(out) {}
+  explicit ThriftCompactWriter(std::string& out) : out_(out), size_(out.size()) {
+    if (out_.size() < out_.capacity()) out_.resize(out_.capacity());
+  }
+  ThriftCompactWriter(const ThriftCompactWriter&) = delete;
+  ThriftCompactWriter& operator=(const ThriftCompactWriter&) = delete;
+  ~ThriftCompactWriter() { finish(); }
+
+  /// Trims the string to what was written; writing may continue afterwards.
+  void finish() { out_.resize(size_); }
+  /// The bytes in the string, once finished.
+  std::size_t size() const noexcept { return size_; }
+  /// Pre-encoded bytes (a struct or list element encoded separately).
+  void raw(std::string_view bytes) {
+    reserve(bytes.size());
+    if (!bytes.empty()) std::memcpy(&out_[size_], bytes.data(), bytes.size());
+    size_ += bytes.size();
+  }
 
   /// A message header: protocol id 0x82, version 1 with the type in the top three bits,
   /// the sequence id as a varint, then the method name.
   void message_begin(std::string_view name, ThriftMessageType type, std::int32_t sequence_id) {
-    const char header[2] = {static_cast<char>(0x82), static_cast<char>(0x01 | (static_cast<unsigned>(type) << 5))};
-    out_.append(header, 2);
-    write_varint(static_cast<std::uint32_t>(sequence_id));
+    reserve(12);
+    put(static_cast<char>(0x82));
+    put(static_cast<char>(0x01 | (static_cast<unsigned>(type) << 5)));
+    put_varint(static_cast<std::uint32_t>(sequence_id));
     write_binary(name);
   }
 
@@ -57,7 +81,8 @@ class ThriftCompactWriter {
   }
   /// Writes the stop byte and returns to the enclosing struct.
   void struct_end() {
-    out_ += '\0';
+    reserve(1);
+    put('\0');
     if (depth_ > 0) --depth_;
   }
 
@@ -74,11 +99,12 @@ class ThriftCompactWriter {
   /// A list header on its own (a list element of a list, or a field whose header was
   /// written separately). Sizes up to 14 share the byte with the element type.
   void list_begin(ThriftType element, std::uint32_t size) {
+    reserve(6);
     if (size < 15) {
-      out_ += static_cast<char>((size << 4) | code(element));
+      put(static_cast<char>((size << 4) | code(element)));
     } else {
-      out_ += static_cast<char>(0xf0 | code(element));
-      write_varint(size);
+      put(static_cast<char>(0xf0 | code(element)));
+      put_varint(size);
     }
   }
   /// The number of bytes `list_begin(element, size)` writes.
@@ -87,32 +113,25 @@ class ThriftCompactWriter {
   }
 
   void field_bool(std::int16_t id, bool value) { field_header(id, value ? 1 : 2); }
-  void field_i32(std::int16_t id, std::int32_t value) { field_varint(id, code(ThriftType::i32), zigzag32(value)); }
-  void field_i64(std::int16_t id, std::int64_t value) { field_varint(id, code(ThriftType::i64), zigzag64(value)); }
+  void field_i32(std::int16_t id, std::int32_t value) {
+    field_header(id, code(ThriftType::i32));
+    put_varint(zigzag32(value));
+  }
+  void field_i64(std::int16_t id, std::int64_t value) {
+    field_header(id, code(ThriftType::i64));
+    put_varint(zigzag64(value));
+  }
   void field_double(std::int16_t id, double value) {
-    Field field;
-    put_field_header(field, id, code(ThriftType::float64));
+    field_header(id, code(ThriftType::float64));
     std::uint64_t bits;
     std::memcpy(&bits, &value, sizeof bits);
-    for (int i = 0; i < 8; ++i) field.put(static_cast<char>((bits >> (8 * i)) & 0xff));
-    append(field);
+    for (int i = 0; i < 8; ++i) put(static_cast<char>((bits >> (8 * i)) & 0xff));
   }
   /// A string or binary field (the same encoding): varint length, then the bytes.
   void field_binary(std::int16_t id, std::string_view value) {
-    Field field;
-    put_field_header(field, id, code(ThriftType::string));
-    put_varint(field, static_cast<std::uint32_t>(value.size()));
-    if (value.size() <= sizeof field.data - field.size) {  // nearly every tag key and value
-      std::memcpy(field.data + field.size, value.data(), value.size());
-      field.size += value.size();
-      append(field);
-    } else {
-      append(field);
-      out_.append(value.data(), value.size());
-    }
+    field_header(id, code(ThriftType::string));
+    write_binary(value);
   }
-
-  std::string& buffer() noexcept { return out_; }
 
  private:
   static constexpr std::uint8_t code(ThriftType type) noexcept {
@@ -135,59 +154,48 @@ class ThriftCompactWriter {
     return size;
   }
 
-  // One field composed before it is appended: `std::string`'s append and push_back are
-  // out-of-line library calls, and making one per header, varint and string was most of
-  // the encoder's time.
-  struct Field {
-    char data[64];
-    std::size_t size = 0;
-    void put(char c) noexcept { data[size++] = c; }
-  };
-  void append(const Field& field) { out_.append(field.data, field.size); }
+  // Makes room for `bytes` more; once a reused string has reached its working size this is
+  // one comparison.
+  void reserve(std::size_t bytes) {
+    if (bytes <= out_.size() - size_) return;
+    std::size_t capacity = out_.size() < 256 ? 256 : out_.size();
+    while (capacity - size_ < bytes) capacity *= 2;
+    out_.resize(capacity);
+  }
+  // Unreserved writes, after `reserve`.
+  void put(char c) noexcept { out_[size_++] = c; }
+  void put_varint(std::uint64_t value) noexcept {
+    while (value >= 0x80) {
+      put(static_cast<char>((value & 0x7f) | 0x80));
+      value >>= 7;
+    }
+    put(static_cast<char>(value));
+  }
 
+  // Reserves room for the header and the largest value that follows one (a varint or a
+  // double), so the field's writers need no check of their own.
   void field_header(std::int16_t id, std::uint8_t type_code) {
-    Field field;
-    put_field_header(field, id, type_code);
-    append(field);
-  }
-  void field_varint(std::int16_t id, std::uint8_t type_code, std::uint64_t value) {
-    Field field;
-    put_field_header(field, id, type_code);
-    put_varint(field, value);
-    append(field);
-  }
-  void put_field_header(Field& field, std::int16_t id, std::uint8_t type_code) noexcept {
+    reserve(16);
     std::int16_t& last = last_field_id_[depth_];
     const int delta = id - last;
     if (delta > 0 && delta <= 15) {
-      field.put(static_cast<char>((delta << 4) | type_code));
+      put(static_cast<char>((delta << 4) | type_code));
     } else {
       // Long form: the type alone, then the id as a zig-zag varint (an i16).
-      field.put(static_cast<char>(type_code));
-      put_varint(field, zigzag32(id));
+      put(static_cast<char>(type_code));
+      put_varint(zigzag32(id));
     }
     last = id;
   }
-  static void put_varint(Field& field, std::uint64_t value) noexcept {
-    while (value >= 0x80) {
-      field.put(static_cast<char>((value & 0x7f) | 0x80));
-      value >>= 7;
-    }
-    field.put(static_cast<char>(value));
-  }
-
-  void write_varint(std::uint64_t value) {
-    Field field;
-    put_varint(field, value);
-    append(field);
-  }
 
   void write_binary(std::string_view value) {
-    write_varint(static_cast<std::uint32_t>(value.size()));
-    out_.append(value.data(), value.size());
+    reserve(5);
+    put_varint(static_cast<std::uint32_t>(value.size()));
+    raw(value);
   }
 
   std::string& out_;
+  std::size_t size_;
   std::array<std::int16_t, max_depth> last_field_id_{};
   std::size_t depth_ = 0;
 };
@@ -204,6 +212,12 @@ class ThriftBinaryWriter {
     write_binary(name);
     write_u32(static_cast<std::uint32_t>(sequence_id));
   }
+
+  /// The same interface as ThriftCompactWriter's: this writer appends to the string
+  /// directly, so finishing has nothing to do.
+  void finish() noexcept {}
+  std::size_t size() const noexcept { return out_.size(); }
+  void raw(std::string_view bytes) { out_.append(bytes.data(), bytes.size()); }
 
   void struct_begin() noexcept {}
   void struct_end() { out_ += '\0'; }
@@ -242,8 +256,6 @@ class ThriftBinaryWriter {
     field_header(id, ThriftType::string);
     write_binary(value);
   }
-
-  std::string& buffer() noexcept { return out_; }
 
  private:
   static constexpr std::uint8_t code(ThriftType type) noexcept {
