@@ -12,6 +12,7 @@
 
 #include "tracewire/core/detail/hex.hpp"
 #include "tracewire/core/detail/utf8.hpp"
+#include "tracewire/export/detail/string_cursor.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -22,12 +23,8 @@ namespace detail {
 /// end_object();`. Strings are escaped per RFC 8259 and invalid UTF-8 is replaced by
 /// U+FFFD, so a receiver's parser always accepts the output.
 ///
-/// It appends to the caller's string the way ProtoWriter does: the string is grown ahead
-/// (doubling) and written through a cursor, and `finish()` (or the destructor) trims it to
-/// what was written. Until then the string's tail is scratch space, so the caller reads or
-/// appends to it only after `finish()`. `std::string`'s `append` and `push_back` are
-/// out-of-line library calls, and making one or several per token was most of the JSON
-/// encoders' time.
+/// It writes through a StringCursor: until `finish()` (or the destructor) the string's tail
+/// is scratch space, so the caller reads or appends to it only after finishing.
 ///
 /// **Example**:
 /// ```
@@ -38,15 +35,10 @@ namespace detail {
 /// ```
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out), size_(out.size()) {
-    if (out_.size() < out_.capacity()) out_.resize(out_.capacity());
-  }
-  JsonWriter(const JsonWriter&) = delete;
-  JsonWriter& operator=(const JsonWriter&) = delete;
-  ~JsonWriter() { finish(); }
+  explicit JsonWriter(std::string& out) : out_(out) {}
 
   /// Trims the string to what was written; writing may continue afterwards.
-  void finish() { out_.resize(size_); }
+  void finish() { out_.finish(); }
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -82,7 +74,7 @@ class JsonWriter {
       separate();
       // The shortest round-trip form needs at most 24 characters ("-2.2250738585072014e-308").
       reserve(32);
-      size_ = static_cast<std::size_t>(fmt::format_to(cursor(), "{}", number) - out_.data());
+      out_.advance_to(fmt::format_to(out_.position(), "{}", number));
     }
   }
   /// A 64-bit integer as a decimal string (OTLP/JSON's rule for int64/fixed64 fields).
@@ -93,8 +85,8 @@ class JsonWriter {
     separate();
     reserve(2 * size + 2);
     put('"');
-    write_hex(bytes, size, cursor());
-    size_ += 2 * size;
+    write_hex(bytes, size, out_.position());
+    out_.advance_to(out_.position() + 2 * size);
     put('"');
   }
   /// Pre-encoded JSON, inserted as one value.
@@ -109,22 +101,9 @@ class JsonWriter {
   }
 
  private:
-  char* cursor() noexcept { return &out_[size_]; }
-  // Makes room for `bytes` more; once a reused string has reached its working size this is
-  // one comparison.
-  void reserve(std::size_t bytes) {
-    if (bytes <= out_.size() - size_) return;
-    std::size_t capacity = out_.size() < 256 ? 256 : out_.size();
-    while (capacity - size_ < bytes) capacity *= 2;
-    out_.resize(capacity);
-  }
-  // Unreserved writes, after `reserve`.
-  void put(char c) noexcept { out_[size_++] = c; }
-  void put(std::string_view text) {
-    reserve(text.size());
-    if (!text.empty()) std::memcpy(cursor(), text.data(), text.size());
-    size_ += text.size();
-  }
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
+  void put(char c) noexcept { out_.put(c); }  // after `reserve`
+  void put(std::string_view text) { out_.write(text); }
 
   // The comma that separates a key or value from the previous value, when one is due.
   void separate() {
@@ -154,7 +133,7 @@ class JsonWriter {
     separate();
     reserve(24);  // 20 digits, a sign and two quotes
     if (quoted) put('"');
-    size_ = static_cast<std::size_t>(std::to_chars(cursor(), cursor() + 21, number).ptr - out_.data());
+    out_.advance_to(std::to_chars(out_.position(), out_.position() + 21, number).ptr);
     if (quoted) put('"');
   }
 
@@ -193,8 +172,8 @@ class JsonWriter {
     if (is_plain(text)) {
       reserve(text.size() + 2 + suffix.size());
       put('"');
-      std::memcpy(cursor(), text.data(), text.size());
-      size_ += text.size();
+      std::memcpy(out_.position(), text.data(), text.size());
+      out_.advance_to(out_.position() + text.size());
       put('"');
       for (char c : suffix) put(c);
       return;
@@ -247,8 +226,7 @@ class JsonWriter {
     }
   }
 
-  std::string& out_;
-  std::size_t size_;
+  StringCursor out_;
   bool need_comma_ = false;
   bool after_key_ = false;
 };

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "tracewire/export/detail/string_cursor.hpp"
+
 namespace tracewire {
 inline namespace v0 {
 
@@ -33,12 +35,9 @@ enum class ThriftMessageType : std::uint8_t { call = 1, reply = 2, exception = 3
 /// `struct_begin`/`struct_end`, which keep the last field id per level on a small fixed
 /// stack (Jaeger nests four deep).
 ///
-/// Like ProtoWriter it writes through a cursor into the string grown ahead (doubling), and
-/// `finish()` (or the destructor) trims the string to what was written: until then the
-/// string's tail is scratch space, so bytes from elsewhere go in through `raw` and the
-/// written size is `size()`. `std::string`'s `append` and `push_back` are out-of-line
-/// library calls, and making one per header, varint and string was most of the encoder's
-/// time.
+/// It writes through a StringCursor: until `finish()` (or the destructor) the string's tail
+/// is scratch space, so bytes from elsewhere go in through `raw` and the written size is
+/// `size()`.
 ///
 /// Both writers have the same member functions, so an encoder written once as a template
 /// emits either protocol.
@@ -46,23 +45,14 @@ class ThriftCompactWriter {
  public:
   static constexpr std::size_t max_depth = 16;
 
-  explicit ThriftCompactWriter(std::string& out) : out_(out), size_(out.size()) {
-    if (out_.size() < out_.capacity()) out_.resize(out_.capacity());
-  }
-  ThriftCompactWriter(const ThriftCompactWriter&) = delete;
-  ThriftCompactWriter& operator=(const ThriftCompactWriter&) = delete;
-  ~ThriftCompactWriter() { finish(); }
+  explicit ThriftCompactWriter(std::string& out) : out_(out) {}
 
   /// Trims the string to what was written; writing may continue afterwards.
-  void finish() { out_.resize(size_); }
+  void finish() { out_.finish(); }
   /// The bytes in the string, once finished.
-  std::size_t size() const noexcept { return size_; }
+  std::size_t size() const noexcept { return out_.size(); }
   /// Pre-encoded bytes (a struct or list element encoded separately).
-  void raw(std::string_view bytes) {
-    reserve(bytes.size());
-    if (!bytes.empty()) std::memcpy(&out_[size_], bytes.data(), bytes.size());
-    size_ += bytes.size();
-  }
+  void raw(std::string_view bytes) { out_.write(bytes); }
 
   /// A message header: protocol id 0x82, version 1 with the type in the top three bits,
   /// the sequence id as a varint, then the method name.
@@ -154,16 +144,8 @@ class ThriftCompactWriter {
     return size;
   }
 
-  // Makes room for `bytes` more; once a reused string has reached its working size this is
-  // one comparison.
-  void reserve(std::size_t bytes) {
-    if (bytes <= out_.size() - size_) return;
-    std::size_t capacity = out_.size() < 256 ? 256 : out_.size();
-    while (capacity - size_ < bytes) capacity *= 2;
-    out_.resize(capacity);
-  }
-  // Unreserved writes, after `reserve`.
-  void put(char c) noexcept { out_[size_++] = c; }
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
+  void put(char c) noexcept { out_.put(c); }  // after `reserve`
   void put_varint(std::uint64_t value) noexcept {
     while (value >= 0x80) {
       put(static_cast<char>((value & 0x7f) | 0x80));
@@ -194,8 +176,7 @@ class ThriftCompactWriter {
     raw(value);
   }
 
-  std::string& out_;
-  std::size_t size_;
+  StringCursor out_;
   std::array<std::int16_t, max_depth> last_field_id_{};
   std::size_t depth_ = 0;
 };
