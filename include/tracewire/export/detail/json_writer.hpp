@@ -1,6 +1,7 @@
 // JsonWriter: appends JSON tokens to a reusable buffer (OTLP/JSON, Zipkin, console).
 #pragma once
 
+#include <cassert>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -49,6 +50,20 @@ class JsonWriter {
   void key(std::string_view name) {
     separate();
     write_string(name, ":");
+    after_key_ = true;
+  }
+
+  /// `key` for a name the caller knows needs no escaping (a schema's field name, a
+  /// literal): copied without the scan, which was a third of the OTLP/JSON encoder's time.
+  void schema_key(std::string_view name) {
+    assert(is_plain(name));
+    separate();
+    reserve(name.size() + 3);
+    put('"');
+    std::memcpy(out_.position(), name.data(), name.size());
+    out_.advance_to(out_.position() + name.size());
+    put('"');
+    put(':');
     after_key_ = true;
   }
 
