@@ -116,6 +116,7 @@ std::size_t bytes_written(Write&& write) {
   std::string buffer;
   Writer writer(buffer);
   write(writer);
+  writer.finish();
   return buffer.size();
 }
 

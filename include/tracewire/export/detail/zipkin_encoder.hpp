@@ -54,6 +54,7 @@ class ZipkinEncoder {
       if (span != nullptr) write_span(json, *span, debug);
     }
     json.end_array();
+    json.finish();
     return buffer_;
   }
 
@@ -203,17 +204,23 @@ class ZipkinEncoder {
       if (event.attributes.empty()) {
         json.value(event.name);
       } else {
+        // `"name":{attributes}` is built in the scratch string, each writer finishing (at the
+        // end of its scope) before the string is appended to or read.
         scratch_.clear();
-        JsonWriter value(scratch_);
-        value.value(event.name);
-        scratch_ += ':';
-        JsonWriter attributes(scratch_);
-        attributes.begin_object();
-        for (const KeyValue& attribute : event.attributes) {
-          attributes.key(attribute.key);
-          write_attribute_json(attributes, attribute.value);
+        {
+          JsonWriter value(scratch_);
+          value.value(event.name);
         }
-        attributes.end_object();
+        scratch_ += ':';
+        {
+          JsonWriter attributes(scratch_);
+          attributes.begin_object();
+          for (const KeyValue& attribute : event.attributes) {
+            attributes.key(attribute.key);
+            write_attribute_json(attributes, attribute.value);
+          }
+          attributes.end_object();
+        }
         json.value(std::string_view(scratch_));
       }
       json.end_object();

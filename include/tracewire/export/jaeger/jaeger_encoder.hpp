@@ -322,14 +322,16 @@ class JaegerEncoder {
     write_process_fields(prefix, resource);
     prefix.struct_end();
     prefix.field_begin(2, detail::ThriftType::list);
+    prefix.finish();
 
     spans_.clear();
     ends_.clear();
     Writer span_writer(spans_);
     for (const SpanData* span : spans) {
       write_span(span_writer, *span);
-      ends_.push_back(spans_.size());
+      ends_.push_back(span_writer.size());
     }
+    span_writer.finish();
 
     const std::size_t stop_bytes = as_message ? 2 : 1;  // Batch stop, then the arguments' stop
     std::size_t too_large = 0;
@@ -342,10 +344,10 @@ class JaegerEncoder {
         packet.struct_begin();
         packet.field_struct_begin(1);
       }
-      packet_.append(prefix_);
+      packet.raw(prefix_);
       // Greedy: take spans in order while they fit; a span that cannot fit even alone is
       // skipped (and counted) without closing the packet.
-      const std::size_t fixed = packet_.size() + stop_bytes;
+      const std::size_t fixed = packet.size() + stop_bytes;
       chosen_.clear();
       std::size_t bytes = 0;
       std::size_t index = next;
@@ -365,9 +367,10 @@ class JaegerEncoder {
       packet.list_begin(detail::ThriftType::structure, static_cast<std::uint32_t>(chosen_.size()));
       for (std::size_t chosen : chosen_) {
         const std::size_t begin = chosen == 0 ? 0 : ends_[chosen - 1];
-        packet_.append(spans_, begin, ends_[chosen] - begin);
+        packet.raw(std::string_view(spans_).substr(begin, ends_[chosen] - begin));
       }
-      packet_.append(stop_bytes, '\0');
+      packet.raw(std::string_view("\0\0", stop_bytes));
+      packet.finish();
       if (as_message) ++sequence_id_;
       sink(std::string_view(packet_), chosen_.size());
     }

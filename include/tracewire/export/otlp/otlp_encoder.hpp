@@ -84,17 +84,17 @@ class OtlpProtoSink {
 class OtlpJsonSink {
  public:
   struct Mark {};
-  explicit OtlpJsonSink(std::string& buffer) noexcept : buffer_(buffer), out_(buffer_) { buffer_.clear(); }
-  void finish() noexcept {}
+  explicit OtlpJsonSink(std::string& buffer) : out_(emptied(buffer)) {}
+  void finish() { out_.finish(); }
 
   Mark begin_message(std::uint32_t /*field*/, std::string_view json_name, std::uint32_t /*length_bytes*/) {
-    out_.key(json_name);
+    out_.schema_key(json_name);
     out_.begin_object();
     return {};
   }
   void end_message(const Mark&) { out_.end_object(); }
   void begin_list(std::uint32_t /*field*/, std::string_view json_name) {
-    out_.key(json_name);
+    out_.schema_key(json_name);
     out_.begin_array();
   }
   void end_list() { out_.end_array(); }
@@ -105,49 +105,54 @@ class OtlpJsonSink {
   void end_item(const Mark&) { out_.end_object(); }
 
   void string(std::uint32_t, std::string_view json_name, std::string_view text) {
-    out_.key(json_name);
+    out_.schema_key(json_name);
     out_.value(text);
   }
   void string_checked(std::uint32_t field, std::string_view json_name, std::string_view text) {
     string(field, json_name, text);  // JsonWriter repairs every string it writes
   }
   void id(std::uint32_t, std::string_view json_name, const std::uint8_t* bytes, std::size_t size) {
-    out_.key(json_name);
+    out_.schema_key(json_name);
     out_.value_hex(bytes, size);
   }
   void boolean(std::uint32_t, std::string_view json_name, bool value) {
-    out_.key(json_name);
+    out_.schema_key(json_name);
     out_.value(value);
   }
   void int64(std::uint32_t, std::string_view json_name, std::int64_t value) {
-    out_.key(json_name);
+    out_.schema_key(json_name);
     out_.value_as_string(value);
   }
   void uint32(std::uint32_t, std::string_view json_name, std::uint32_t value) {
-    out_.key(json_name);
+    out_.schema_key(json_name);
     out_.value(static_cast<std::uint64_t>(value));
   }
   void enumeration(std::uint32_t, std::string_view json_name, int value) {
-    out_.key(json_name);
+    out_.schema_key(json_name);
     out_.value(value);
   }
   void fixed32(std::uint32_t, std::string_view json_name, std::uint32_t value) {
-    out_.key(json_name);
+    out_.schema_key(json_name);
     out_.value(static_cast<std::uint64_t>(value));
   }
   void fixed64(std::uint32_t, std::string_view json_name, std::uint64_t value) {
-    out_.key(json_name);
+    out_.schema_key(json_name);
     out_.value_as_string(value);
   }
   void float64(std::uint32_t, std::string_view json_name, double value) {
-    out_.key(json_name);
+    out_.schema_key(json_name);
     out_.value(value);
   }
 
   JsonWriter& writer() noexcept { return out_; }
 
  private:
-  std::string& buffer_;
+  // The buffer is emptied before the writer takes it, since a writer appends.
+  static std::string& emptied(std::string& buffer) noexcept {
+    buffer.clear();
+    return buffer;
+  }
+
   JsonWriter out_;
 };
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "tracewire/export/detail/string_cursor.hpp"
+
 namespace tracewire {
 inline namespace v0 {
 
@@ -29,9 +31,13 @@ enum class ThriftMessageType : std::uint8_t { call = 1, reply = 2, exception = 3
 
 /// Appends Thrift compact protocol (THRIFT-110) to a caller-owned buffer: field ids as
 /// deltas in the type byte when they fit, integers as zig-zag varints, doubles as eight
-/// little-endian bytes, booleans folded into the field header. It writes straight into the
-/// buffer with no intermediate objects; structs nest by `struct_begin`/`struct_end`, which
-/// keep the last field id per level on a small fixed stack (Jaeger nests four deep).
+/// little-endian bytes, booleans folded into the field header. Structs nest by
+/// `struct_begin`/`struct_end`, which keep the last field id per level on a small fixed
+/// stack (Jaeger nests four deep).
+///
+/// It writes through a StringCursor: until `finish()` (or the destructor) the string's tail
+/// is scratch space, so bytes from elsewhere go in through `raw` and the written size is
+/// `size()`.
 ///
 /// Both writers have the same member functions, so an encoder written once as a template
 /// emits either protocol.
@@ -39,14 +45,22 @@ class ThriftCompactWriter {
  public:
   static constexpr std::size_t max_depth = 16;
 
-  explicit ThriftCompactWriter(std::string& out) noexcept : out_(out) {}
+  explicit ThriftCompactWriter(std::string& out) : out_(out) {}
+
+  /// Trims the string to what was written; writing may continue afterwards.
+  void finish() { out_.finish(); }
+  /// The bytes in the string, once finished.
+  std::size_t size() const noexcept { return out_.size(); }
+  /// Pre-encoded bytes (a struct or list element encoded separately).
+  void raw(std::string_view bytes) { out_.write(bytes); }
 
   /// A message header: protocol id 0x82, version 1 with the type in the top three bits,
   /// the sequence id as a varint, then the method name.
   void message_begin(std::string_view name, ThriftMessageType type, std::int32_t sequence_id) {
-    const char header[2] = {static_cast<char>(0x82), static_cast<char>(0x01 | (static_cast<unsigned>(type) << 5))};
-    out_.append(header, 2);
-    write_varint(static_cast<std::uint32_t>(sequence_id));
+    reserve(12);
+    put(static_cast<char>(0x82));
+    put(static_cast<char>(0x01 | (static_cast<unsigned>(type) << 5)));
+    put_varint(static_cast<std::uint32_t>(sequence_id));
     write_binary(name);
   }
 
@@ -57,7 +71,8 @@ class ThriftCompactWriter {
   }
   /// Writes the stop byte and returns to the enclosing struct.
   void struct_end() {
-    out_ += '\0';
+    reserve(1);
+    put('\0');
     if (depth_ > 0) --depth_;
   }
 
@@ -74,11 +89,12 @@ class ThriftCompactWriter {
   /// A list header on its own (a list element of a list, or a field whose header was
   /// written separately). Sizes up to 14 share the byte with the element type.
   void list_begin(ThriftType element, std::uint32_t size) {
+    reserve(6);
     if (size < 15) {
-      out_ += static_cast<char>((size << 4) | code(element));
+      put(static_cast<char>((size << 4) | code(element)));
     } else {
-      out_ += static_cast<char>(0xf0 | code(element));
-      write_varint(size);
+      put(static_cast<char>(0xf0 | code(element)));
+      put_varint(size);
     }
   }
   /// The number of bytes `list_begin(element, size)` writes.
@@ -89,27 +105,23 @@ class ThriftCompactWriter {
   void field_bool(std::int16_t id, bool value) { field_header(id, value ? 1 : 2); }
   void field_i32(std::int16_t id, std::int32_t value) {
     field_header(id, code(ThriftType::i32));
-    write_varint(zigzag32(value));
+    put_varint(zigzag32(value));
   }
   void field_i64(std::int16_t id, std::int64_t value) {
     field_header(id, code(ThriftType::i64));
-    write_varint(zigzag64(value));
+    put_varint(zigzag64(value));
   }
   void field_double(std::int16_t id, double value) {
     field_header(id, code(ThriftType::float64));
     std::uint64_t bits;
     std::memcpy(&bits, &value, sizeof bits);
-    char bytes[8];
-    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((bits >> (8 * i)) & 0xff);
-    out_.append(bytes, 8);
+    for (int i = 0; i < 8; ++i) put(static_cast<char>((bits >> (8 * i)) & 0xff));
   }
   /// A string or binary field (the same encoding): varint length, then the bytes.
   void field_binary(std::int16_t id, std::string_view value) {
     field_header(id, code(ThriftType::string));
     write_binary(value);
   }
-
-  std::string& buffer() noexcept { return out_; }
 
  private:
   static constexpr std::uint8_t code(ThriftType type) noexcept {
@@ -132,36 +144,39 @@ class ThriftCompactWriter {
     return size;
   }
 
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
+  void put(char c) noexcept { out_.put(c); }  // after `reserve`
+  void put_varint(std::uint64_t value) noexcept {
+    while (value >= 0x80) {
+      put(static_cast<char>((value & 0x7f) | 0x80));
+      value >>= 7;
+    }
+    put(static_cast<char>(value));
+  }
+
+  // Reserves room for the header and the largest value that follows one (a varint or a
+  // double), so the field's writers need no check of their own.
   void field_header(std::int16_t id, std::uint8_t type_code) {
+    reserve(16);
     std::int16_t& last = last_field_id_[depth_];
     const int delta = id - last;
     if (delta > 0 && delta <= 15) {
-      out_ += static_cast<char>((delta << 4) | type_code);
+      put(static_cast<char>((delta << 4) | type_code));
     } else {
       // Long form: the type alone, then the id as a zig-zag varint (an i16).
-      out_ += static_cast<char>(type_code);
-      write_varint(zigzag32(id));
+      put(static_cast<char>(type_code));
+      put_varint(zigzag32(id));
     }
     last = id;
   }
 
-  void write_varint(std::uint64_t value) {
-    char bytes[10];
-    std::size_t size = 0;
-    while (value >= 0x80) {
-      bytes[size++] = static_cast<char>((value & 0x7f) | 0x80);
-      value >>= 7;
-    }
-    bytes[size++] = static_cast<char>(value);
-    out_.append(bytes, size);
-  }
-
   void write_binary(std::string_view value) {
-    write_varint(static_cast<std::uint32_t>(value.size()));
-    out_.append(value.data(), value.size());
+    reserve(5);
+    put_varint(static_cast<std::uint32_t>(value.size()));
+    raw(value);
   }
 
-  std::string& out_;
+  StringCursor out_;
   std::array<std::int16_t, max_depth> last_field_id_{};
   std::size_t depth_ = 0;
 };
@@ -178,6 +193,12 @@ class ThriftBinaryWriter {
     write_binary(name);
     write_u32(static_cast<std::uint32_t>(sequence_id));
   }
+
+  /// The same interface as ThriftCompactWriter's: this writer appends to the string
+  /// directly, so finishing has nothing to do.
+  void finish() noexcept {}
+  std::size_t size() const noexcept { return out_.size(); }
+  void raw(std::string_view bytes) { out_.append(bytes.data(), bytes.size()); }
 
   void struct_begin() noexcept {}
   void struct_end() { out_ += '\0'; }
@@ -216,8 +237,6 @@ class ThriftBinaryWriter {
     field_header(id, ThriftType::string);
     write_binary(value);
   }
-
-  std::string& buffer() noexcept { return out_; }
 
  private:
   static constexpr std::uint8_t code(ThriftType type) noexcept {
