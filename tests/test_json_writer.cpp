@@ -48,6 +48,22 @@ TEST_SUITE("export") {
     }
   }
 
+  TEST_CASE("JsonWriter: an empty string, even a default string_view with no data, is written as \"\"") {
+    // A default-constructed string_view holds a null pointer (an unset attribute value, an
+    // empty tag): copying from it must not reach memcpy (undefined behaviour, UBSan aborts).
+    std::string out;
+    JsonWriter writer(out);
+    writer.begin_object();
+    writer.key(std::string_view());
+    writer.value(std::string_view());
+    writer.end_object();
+    writer.finish();
+    const json parsed = json::parse(out);
+    REQUIRE(parsed.size() == 1);
+    CHECK(parsed.begin().key().empty());
+    CHECK(parsed.begin().value() == "");
+  }
+
   TEST_CASE("JsonWriter: valid UTF-8 passes through, each invalid byte becomes U+FFFD") {
     const std::string valid = "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80 and more after the block";
     CHECK(member_of(valid).begin().value() == valid);

@@ -60,8 +60,7 @@ class JsonWriter {
     separate();
     reserve(name.size() + 3);
     put('"');
-    std::memcpy(out_.position(), name.data(), name.size());
-    out_.advance_to(out_.position() + name.size());
+    out_.write(name);
     put('"');
     put(':');
     after_key_ = true;
@@ -187,8 +186,7 @@ class JsonWriter {
     if (is_plain(text)) {
       reserve(text.size() + 2 + suffix.size());
       put('"');
-      std::memcpy(out_.position(), text.data(), text.size());
-      out_.advance_to(out_.position() + text.size());
+      out_.write(text);  // an empty view may hold a null pointer: write() checks
       put('"');
       for (char c : suffix) put(c);
       return;
