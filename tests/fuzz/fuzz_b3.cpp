@@ -9,11 +9,6 @@
 using namespace tracewire;
 using namespace tracewire_fuzz;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  silence_diagnostics();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const B3Propagator single(B3Encoding::single_header);
   static const B3Propagator multi(B3Encoding::multi_header);

@@ -36,11 +36,6 @@ bool is_subsequence(const Baggage& back, const std::vector<Baggage::Entry>& sent
 }
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  silence_diagnostics();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const BaggagePropagator propagator;
   const std::string_view input = as_text(data, size);

@@ -102,3 +102,10 @@ inline void check_nothing_found(const tracewire::Context& extracted) {
 }
 
 }  // namespace tracewire_fuzz
+
+// Every target wants the library's rate-limited warnings silenced (hostile input triggers
+// them on every run); each target includes this header from its one translation unit.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  tracewire_fuzz::silence_diagnostics();
+  return 0;
+}

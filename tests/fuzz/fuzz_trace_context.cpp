@@ -7,11 +7,6 @@
 using namespace tracewire;
 using namespace tracewire_fuzz;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  silence_diagnostics();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const TraceContextPropagator w3c;
   std::string_view input = as_text(data, size);

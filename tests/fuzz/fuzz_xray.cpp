@@ -6,11 +6,6 @@
 using namespace tracewire;
 using namespace tracewire_fuzz;
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  silence_diagnostics();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const XRayPropagator xray;
   std::string_view input = as_text(data, size);
