@@ -1,12 +1,17 @@
 #include <doctest/doctest.h>
 
+#include <functional>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "tracewire/export/in_memory_exporter.hpp"
 #include "tracewire/trace/multi_span_processor.hpp"
 #include "tracewire/trace/simple_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
 #include "tracewire/tracewire.hpp"
+
+#include "mocks/recording_logger.hpp"
 
 using namespace tracewire;
 
@@ -93,5 +98,148 @@ TEST_SUITE("trace") {
     CHECK(exported[0].attributes().size() == 1);
     CHECK(exported[0].dropped_attributes_count() == 2);
     CHECK(exported[0].dropped_events_count() == 1);
+  }
+}
+
+namespace {
+/// A provider whose ended spans are kept in memory, with a tracer from it.
+struct Recorded {
+  std::shared_ptr<InMemorySpanExporter::Storage> spans;
+  std::shared_ptr<TracerProvider> provider;
+  Tracer tracer;
+  Recorded() {
+    auto exporter = std::make_unique<InMemorySpanExporter>();
+    spans = exporter->storage();
+    TracerProviderOptions options;
+    options.processors.push_back(std::make_unique<SimpleSpanProcessor>(std::move(exporter)));
+    provider = std::make_shared<TracerProvider>(std::move(options));
+    tracer = provider->tracer("activation-test");
+  }
+  const SpanData* find(std::string_view name) const {
+    static thread_local std::vector<SpanData> kept;
+    kept = spans->snapshot();
+    for (const SpanData& span : kept) {
+      if (span.name() == name) return &span;
+    }
+    return nullptr;
+  }
+};
+}  // namespace
+
+TEST_SUITE("trace") {
+  TEST_CASE("a current span moved into a handler stops being current: the next span on the thread is not its child") {
+    Recorded r;
+    const Context before = Context::current();
+    std::vector<std::function<void()>> pending;
+    for (const char* name : {"request A", "request B"}) {
+      auto span = r.tracer.start_span(name);  // current here...
+      CHECK(Context::current().span_context() == span.context());
+      pending.push_back([span = std::make_shared<Span>(std::move(span))] { span->end(); });  // ...moved away
+      CHECK(Context::current() == before);
+    }
+    for (auto& handler : pending) handler();
+    CHECK(Context::current() == before);
+    const SpanData* a = r.find("request A");
+    const SpanData* b = r.find("request B");
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK_FALSE(b->parent_span_id().is_valid());
+    CHECK(b->trace_id() != a->trace_id());
+  }
+
+  TEST_CASE("Scope(span) makes a moved span current again, with the baggage it was started with") {
+    Recorded r;
+    Span moved;
+    SpanContext server_context;
+    {
+      Scope request{Context(SpanContext{}, Baggage().set("tenant", "acme"))};
+      auto server = r.tracer.start_span("server");
+      server_context = server.context();
+      moved = std::move(server);
+    }
+    CHECK_FALSE(Context::current().span_context().is_valid());
+    CHECK(Context::current().baggage().empty());
+    std::thread([&] {
+      Scope scope(moved);
+      CHECK(Context::current().span_context() == server_context);
+      CHECK(Context::current().baggage().get("tenant") == std::string_view("acme"));
+      auto child = r.tracer.start_span("child");
+    }).join();
+    moved.end();
+    const SpanData* child = r.find("child");
+    REQUIRE(child);
+    CHECK(child->parent_span_id() == server_context.span_id);
+  }
+
+  TEST_CASE("spans ended out of order leave the thread as it was before the first one") {
+    Recorded r;
+    const Context before = Context::current();
+    auto a = r.tracer.start_span("a");
+    auto b = r.tracer.start_span("b");
+    a.end();
+    CHECK(Context::current().span_context() == b.context());  // b is still alive and current
+    b.end();
+    CHECK(Context::current() == before);  // not the ended `a`
+    auto c = r.tracer.start_span("c");
+    CHECK(r.find("c") == nullptr);
+    c.end();
+    REQUIRE(r.find("c"));
+    CHECK_FALSE(r.find("c")->parent_span_id().is_valid());
+  }
+
+  TEST_CASE("a span ended on another thread through a reference stays current only until it is destroyed") {
+    Recorded r;
+    tracewire_test::CapturedLog log;
+    const Context before = Context::current();
+    SpanContext ended_elsewhere;
+    {
+      auto span = r.tracer.start_span("ended-elsewhere");
+      ended_elsewhere = span.context();
+      std::thread([&] { span.end(); }).join();
+      CHECK(r.find("ended-elsewhere") != nullptr);  // its record was exported
+    }
+    CHECK(Context::current() == before);
+    auto next = r.tracer.start_span("next");
+    CHECK(next.context().trace_id != ended_elsewhere.trace_id);
+    CHECK(log.text().find("another thread") != std::string::npos);
+  }
+
+  TEST_CASE("a span moved to another thread and ended there leaves the first thread as it was") {
+    Recorded r;
+    const Context before = Context::current();
+    auto span = r.tracer.start_span("moved-to-thread");
+    const SpanContext moved_context = span.context();
+    std::thread worker([span = std::move(span)]() mutable { span.end(); });
+    CHECK(Context::current() == before);
+    auto next = r.tracer.start_span("next");
+    CHECK(next.context().trace_id != moved_context.trace_id);
+    worker.join();
+  }
+
+  TEST_CASE("the end of a Scope is a boundary: whatever a handler left current is discarded with it") {
+    Recorded r;
+    const Context before = Context::current();
+    Span* leaked = nullptr;
+    {
+      Scope handler_scope{Context()};
+      leaked = new Span(r.tracer.start_span("leaked"));  // current, never ended in the handler
+      CHECK(Context::current().span_context() == leaked->context());
+    }
+    CHECK(Context::current() == before);
+    auto next = r.tracer.start_span("next");
+    CHECK(next.context().trace_id != leaked->context().trace_id);
+    next.end();
+    delete leaked;  // ends it; must not disturb the thread's context
+    CHECK(Context::current() == before);
+  }
+
+  TEST_CASE("a not-current span keeps the baggage it was started with; to_context gives span and baggage") {
+    Recorded r;
+    Scope scope{Context(SpanContext{}, Baggage().set("k", "v"))};
+    auto span = r.tracer.start_span("client", SpanStartOptions().not_current());
+    CHECK_FALSE(Context::current().span_context().is_valid());
+    const Context context = span.to_context();
+    CHECK(context.span_context() == span.context());
+    CHECK(context.baggage().get("k") == std::string_view("v"));
   }
 }

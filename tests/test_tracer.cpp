@@ -168,7 +168,9 @@ TEST_SUITE("trace") {
     CHECK(span.context().trace_id == unsampled.trace_id);
   }
 
-  TEST_CASE("a child of the current unsampled span keeps its identity and leaves the current context alone") {
+  TEST_CASE("a child of the current unsampled span gets its own span id and is current while it lives") {
+    // W3C Trace Context (suite test propagates_random_flag): a downstream call made inside
+    // the child must name the child as its parent, sampled or not.
     Fixture f;  // parent-based: an unsampled parent means an unsampled child
     const SpanContext remote{TraceId::from_halves(1, 2), SpanId::from_u64(3), TraceFlags(TraceFlags::random_bit), {}, true};
     Scope scope{Context(remote)};
@@ -176,12 +178,17 @@ TEST_SUITE("trace") {
       auto child = f.tracer.start_span("child");
       CHECK_FALSE(child.is_recording());
       CHECK(child.context().trace_id == remote.trace_id);
-      CHECK(child.context().span_id == remote.span_id);  // nothing recorded it: no new id needed
-      CHECK(child.context().flags == remote.flags);       // still not sampled, random flag kept
+      CHECK(child.context().span_id.is_valid());
+      CHECK(child.context().span_id != remote.span_id);
+      CHECK(child.context().flags == remote.flags);  // still not sampled, random flag kept
       CHECK_FALSE(child.context().is_remote);
-      CHECK(Context::current().span_context() == remote);
+      CHECK(Context::current().span_context() == child.context());
       auto grandchild = f.tracer.start_span("grandchild");
       CHECK(grandchild.context().trace_id == remote.trace_id);
+      CHECK(grandchild.context().span_id != child.context().span_id);
+      auto explicit_child = f.tracer.start_span("explicit", SpanStartOptions().with_parent(Context(remote)).not_current());
+      CHECK(explicit_child.context().span_id != remote.span_id);
+      CHECK(Context::current().span_context() == grandchild.context());
     }
     CHECK(Context::current().span_context() == remote);
     CHECK(f.spans->size() == 0);

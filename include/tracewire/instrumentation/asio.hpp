@@ -12,6 +12,7 @@
 #include <boost/asio/associated_executor.hpp>
 
 #include "tracewire/trace/context.hpp"
+#include "tracewire/trace/span.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -63,6 +64,14 @@ class ContextBoundHandler {
 template <class Handler>
 ContextBoundHandler<std::decay_t<Handler>> bind_context(Context context, Handler&& handler) {
   return ContextBoundHandler<std::decay_t<Handler>>(std::move(context), std::forward<Handler>(handler));
+}
+
+/// `bind_context(span.to_context(), handler)`: the handler runs with `span` current (and the
+/// baggage it was started with), e.g. the completion handler of a server span's write.
+/// Evaluate it before moving `span` anywhere (a session member is the usual place).
+template <class Handler>
+ContextBoundHandler<std::decay_t<Handler>> bind_context(const Span& span, Handler&& handler) {
+  return bind_context(span.to_context(), std::forward<Handler>(handler));
 }
 
 /// `bind_context(Context::current(), handler)`: the handler continues the trace that is

@@ -77,22 +77,31 @@ inline void finish_http_span(Span& span, unsigned status, unsigned error_from) {
 }  // namespace detail
 
 /// Starts the server span of an incoming request: extracts the caller's context from the
-/// headers with `propagator`, starts a `SpanKind::server` child of it (current on this
-/// thread) named `name`, or `GET /path` when `name` is empty, and sets the HTTP
-/// semantic-convention attributes `http.request.method`, `url.path`, `server.address`,
-/// `server.port` (from the Host header) and `user_agent.original`.
+/// headers with `propagator` (onto an empty context: a request without trace headers
+/// starts a new trace), starts a `SpanKind::server` child of it named `name`, or
+/// `GET /path` when `name` is empty, and sets the HTTP semantic-convention attributes
+/// `http.request.method`, `url.path`, `server.address`, `server.port` (from the Host
+/// header) and `user_agent.original`. Like the generic `start_server_span`, the span is
+/// not current: make it current where the request is handled (`Scope scope(span);`,
+/// `bind_context(span, handler)`), and end it once the response is written.
 ///
-/// **Example**:
+/// **Example** (in a Beast session, as in Beast's `http/server/async` example):
 /// ```
-/// auto span = tracewire::start_server_span(tracer, request);
-/// // ... handle it, build `response` ...
-/// tracewire::finish_server_span(span, response);
+/// void on_read(beast::error_code ec, std::size_t) {
+///   span_ = tracewire::start_server_span(tracer, request_);
+///   tracewire::Scope scope(span_);           // the handler's spans are its children
+///   response_ = handle(request_);
+///   http::async_write(stream_, response_, beast::bind_front_handler(&session::on_write, shared_from_this()));
+/// }
+/// void on_write(beast::error_code ec, std::size_t) {
+///   tracewire::finish_server_span(span_, response_);   // ends after the response is written
+/// }
 /// ```
 template <class Body>
 Span start_server_span(Tracer& tracer, const boost::beast::http::request<Body>& request, std::string_view name,
-                       const TextMapPropagator& propagator) {
+                       const TextMapPropagator& propagator, SpanStartOptions options = {}) {
   Span span = start_server_span(tracer, name.empty() ? std::string_view(detail::default_span_name(request)) : name,
-                                BeastHeaderGetter(request), propagator);
+                                BeastHeaderGetter(request), propagator, std::move(options));
   detail::set_request_attributes(span, request);
   return span;
 }
@@ -127,8 +136,7 @@ Span start_client_span(Tracer& tracer, boost::beast::http::request<Body>& reques
   Span span = tracer.start_span(name.empty() ? std::string_view(default_name) : name,
                                 SpanStartOptions().with_kind(SpanKind::client).not_current());
   detail::set_request_attributes(span, request);
-  BeastHeaderSetter headers(request);
-  propagator.inject(Context::current().with_span_context(span.context()), headers);
+  inject_context(span, BeastHeaderSetter(request), propagator);
   return span;
 }
 template <class Body>

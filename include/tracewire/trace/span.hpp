@@ -18,6 +18,7 @@
 #endif
 
 #include "tracewire/core/clock.hpp"
+#include "tracewire/core/logger.hpp"
 #include "tracewire/core/span_data.hpp"
 #include "tracewire/trace/context.hpp"
 #include "tracewire/trace/detail/provider_state.hpp"
@@ -29,12 +30,25 @@ class Tracer;
 
 /// One operation in a trace. Started by `Tracer::start_span`, it becomes the thread's
 /// current span (unless started with `not_current()`), and ends when destroyed or when
-/// `end()` is called; ending restores the previously current span. Move-only. Every method
-/// is safe on a span that is not recording, already ended or moved from: it does nothing.
-/// Nothing here throws or blocks.
+/// `end()` is called. Move-only. Every method is safe on a span that is not recording,
+/// already ended or moved from: it does nothing. Nothing here throws or blocks.
 ///
 /// A span that is not sampled records nothing: `is_recording()` is false and setters are
-/// free, but `context()` is still valid so the trace propagates downstream.
+/// free, but `context()` is still valid (with its own span id) so the trace propagates
+/// downstream.
+///
+/// **Being current.** A span is current only on the thread, and in the place, that started
+/// it: until it ends, is destroyed, or is moved. Moving a current span (into a completion
+/// handler, a container, a `shared_ptr`, another thread) makes it current nowhere, and the
+/// thread gets back what was current before it; where the moved span continues, make it
+/// current again for that stretch with `Scope scope(span);` (or `bind_context(span,
+/// handler)` in Asio code). Spans ended out of order restore correctly. A current span must
+/// not be ended through a reference on another thread: that thread cannot touch the
+/// starting thread's context, so the span stays current there until it is destroyed there
+/// or an enclosing Scope ends (this is reported once).
+///
+/// **Lifetime.** A span may outlive its Tracer and its TracerProvider: a span ended after
+/// its provider shut down is dropped and counted, never a use-after-free.
 ///
 /// **Example**:
 /// ```
@@ -46,7 +60,10 @@ class Span {
  public:
   /// An inert span (records nothing, has an invalid context).
   Span() noexcept = default;
-  ~Span() { end(); }
+  ~Span() {
+    end();
+    release_activation(Release::destroy);  // a span ended elsewhere is released here
+  }
 
   Span(const Span&) = delete;
   Span& operator=(const Span&) = delete;
@@ -54,6 +71,7 @@ class Span {
   Span& operator=(Span&& other) noexcept {
     if (this != &other) {
       end();
+      release_activation(Release::destroy);
       take(other);
     }
     return *this;
@@ -124,62 +142,76 @@ class Span {
     guarded([&] { record_->set_name(name); });
   }
 
-  /// Ends the span (now, or at `time`); later calls do nothing.
+  /// Ends the span (now, or at `time`; a time before the start is taken as the start);
+  /// later calls do nothing. The thread gets back what was current before the span.
   void end(std::optional<std::chrono::system_clock::time_point> time = std::nullopt) noexcept {
     if (ended_) return;
     ended_ = true;
-    if (previous_span_context_) restore_previous();
+    release_activation(Release::end);
     if (record_) finish(time);
+  }
+
+  /// The Context in which this span is the active one: its span context and the baggage it
+  /// was started with. `Scope scope(span);` makes it current.
+  Context to_context() const {
+    if (activation_.thread) {
+      const detail::ThreadContext& thread = detail::ThreadContext::get();
+      if (thread.holds(activation_)) return Context(context(), thread.baggage_of(activation_));
+    }
+    return Context(context(), baggage_);
   }
 
  private:
   friend class Tracer;
 
   /// A started span (see Tracer): recording if `record` is set, else with identity
-  /// `context`; made current over `parent` unless that is null.
-  Span(detail::ProviderState* provider, SpanData* record, SpanContext&& context, const Context* parent) noexcept
+  /// `context`. Made current over `parent` if `make_current` (with `parent`'s baggage unless
+  /// `parent` is the thread's current context, whose baggage simply stays); else it keeps
+  /// `parent`'s baggage for `to_context()`.
+  Span(detail::ProviderState* provider, SpanData* record, SpanContext&& context, const Context& parent,
+       bool make_current) noexcept
       : provider_(provider), record_(record), context_(std::move(context)), ended_(false) {
-    if (parent) make_current(*parent);
-  }
-
-  /// A non-recording span with its (unsampled) parent's identity, not made current. Copied
-  /// straight into the span: building a SpanContext first and moving it in makes g++ store
-  /// it in pieces and reload it whole, a store-forwarding stall worth a third of this span.
-  struct KeepParentIdentity {};
-  Span(KeepParentIdentity, const SpanContext& parent) noexcept : context_(parent), ended_(false) {
-    context_.is_remote = false;
-  }
-
-  // Making a span current exchanges only what changes: the span context, and the baggage
-  // only when the parent is not the current context (an explicit parent brings its own).
-  // The usual child of the current span thus never copies or releases the baggage.
-  void make_current(const Context& parent) noexcept {
-    Context& slot = Context::slot();
-    // Moved out, then assigned: std::exchange would add a temporary to build and destroy.
-    if (&parent != &slot) {
-      previous_baggage_.emplace(std::move(slot.baggage_));
-      slot.baggage_ = parent.baggage_;
+    if (make_current) {
+      detail::ThreadContext& thread = detail::ThreadContext::get();
+      activation_ = thread.push(this->context(), &parent == &thread.current() ? nullptr : &parent.baggage());
+    } else {
+      baggage_ = parent.baggage();
     }
-    previous_span_context_.emplace(std::move(slot.span_context_));
-    slot.span_context_ = context();
   }
 
-  void restore_previous() noexcept {
-    Context& slot = Context::slot();
-    // Restore only if still current: spans ended out of order leave the newer one in place.
-    if (slot.span_context_.span_id == context().span_id) {
-      slot.span_context_ = std::move(*previous_span_context_);
-      if (previous_baggage_) slot.baggage_ = std::move(*previous_baggage_);
+  /// Why a span gives up being current (see the class comment).
+  enum class Release { end, destroy, move };
+
+  /// Gives up being current on the thread that made this span current. A span moved away
+  /// keeps the baggage it was current with. On another thread nothing can be restored: an
+  /// end there is reported and the span stays registered until it is destroyed.
+  void release_activation(Release why) noexcept {
+    if (!activation_.thread) return;
+    detail::ThreadContext& thread = detail::ThreadContext::get();
+    if (activation_.thread == &thread) {
+      if (why == Release::move && thread.holds(activation_)) baggage_ = thread.baggage_of(activation_);
+      thread.pop(activation_);  // nothing if a Scope already discarded it
+    } else if (why != Release::destroy) {
+      report_foreign_release(why == Release::move);
+      if (why == Release::end) return;
     }
-    previous_span_context_.reset();
-    previous_baggage_.reset();
+    activation_.thread = nullptr;
+  }
+
+  static void report_foreign_release(bool moved) noexcept {
+    static detail::RateLimitedLog log;
+    log(LogLevel::warn, "a current span was {} on another thread than the one it is current on; it stays current "
+        "there until destroyed there or until an enclosing Scope ends: move spans before handing them to other "
+        "threads, or start them with not_current()", moved ? "moved" : "ended");
   }
 
   void finish(const std::optional<std::chrono::system_clock::time_point>& time) noexcept {
     // Two system_clock reads per span (start, end) are the minimum for wall-clock
     // timestamps: a steady_clock duration would need a third read. A step of the wall
-    // clock (NTP) between them is clamped so a span never ends before it starts.
-    record_->set_end_time(time ? to_unix_nano(*time) : std::max(now_unix_nano(), record_->start_time_unix_nano()));
+    // clock (NTP) between them, or an explicit end time before the start, is clamped so a
+    // span never ends before it starts.
+    const std::uint64_t end_time = time ? to_unix_nano(*time) : now_unix_nano();
+    record_->set_end_time(std::max(end_time, record_->start_time_unix_nano()));
     SpanData* record = std::exchange(record_, nullptr);
     context_ = record->context();  // keep context() valid after end
     provider_->end_span(record);
@@ -197,13 +229,11 @@ class Span {
   }
 
   void take(Span& other) noexcept {
+    other.release_activation(Release::move);  // a moved span is current nowhere
     provider_ = std::exchange(other.provider_, nullptr);
     record_ = std::exchange(other.record_, nullptr);
     context_ = std::move(other.context_);
-    previous_span_context_ = std::move(other.previous_span_context_);
-    previous_baggage_ = std::move(other.previous_baggage_);
-    other.previous_span_context_.reset();
-    other.previous_baggage_.reset();
+    baggage_ = std::move(other.baggage_);
     ended_ = std::exchange(other.ended_, true);
   }
 
@@ -225,13 +255,11 @@ class Span {
   SpanData* record_ = nullptr;
   SpanContext context_;  // the context of a non-recording span, or of a recording one after end
   bool ended_ = true;  // an inert span is born ended
-  // What this span replaced in the thread's current context; empty if it was not made
-  // current (see make_current). Optionals so that a span that is not made current
-  // initialises neither: zeroing the whole span makes g++ emit a `rep stos` costing ~10 ns,
-  // twice an unsampled span's budget.
-  std::optional<SpanContext> previous_span_context_;
-  std::optional<Baggage> previous_baggage_;
+  detail::Activation activation_;  // where it was made current, if it was
+  Baggage baggage_;  // the baggage it was started with, when it is not current
 };
+
+inline Scope::Scope(const Span& span) noexcept : Scope(span.to_context()) {}
 
 }  // namespace v0
 }  // namespace tracewire

@@ -53,60 +53,65 @@ class Tracer {
   // (guaranteed copy elision), never default-built and then assigned.
   //
   // The two unsampled cases a fixed sampler decides from the current context alone are
-  // handled here inline; everything else (explicit parents, root option, sampled spans,
+  // dispatched here inline; everything else (explicit parents, root option, sampled spans,
   // samplers that must be asked) is out of line in start_other, which gives the same
   // results for these cases too (see core/detail/inlining.hpp for why the split pays).
   Span start(std::string_view name, SpanKind kind, const SpanStartOptions& options) noexcept {
     detail::ProviderState* state = state_.get();
     if (state && (state->unsampled_children_are_free || state->unsampled_roots_are_free) && !options.parent &&
         !options.root && !state->shut_down.load(std::memory_order_relaxed)) {
-      const SpanContext& parent = Context::current().span_context();
-      if (parent.is_valid()) {
-        // A child of an unsampled current span records nothing anywhere, so it keeps its
-        // parent's identity (no new span id, no clock read) and leaves the current context
-        // (its parent's) as it is.
-        if (!parent.sampled() && state->unsampled_children_are_free) return Span(Span::KeepParentIdentity{}, parent);
+      const Context& current = Context::current();
+      if (current.span_context().is_valid()) {
+        if (!current.span_context().sampled() && state->unsampled_children_are_free) {
+          return start_unsampled(*state, current, options.make_current);
+        }
       } else if (state->unsampled_roots_are_free) {
-        return start_unsampled_root(*state, parent, options.make_current);
+        return start_unsampled(*state, current, options.make_current);
       }
     }
     return start_other(name, kind, options);
   }
 
-  /// A root span that is never sampled (always_off): new ids only, so that its context still
-  /// propagates downstream, made current over the current (empty) context. Out of line so
-  /// that start() stays small for the sampled spans that pass through it.
-  static TRACEWIRE_NOINLINE Span start_unsampled_root(detail::ProviderState& state, const SpanContext& parent,
-                                                      bool make_current) noexcept {
+  /// A span that is never sampled: new ids only (a span id of its own, and a new trace id
+  /// for a root), so that a downstream call names it as its parent; no clock read, no
+  /// record. Out of line so that start() stays small for the sampled spans that pass
+  /// through it.
+  static TRACEWIRE_NOINLINE Span start_unsampled(detail::ProviderState& state, const Context& parent,
+                                                 bool make_current) noexcept {
+    return Span(nullptr, nullptr, unsampled_context(state, parent.span_context()), parent, make_current);
+  }
+
+  /// The identity of an unsampled span under `parent` (a root if `parent` is invalid).
+  static SpanContext unsampled_context(detail::ProviderState& state, const SpanContext& parent) noexcept {
+    if (parent.is_valid()) {
+      return SpanContext{parent.trace_id, state.new_span_id(),
+                         TraceFlags(parent.flags.bits() & TraceFlags::random_bit), parent.trace_state, false};
+    }
     TraceId trace_id;
     SpanId span_id;
     state.new_root_ids(trace_id, span_id);
-    return Span(nullptr, nullptr,
-                SpanContext{trace_id, span_id, TraceFlags(state.random_trace_ids ? TraceFlags::random_bit : 0),
-                            parent.trace_state, false},
-                make_current ? &Context::current() : nullptr);
+    return SpanContext{trace_id, span_id, TraceFlags(state.random_trace_ids ? TraceFlags::random_bit : 0),
+                       parent.trace_state, false};
   }
 
   TRACEWIRE_NOINLINE Span start_other(std::string_view name, SpanKind kind, const SpanStartOptions& options) noexcept {
-    const Context& current = Context::current();
-    const Context* parent_context = options.parent ? &*options.parent : &current;
-    static const SpanContext no_parent;
-    const SpanContext& parent =
-        options.parent ? options.parent->span_context() : (options.root ? no_parent : current.span_context());
-    const Context* make_current_over = options.make_current ? parent_context : nullptr;
+    static const Context no_parent_context;
+    const Context& parent_context =
+        options.parent ? *options.parent : (options.root ? no_parent_context : Context::current());
+    const SpanContext& parent = parent_context.span_context();
+    const bool make_current = options.make_current;
 
     detail::ProviderState* state = state_.get();
     if (state == nullptr || state->noop || state->shut_down.load(std::memory_order_relaxed)) {
       // The API's no-op keeps the parent; a shut-down provider starts invalid spans.
-      return Span(nullptr, nullptr, state && !state->noop ? SpanContext() : SpanContext(parent), make_current_over);
+      return Span(nullptr, nullptr, state && !state->noop ? SpanContext() : SpanContext(parent), parent_context,
+                  make_current);
     }
 
     const bool has_parent = parent.is_valid();
     const detail::FixedDecision fixed = state->decision_for(parent);
-    if (fixed == detail::FixedDecision::drop && has_parent && !parent.sampled()) {
-      // As in start(), with an explicit parent: made current over it if asked.
-      return Span(nullptr, nullptr, SpanContext{parent.trace_id, parent.span_id, parent.flags, parent.trace_state, false},
-                  options.parent ? make_current_over : nullptr);
+    if (fixed == detail::FixedDecision::drop) {
+      return Span(nullptr, nullptr, unsampled_context(*state, parent), parent_context, make_current);
     }
 
     // A root span's three id words come from one draw of the thread's generator.
@@ -122,8 +127,7 @@ class Tracer {
     if (fixed == detail::FixedDecision::ask_sampler) {
       decision = state->sampler->should_sample(SamplingParameters{parent, trace_id, name, kind, options.attributes});
     } else {
-      decision.decision = fixed == detail::FixedDecision::sample ? SamplingDecision::record_and_sample
-                                                                 : SamplingDecision::drop;
+      decision.decision = SamplingDecision::record_and_sample;
     }
 
     std::uint8_t flags = has_parent ? static_cast<std::uint8_t>(parent.flags.bits() & TraceFlags::random_bit)
@@ -131,7 +135,7 @@ class Tracer {
     if (decision.sampled()) flags |= TraceFlags::sampled_bit;
     SpanContext context{trace_id, span_id, TraceFlags(flags),
                         decision.trace_state ? *decision.trace_state : parent.trace_state, false};
-    if (!decision.recorded()) return Span(nullptr, nullptr, std::move(context), make_current_over);
+    if (!decision.recorded()) return Span(nullptr, nullptr, std::move(context), parent_context, make_current);
 
     SpanData* record = nullptr;
     try {
@@ -144,13 +148,13 @@ class Tracer {
       if (has_parent) record->set_parent(parent.span_id, parent.is_remote);
       for (const KeyValue& attribute : options.attributes) record->set_attribute(attribute.key, attribute.value);
       for (const SpanLink& link : options.links) record->add_link(link.context, link.attributes);
-      if (state->processor_wants_on_start) state->processor->on_start(*record, *parent_context);
+      if (state->processor_wants_on_start) state->processor->on_start(*record, parent_context);
     } catch (...) {
       // Out of memory: the span degrades to a non-recording one with the same identity.
       if (record) (void)SpanDataPtr(record);  // back to its pool
-      return Span(nullptr, nullptr, std::move(context), make_current_over);
+      return Span(nullptr, nullptr, std::move(context), parent_context, make_current);
     }
-    return Span(state, record, SpanContext(), make_current_over);
+    return Span(state, record, SpanContext(), parent_context, make_current);
   }
 
   std::shared_ptr<detail::ProviderState> state_;
