@@ -44,7 +44,11 @@ TEST_SUITE("instrumentation") {
     const auto jaeger = make_propagator("jaeger");
 
     auto span = start_server_span(recorded.tracer, request, {}, *jaeger);
-    CHECK(Context::current().span_context() == span.context());  // current while handling
+    CHECK_FALSE(Context::current().span_context().is_valid());  // not current: Scope(span) makes it so
+    {
+      Scope scope(span);
+      CHECK(Context::current().span_context() == span.context());
+    }  // current while handling
     http::response<http::string_body> response{http::status::service_unavailable, 11};
     finish_server_span(span, response);
     CHECK_FALSE(Context::current().span_context().is_valid());

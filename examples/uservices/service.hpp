@@ -1,7 +1,9 @@
 // The plumbing the four demo services share, none of it about tracing: command line and
-// environment, an async Boost.Beast HTTP/1.1 server (a listener and a session per
-// connection, as in Beast's example/http/server/async), an async HTTP GET client, the mock
-// Redis and database calls, and printing requests.
+// environment, the read/write/close steps of a Boost.Beast HTTP/1.1 session and the
+// listener that accepts connections (as in Beast's example/http/server/async), an async
+// HTTP GET client, the mock Redis and database calls, and printing requests. Each service
+// writes its own session (on_read → its steps → on_write); the instrumented ones put their
+// tracing there.
 #pragma once
 
 #include <chrono>
@@ -28,8 +30,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <tracewire/trace/context.hpp>
 
 namespace uservices {
 
@@ -125,8 +125,7 @@ inline std::optional<Options> parse_options(int argc, char** argv, Options defau
   return options;
 }
 
-/// The services' one io_context, run by two threads so that completion handlers really do
-/// hop between threads (what tracewire::bind_context is for).
+/// The services' one io_context, run by two threads (see `serve`).
 inline net::io_context& io_context() {
   static net::io_context context;
   return context;
@@ -154,24 +153,26 @@ class Random {
   std::mt19937 engine_;
 };
 
-/// Calls `handler()` after a random `low`–`high` ms: a stand-in for a Redis command or a
-/// database query.
+/// Runs `handler(error_code)` on `timer`'s executor after a random `low`–`high` ms: a
+/// stand-in for a Redis command or a database query.
 template <class Handler>
-void after_random_delay(const char* what, int low, int high, Handler handler) {
+void after_random_delay(net::steady_timer& timer, const char* what, int low, int high, Handler&& handler) {
   const int milliseconds = Random::instance().between(low, high);
   std::cout << what << ": " << milliseconds << " ms" << std::endl;
-  auto timer = std::make_shared<net::steady_timer>(io_context(), std::chrono::milliseconds(milliseconds));
-  timer->async_wait([timer, handler = std::move(handler)](beast::error_code) mutable { handler(); });
+  timer.expires_after(std::chrono::milliseconds(milliseconds));
+  timer.async_wait(std::forward<Handler>(handler));
 }
 
 template <class Handler>
-void mock_redis_call(Handler handler) {
-  after_random_delay("mock redis call", 100, 199, std::move(handler));
+void mock_redis_call(net::steady_timer& timer, Handler&& handler) {
+  after_random_delay(timer, "mock redis call", 100, 199, std::forward<Handler>(handler));
 }
 template <class Handler>
-void mock_database_call(Handler handler) {
-  after_random_delay("mock database query", 1000, 1999, std::move(handler));
+void mock_database_call(net::steady_timer& timer, Handler&& handler) {
+  after_random_delay(timer, "mock database query", 1000, 1999, std::forward<Handler>(handler));
 }
+
+inline void fail(beast::error_code ec, const char* what) { std::cerr << what << ": " << ec.message() << "\n"; }
 
 inline std::string read_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -231,13 +232,17 @@ inline Request make_get(const Url& url) {
   return request;
 }
 
-/// One HTTP GET on its own connection: resolve, connect, write, read, then
-/// `handler(error_code, Response)`.
+/// One HTTP GET on its own connection, run on `executor` (the caller's strand): resolve,
+/// connect, write, read, then `handler(error_code, Response)`.
 template <class Handler>
 class HttpGet : public std::enable_shared_from_this<HttpGet<Handler>> {
  public:
-  HttpGet(Url url, Request request, Handler handler)
-      : url_(std::move(url)), request_(std::move(request)), handler_(std::move(handler)) {}
+  HttpGet(net::any_io_executor executor, Url url, Request request, Handler handler)
+      : url_(std::move(url)),
+        request_(std::move(request)),
+        handler_(std::move(handler)),
+        resolver_(executor),
+        stream_(executor) {}
 
   void start() {
     resolver_.async_resolve(url_.host, url_.port, beast::bind_front_handler(&HttpGet::on_resolve, this->shared_from_this()));
@@ -267,110 +272,108 @@ class HttpGet : public std::enable_shared_from_this<HttpGet<Handler>> {
   Url url_;
   Request request_;
   Handler handler_;
-  tcp::resolver resolver_{net::make_strand(io_context())};
-  beast::tcp_stream stream_{net::make_strand(io_context())};
+  tcp::resolver resolver_;
+  beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   Response response_;
 };
 
 template <class Handler>
-void http_get(const Url& url, Request request, Handler handler) {
-  std::make_shared<HttpGet<Handler>>(url, std::move(request), std::move(handler))->start();
+void http_get(net::any_io_executor executor, const Url& url, Request request, Handler&& handler) {
+  using Decayed = std::decay_t<Handler>;
+  std::make_shared<HttpGet<Decayed>>(std::move(executor), url, std::move(request), std::forward<Handler>(handler))
+      ->start();
 }
 
-class Session;
-
-/// Sends the answer to a request, from any thread, exactly once.
-class Respond {
+/// The steps every session shares, for a service's `Derived` session to build on: read a
+/// request into `request_` (then `Derived::on_read`), write `response_` (then
+/// `Derived::on_write`), keep the connection for the next request or close it. The session's
+/// handlers, its timer and its downstream calls all run on the connection's strand.
+template <class Derived>
+class Session : public std::enable_shared_from_this<Derived> {
  public:
-  explicit Respond(std::shared_ptr<Session> session) : session_(std::move(session)) {}
-  void operator()(Response response) const;
+  explicit Session(tcp::socket&& socket) : stream_(std::move(socket)), timer_(stream_.get_executor()) {}
 
- private:
-  std::shared_ptr<Session> session_;
-};
+  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, self())); }
 
-using Handler = std::function<void(const Request&, Respond)>;
+ protected:
+  std::shared_ptr<Derived> self() { return this->shared_from_this(); }
 
-/// One connection: read a request, hand it to the service, write its answer, repeat.
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(tcp::socket socket, const Handler& handler) : stream_(std::move(socket)), handler_(handler) {}
+  void do_read() {
+    request_ = {};
+    stream_.expires_after(std::chrono::seconds(30));
+    http::async_read(stream_, buffer_, request_, beast::bind_front_handler(&Derived::on_read, self()));
+  }
 
-  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read, shared_from_this())); }
+  /// Common checks of a read: false (and the connection closed) if there is no request.
+  bool read_ok(beast::error_code ec) {
+    if (ec == http::error::end_of_stream) {
+      do_close();
+      return false;
+    }
+    if (ec) {
+      if (ec != net::error::operation_aborted) fail(ec, "read");
+      return false;
+    }
+    stream_.expires_never();  // the service may take seconds to answer
+    return true;
+  }
 
-  void write(Response response) {
+  void do_write(Response response) {
     response.version(request_.version());
     response.keep_alive(request_.keep_alive());
     response.prepare_payload();
     response_ = std::move(response);
-    http::async_write(stream_, response_, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+    http::async_write(stream_, response_, beast::bind_front_handler(&Derived::on_write, self()));
   }
 
-  net::any_io_executor executor() { return stream_.get_executor(); }
-
- private:
-  void read() {
-    request_ = {};
-    stream_.expires_after(std::chrono::seconds(30));
-    http::async_read(stream_, buffer_, request_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  /// After a write: the next request on a kept-alive connection, else close.
+  void after_write(beast::error_code ec) {
+    if (ec) return fail(ec, "write");
+    if (!response_.keep_alive()) return do_close();
+    do_read();
   }
 
-  void on_read(beast::error_code ec, std::size_t) {
-    if (ec) return close();
-    stream_.expires_never();  // the service may take seconds to answer
-    // Whatever the handler makes current (its server span) must not stay current on this
-    // thread once it returns: the next connection served here is another request.
-    tracewire::Scope isolate{tracewire::Context()};
-    handler_(request_, Respond(shared_from_this()));
-  }
-
-  void on_write(beast::error_code ec, std::size_t) {
-    if (ec || !response_.keep_alive()) return close();
-    read();
-  }
-
-  void close() {
+  void do_close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
+
+  net::any_io_executor executor() { return stream_.get_executor(); }
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   Request request_;
   Response response_;
-  const Handler& handler_;
+  net::steady_timer timer_;  // the mock Redis and database calls
 };
 
-inline void Respond::operator()(Response response) const {
-  net::dispatch(session_->executor(), [session = session_, response = std::move(response)]() mutable {
-    session->write(std::move(response));
-  });
-}
-
-/// Accepts connections and starts a Session for each.
-class Listener : public std::enable_shared_from_this<Listener> {
+/// Accepts connections and starts a `SessionType` for each, on its own strand.
+template <class SessionType>
+class Listener : public std::enable_shared_from_this<Listener<SessionType>> {
  public:
-  Listener(tcp::acceptor& acceptor, const Handler& handler) : acceptor_(acceptor), handler_(handler) {}
+  explicit Listener(tcp::acceptor& acceptor) : acceptor_(acceptor) {}
   void accept() {
     acceptor_.async_accept(net::make_strand(io_context()),
-                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+                           beast::bind_front_handler(&Listener::on_accept, this->shared_from_this()));
   }
 
  private:
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), handler_)->run();
+    if (ec) fail(ec, "accept");
+    else std::make_shared<SessionType>(std::move(socket))->run();
     accept();
   }
   tcp::acceptor& acceptor_;
-  const Handler& handler_;
 };
 
-/// Serves `handler` on the options' address until SIGINT or SIGTERM. Prints
-/// `<name> listening on http://HOST:PORT` (with the actual port) once it accepts.
-/// Returns the exit code for main.
-inline int serve(const Options& options, const Handler& handler) {
+/// Serves `SessionType` sessions on the options' address until SIGINT or SIGTERM, with two
+/// threads running the io_context (so that handlers really do hop between threads). Prints
+/// `<name> listening on http://HOST:PORT` (with the actual port) once it accepts. Returns
+/// the exit code for main.
+template <class SessionType>
+int serve(const Options& options) {
   if (options.seed) Random::instance().seed(*options.seed);
   net::io_context& context = io_context();
   tcp::acceptor acceptor(context);
@@ -385,7 +388,7 @@ inline int serve(const Options& options, const Handler& handler) {
               << "\n";
     return 1;
   }
-  std::make_shared<Listener>(acceptor, handler)->accept();
+  std::make_shared<Listener<SessionType>>(acceptor)->accept();
   net::signal_set signals(context, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code, int) { context.stop(); });
   std::cout << options.name << " listening on http://" << options.host << ':' << acceptor.local_endpoint().port()

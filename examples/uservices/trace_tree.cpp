@@ -121,7 +121,8 @@ int main(int argc, char** argv) {
   }
 
   // ConsoleExporter prints a trace when its local root ends: feed the spans in the order
-  // they ended, with a parent marked remote only when it is not in the files.
+  // they ended, roots last (a server span can end after its caller's client span, once its
+  // response is written), with a parent marked remote only when it is not in the files.
   std::vector<tracewire::SpanData*> order;
   for (const auto& record : spans.records) {
     if (!traces.count(record->trace_id().to_hex())) continue;
@@ -129,13 +130,17 @@ int main(int argc, char** argv) {
     record->set_parent(record->parent_span_id(), !parent_here && record->parent_span_id().is_valid());
     order.push_back(record.get());
   }
-  std::stable_sort(order.begin(), order.end(), [](const tracewire::SpanData* a, const tracewire::SpanData* b) {
+  const auto is_root = [&](const tracewire::SpanData* record) {
+    return present.count(record->parent_span_id().to_u64()) == 0;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](const tracewire::SpanData* a, const tracewire::SpanData* b) {
+    if (is_root(a) != is_root(b)) return is_root(b);
     return a->end_time_unix_nano() < b->end_time_unix_nano();
   });
   // Label spans of other services than their trace's root service with that service.
   std::map<std::string, std::string> root_service;
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    if (!present.count((*it)->parent_span_id().to_u64())) {
+    if (is_root(*it)) {
       root_service.emplace((*it)->trace_id().to_hex(), std::string((*it)->resource().service_name()));
     }
   }

@@ -1,6 +1,6 @@
-// Tracing set-up shared by uservice3 and uservice4: everything comes from OTEL_* variables
-// except what the original demo fixes in code (service name, always-on sampling, Jaeger
-// propagation).
+// Tracing set-up shared by uservice3 and uservice4: everything comes from OTEL_* variables;
+// the code only gives defaults for what the original demo fixes (service name, Jaeger
+// propagation) and keeps its always-on sampling.
 #pragma once
 
 #include <memory>
@@ -8,7 +8,6 @@
 
 #include <tracewire/export/otlp/otlp_file_exporter.hpp>
 #include <tracewire/export/otlp/otlp_http_exporter.hpp>
-#include <tracewire/propagation/make_propagator.hpp>
 #include <tracewire/tracewire.hpp>
 
 namespace uservices {
@@ -28,13 +27,13 @@ inline std::shared_ptr<tracewire::TracerProvider> setup_tracing(const std::strin
   });
 
   tracewire::TracerConfig config;
-  config.service_name = service_name;
+  config.default_service_name = service_name;  // OTEL_SERVICE_NAME still renames it
   config.sampler = std::make_shared<tracewire::AlwaysOnSampler>();
-  auto provider = tracewire::make_provider_from_environment(config);
+  // Unless OTEL_PROPAGATORS says otherwise: Jaeger's uber-trace-id as in the original demo
+  // (Traefik sends it), W3C traceparent and baggage too.
+  config.default_propagators = "jaeger,tracecontext,baggage";
+  auto provider = tracewire::make_provider_from_environment(config);  // sets the global propagator too
   tracewire::set_global_provider(provider);
-  // Jaeger's uber-trace-id as in the original demo (Traefik sends it); W3C traceparent is
-  // accepted too.
-  tracewire::set_global_propagator(tracewire::make_propagator("jaeger,tracecontext,baggage"));
   return provider;
 }
 

@@ -1,8 +1,11 @@
-// uservice3: uservice1 instrumented with tracewire.
+// uservice3: uservice1 instrumented with tracewire (compare the two files: the tracing is
+// the lines that mention it).
 //
-// Each step of a request runs in an Asio completion handler, possibly on another thread:
-// tracewire::bind_context carries the server span into it, so the spans started there are
-// its children.
+// The server span starts when the request has been read and ends when the response has
+// been written. It is not current on the thread that reads the request, because the work
+// continues in completion handlers, possibly on the io_context's other thread:
+// tracewire::bind_context makes the span current while each of them runs, so the spans
+// they start are its children and the downstream call carries it.
 #include <tracewire/instrumentation/asio.hpp>
 #include <tracewire/instrumentation/beast.hpp>
 
@@ -13,42 +16,53 @@ namespace {
 
 uservices::Options options;
 tracewire::Tracer tracer;
+namespace beast = uservices::beast;
 
-void call_other_uservice(tracewire::Span server_span, uservices::Respond respond) {
-  const auto url = uservices::parse_url(options.downstream);
-  auto request = uservices::make_get(*url);
-  auto span = tracewire::start_client_span(tracer, request, "call_other_uservice");  // injects uber-trace-id
-  uservices::http_get(*url, std::move(request),
-                      tracewire::bind_context([server_span = std::move(server_span), span = std::move(span), respond](
-                                                  uservices::beast::error_code ec, uservices::Response response) mutable {
-                        if (ec) {
-                          tracewire::fail_client_span(span, ec.message());
-                        } else {
-                          tracewire::finish_client_span(span, response);
-                          uservices::print_response(response);
-                        }
-                        auto answer = uservices::hello_world(options);
-                        server_span.set_status(tracewire::StatusCode::ok);
-                        tracewire::finish_server_span(server_span, answer);
-                        respond(std::move(answer));
-                      }));
-}
+class Session : public uservices::Session<Session> {
+ public:
+  using uservices::Session<Session>::Session;
 
-void handle(const uservices::Request& request, uservices::Respond respond) {
-  // A child of the incoming uber-trace-id (or traceparent), with the HTTP attributes.
-  auto span = tracewire::start_server_span(tracer, request, "handle_incoming_call");
-  uservices::print_request(request);
-  span.add_event("Request decoded!", {{"happened", true}});
+  void on_read(beast::error_code ec, std::size_t) {
+    if (!read_ok(ec)) return;
+    // A child of the incoming uber-trace-id (or traceparent), with the HTTP attributes.
+    span_ = tracewire::start_server_span(tracer, request_, "handle_incoming_call");
+    uservices::print_request(request_);
+    span_.add_event("Request decoded!", {{"happened", true}});
 
-  // Ends in the timer's handler, so it is not made current here.
-  auto redis = tracer.start_span("redis_call", tracewire::SpanStartOptions().not_current());
-  redis.set_attribute("test-attribute-1", "test-values-1");
-  uservices::mock_redis_call(
-      tracewire::bind_context([span = std::move(span), redis = std::move(redis), respond]() mutable {
-        redis.end();
-        call_other_uservice(std::move(span), respond);
-      }));
-}
+    redis_ = tracer.start_span("redis_call", tracewire::SpanStartOptions().with_parent(span_.to_context()).not_current());
+    redis_.set_attribute("test-attribute-1", "test-values-1");
+    uservices::mock_redis_call(timer_, tracewire::bind_context(span_, beast::bind_front_handler(&Session::on_redis, self())));
+  }
+
+  void on_redis(beast::error_code) {
+    redis_.end();
+    const auto url = uservices::parse_url(options.downstream);
+    auto request = uservices::make_get(*url);
+    call_ = tracewire::start_client_span(tracer, request, "call_other_uservice");  // injects uber-trace-id
+    uservices::http_get(executor(), *url, std::move(request), beast::bind_front_handler(&Session::on_downstream, self()));
+  }
+
+  void on_downstream(beast::error_code ec, uservices::Response response) {
+    if (ec) {
+      tracewire::fail_client_span(call_, ec.message());
+    } else {
+      tracewire::finish_client_span(call_, response);
+      uservices::print_response(response);
+    }
+    span_.set_status(tracewire::StatusCode::ok);
+    do_write(uservices::hello_world(options));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    tracewire::finish_server_span(span_, response_);  // the response is on its way: the request is done
+    after_write(ec);
+  }
+
+ private:
+  tracewire::Span span_;   // the request
+  tracewire::Span redis_;  // the mock Redis call
+  tracewire::Span call_;   // the call to uservice4
+};
 
 }  // namespace
 
@@ -58,7 +72,7 @@ int main(int argc, char** argv) {
   options = *parsed;
   auto provider = uservices::setup_tracing("uservice3");
   tracer = provider->tracer("uservice3", tracewire::version_string);
-  const int code = uservices::serve(options, handle);
+  const int code = uservices::serve<Session>(options);
   provider->shutdown();  // exports the spans still queued
   return code;
 }

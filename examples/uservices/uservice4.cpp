@@ -1,5 +1,5 @@
 // uservice4: uservice2 instrumented with tracewire; its server span is the child of
-// uservice3's call_other_uservice span.
+// uservice3's call_other_uservice span (compare with uservice2.cpp).
 #include <tracewire/instrumentation/asio.hpp>
 #include <tracewire/instrumentation/beast.hpp>
 
@@ -10,23 +10,38 @@ namespace {
 
 uservices::Options options;
 tracewire::Tracer tracer;
+namespace beast = uservices::beast;
 
-void handle(const uservices::Request& request, uservices::Respond respond) {
-  auto span = tracewire::start_server_span(tracer, request, "handle_incoming_call");
-  uservices::print_request(request);
-  span.add_event("Request decoded!", {{"happened", true}});
+class Session : public uservices::Session<Session> {
+ public:
+  using uservices::Session<Session>::Session;
 
-  auto query = tracer.start_span("database_call", tracewire::SpanStartOptions().not_current());
-  query.set_attributes({{"db.system", "postgresql"}, {"db.operation.name", "SELECT"}});
-  uservices::mock_database_call(
-      tracewire::bind_context([span = std::move(span), query = std::move(query), respond]() mutable {
-        query.end();
-        auto answer = uservices::hello_world(options);
-        span.set_status(tracewire::StatusCode::ok);
-        tracewire::finish_server_span(span, answer);
-        respond(std::move(answer));
-      }));
-}
+  void on_read(beast::error_code ec, std::size_t) {
+    if (!read_ok(ec)) return;
+    span_ = tracewire::start_server_span(tracer, request_, "handle_incoming_call");
+    uservices::print_request(request_);
+    span_.add_event("Request decoded!", {{"happened", true}});
+
+    query_ = tracer.start_span("database_call", tracewire::SpanStartOptions().with_parent(span_.to_context()).not_current());
+    query_.set_attributes({{"db.system", "postgresql"}, {"db.operation.name", "SELECT"}});
+    uservices::mock_database_call(timer_, beast::bind_front_handler(&Session::on_database, self()));
+  }
+
+  void on_database(beast::error_code) {
+    query_.end();
+    span_.set_status(tracewire::StatusCode::ok);
+    do_write(uservices::hello_world(options));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    tracewire::finish_server_span(span_, response_);
+    after_write(ec);
+  }
+
+ private:
+  tracewire::Span span_;   // the request
+  tracewire::Span query_;  // the mock database query
+};
 
 }  // namespace
 
@@ -36,7 +51,7 @@ int main(int argc, char** argv) {
   options = *parsed;
   auto provider = uservices::setup_tracing("uservice4");
   tracer = provider->tracer("uservice4", tracewire::version_string);
-  const int code = uservices::serve(options, handle);
+  const int code = uservices::serve<Session>(options);
   provider->shutdown();
   return code;
 }

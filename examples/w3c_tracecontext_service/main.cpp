@@ -34,7 +34,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
-#include <tracewire/instrumentation/beast_carrier.hpp>
+#include <tracewire/instrumentation/beast.hpp>
 #include <tracewire/propagation/trace_context_propagator.hpp>
 #include <tracewire/tracewire.hpp>
 
@@ -89,25 +89,24 @@ std::optional<CallTarget> parse_http_url(std::string_view url) {
   return call;
 }
 
-// Sends one POST and reports completion; the response body is not used.
+// The POST request of one call.
+http::request<http::string_body> make_request(const CallTarget& target) {
+  http::request<http::string_body> request{http::verb::post, target.target, 11};
+  request.set(http::field::host, target.host + ":" + target.port);
+  request.set(http::field::user_agent, "tracewire w3c_tracecontext_service");
+  request.set(http::field::content_type, "application/json");
+  request.body() = target.body;
+  request.prepare_payload();
+  return request;
+}
+
+// Sends one POST and reports completion with the response.
 class Call : public std::enable_shared_from_this<Call> {
  public:
-  using Done = std::function<void(beast::error_code, unsigned status)>;
+  using Done = std::function<void(beast::error_code, const http::response<http::string_body>&)>;
 
-  Call(net::any_io_executor executor, const CallTarget& target, const tracewire::Context& context, Done done)
-      : resolver_(executor), stream_(executor), target_(target), done_(std::move(done)) {
-    request_.method(http::verb::post);
-    request_.target(target_.target);
-    request_.version(11);
-    request_.set(http::field::host, target_.host + ":" + target_.port);
-    request_.set(http::field::user_agent, "tracewire w3c_tracecontext_service");
-    request_.set(http::field::content_type, "application/json");
-    request_.body() = target_.body;
-    request_.prepare_payload();
-    // The client's half of instrumentation: the client span's context goes on the request.
-    tracewire::BeastHeaderSetter headers(request_);
-    propagator.inject(context, headers);
-  }
+  Call(net::any_io_executor executor, const CallTarget& target, http::request<http::string_body> request, Done done)
+      : resolver_(executor), stream_(executor), target_(target), request_(std::move(request)), done_(std::move(done)) {}
 
   void run() {
     resolver_.async_resolve(target_.host, target_.port, beast::bind_front_handler(&Call::on_resolve, shared_from_this()));
@@ -133,14 +132,14 @@ class Call : public std::enable_shared_from_this<Call> {
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     finish(ec);
   }
-  void finish(beast::error_code ec) { done_(ec, ec ? 0 : response_.result_int()); }
+  void finish(beast::error_code ec) { done_(ec, response_); }
 
   tcp::resolver resolver_;
   beast::tcp_stream stream_;
   CallTarget target_;
+  http::request<http::string_body> request_;
   Done done_;
   beast::flat_buffer buffer_;
-  http::request<http::string_body> request_;
   http::response<http::string_body> response_;
 };
 
@@ -178,33 +177,29 @@ class Session : public std::enable_shared_from_this<Session> {
       call->body = entry.contains("arguments") ? entry["arguments"].dump() : "null";
       calls_.push_back(std::move(*call));
     }
-    // The server's half of instrumentation: continue the caller's trace. The span is not made
-    // current on this thread because it outlives this handler (it ends after the response).
-    const tracewire::Context parent = propagator.extract(tracewire::BeastHeaderGetter(request_));
-    server_span_ = tracer.start_span(
-        "POST /test", tracewire::SpanStartOptions().with_kind(tracewire::SpanKind::server).with_parent(parent).not_current());
-    server_span_.set_attributes({{"http.request.method", "POST"}, {"url.path", "/test"}});
+    // The server's half of instrumentation: continue the caller's trace. The span outlives
+    // this handler (it ends once the response is written), so it is not current here; each
+    // call below makes it current while it starts its client span.
+    server_span_ = tracewire::start_server_span(tracer, request_, "POST /test", propagator);
     next_call(0);
   }
 
   void next_call(std::size_t index) {
     if (index == calls_.size()) return respond(http::status::ok, "");
-    auto client_span = std::make_shared<tracewire::Span>(tracer.start_span(
-        "POST", tracewire::SpanStartOptions()
-                    .with_kind(tracewire::SpanKind::client)
-                    .with_parent(tracewire::Context(server_span_.context()))
-                    .not_current()));
+    auto request = make_request(calls_[index]);
+    // The client's half: a child of the server span, injected into the request's headers.
+    tracewire::Scope scope(server_span_);
+    auto client_span = std::make_shared<tracewire::Span>(tracewire::start_client_span(tracer, request, "POST", propagator));
     client_span->set_attribute("url.full", "http://" + calls_[index].host + ":" + calls_[index].port + calls_[index].target);
-    auto self = shared_from_this();
-    std::make_shared<Call>(stream_.get_executor(), calls_[index], tracewire::Context(client_span->context()),
-                           [self, client_span, index](beast::error_code ec, unsigned status) {
+    std::make_shared<Call>(stream_.get_executor(), calls_[index], std::move(request),
+                           [self = shared_from_this(), client_span, index](
+                               beast::error_code ec, const http::response<http::string_body>& response) {
                              if (ec) {
                                fail(ec, "call");
-                               client_span->set_status(tracewire::StatusCode::error, ec.message());
+                               tracewire::fail_client_span(*client_span, ec.message());
                              } else {
-                               client_span->set_attribute("http.response.status_code", static_cast<std::int64_t>(status));
+                               tracewire::finish_client_span(*client_span, response);
                              }
-                             client_span->end();
                              self->next_call(index + 1);
                            })
         ->run();
@@ -223,9 +218,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_write(beast::error_code ec, std::size_t) {
-    server_span_.set_attribute("http.response.status_code", static_cast<std::int64_t>(response_.result_int()));
-    server_span_.end();
-    server_span_ = tracewire::Span();
+    tracewire::finish_server_span(server_span_, response_);
     if (ec) return fail(ec, "write");
     if (!response_.keep_alive()) return do_close();
     do_read();

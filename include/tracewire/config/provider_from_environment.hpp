@@ -47,11 +47,12 @@ inline void register_builtin_exporters() {
 /// pipeline at info level.
 ///
 /// It also sets the global propagator (what `start_server_span` and `inject_context` use)
-/// to the one `OTEL_PROPAGATORS` names, as the OpenTelemetry SDKs' environment
+/// to the one `OTEL_PROPAGATORS` names (or `config.default_propagators`), as the OpenTelemetry SDKs' environment
 /// configuration does — even when the SDK is disabled, since an untraced service must still
 /// pass its callers' context on.
 inline std::shared_ptr<TracerProvider> make_provider(FinalizedTracerConfig config, const Environment& environment) {
-  std::shared_ptr<const TextMapPropagator> propagator = propagator_from_environment(environment);
+  std::shared_ptr<const TextMapPropagator> propagator =
+      propagator_from_environment(environment, config.default_propagators);
   detail::log(LogLevel::info, "{}", propagator->describe());
   set_global_propagator(std::move(propagator));
   if (config.disabled) return TracerProvider::noop();

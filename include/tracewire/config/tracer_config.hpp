@@ -27,12 +27,19 @@ inline namespace v0 {
 /// specification's default. `finalize_config` turns it into a FinalizedTracerConfig once.
 struct TracerConfig {
   std::optional<bool> disabled;               ///< OTEL_SDK_DISABLED (default false)
-  std::optional<std::string> service_name;    ///< OTEL_SERVICE_NAME
+  std::optional<std::string> service_name;    ///< OTEL_SERVICE_NAME (set here, it wins over the environment)
+  /// The service name to use when neither `service_name`, `OTEL_SERVICE_NAME` nor
+  /// `service.name` in `OTEL_RESOURCE_ATTRIBUTES` gives one (then the specification's
+  /// `unknown_service:<executable>` is not used): what a program sets so that its
+  /// deployment can still rename it.
+  std::optional<std::string> default_service_name;
   AttributeSet resource_attributes;           ///< over OTEL_RESOURCE_ATTRIBUTES and the detected resource
   std::shared_ptr<Sampler> sampler;           ///< OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG
   std::optional<std::string> exporters;       ///< OTEL_TRACES_EXPORTER: comma-separated names (default otlp)
   std::optional<BatchSpanProcessorOptions> batch;  ///< OTEL_BSP_*
   std::optional<SpanLimits> limits;           ///< OTEL_SPAN_*_LIMIT, OTEL_ATTRIBUTE_*_LIMIT, ...
+  /// The propagators to use when `OTEL_PROPAGATORS` is unset (default `tracecontext,baggage`).
+  std::optional<std::string> default_propagators;
 };
 
 /// The validated, complete configuration a provider is built from.
@@ -43,6 +50,7 @@ struct FinalizedTracerConfig {
   std::vector<std::string> exporters;
   BatchSpanProcessorOptions batch;
   SpanLimits limits;
+  std::string default_propagators = "tracecontext,baggage";  ///< used when OTEL_PROPAGATORS is unset
 };
 
 namespace detail {
@@ -124,7 +132,8 @@ inline SpanLimits limits_from_environment(const Environment& environment) {
   return limits;
 }
 
-/// The detected resource, then OTEL_RESOURCE_ATTRIBUTES, then OTEL_SERVICE_NAME, then code.
+/// The detected resource, then OTEL_RESOURCE_ATTRIBUTES, then OTEL_SERVICE_NAME, then code;
+/// the code's default service name only where none of them names the service.
 inline Resource resource_from_environment(const Environment& environment, const TracerConfig& config) {
   AttributeSet attributes;
   if (auto text = environment.get("OTEL_RESOURCE_ATTRIBUTES")) {
@@ -132,6 +141,9 @@ inline Resource resource_from_environment(const Environment& environment, const 
   }
   if (auto name = config.service_name ? config.service_name : environment.get("OTEL_SERVICE_NAME")) {
     attributes.set("service.name", *name);
+  } else if (config.default_service_name && attributes.get("service.name") == nullptr &&
+             config.resource_attributes.get("service.name") == nullptr) {
+    attributes.set("service.name", *config.default_service_name);
   }
   attributes.merge(config.resource_attributes);
   return detected_resource().merged_with(Resource(std::move(attributes)));
@@ -159,6 +171,7 @@ inline FinalizedTracerConfig finalize_config(const TracerConfig& config, const E
   }
   result.batch = config.batch ? *config.batch : detail::batch_options_from_environment(environment);
   result.limits = config.limits ? *config.limits : detail::limits_from_environment(environment);
+  if (config.default_propagators) result.default_propagators = *config.default_propagators;
   return result;
 }
 
