@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "tracewire/core/detail/fork_hooks.hpp"
+
 namespace tracewire {
 inline namespace v0 {
 
@@ -50,18 +52,22 @@ namespace detail {
 struct LoggerSlot {
   std::mutex mutex;
   std::shared_ptr<Logger> logger = std::make_shared<StderrLogger>();
+  ForkHooks fork_hooks = mutex_fork_hooks(ForkHooks::Order::logger, mutex);
 };
+/// Never destroyed: exporter threads may still log while the process exits, after static
+/// destructors have run.
 inline LoggerSlot& logger_slot() {
-  static LoggerSlot slot;
-  return slot;
+  static LoggerSlot* slot = new LoggerSlot();
+  return *slot;
 }
 }  // namespace detail
 
 /// Replaces the process-wide diagnostics logger (nullptr silences tracewire).
 inline void set_logger(std::shared_ptr<Logger> logger) {
   auto& slot = detail::logger_slot();
-  std::lock_guard<std::mutex> lock(slot.mutex);
-  slot.logger = std::move(logger);
+  std::unique_lock<std::mutex> lock(slot.mutex);
+  std::swap(slot.logger, logger);
+  lock.unlock();  // the previous logger is released outside the lock
 }
 
 /// The current diagnostics logger (may be null).
@@ -85,28 +91,17 @@ void log(LogLevel level, fmt::format_string<Args...> format, Args&&... args) noe
 /// A diagnostic that speaks at most `burst` times per `period`; the messages it holds back
 /// are counted and mentioned the next time it speaks. Declare one per call site
 /// (`static RateLimitedLog log;`), so one noisy cause cannot flood the application's stderr.
+/// Deciding whether to speak takes no lock (atomics only), and a forked child starts with a
+/// fresh count rather than repeating its parent's.
 class RateLimitedLog {
  public:
   explicit RateLimitedLog(std::chrono::seconds period = std::chrono::seconds(60), std::uint32_t burst = 1) noexcept
-      : period_(period), burst_(burst) {}
+      : period_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(period).count()), burst_(burst) {}
 
   template <class... Args>
   void operator()(LogLevel level, fmt::format_string<Args...> format, Args&&... args) noexcept {
     std::uint64_t suppressed = 0;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      const auto now = std::chrono::steady_clock::now();
-      if (spoken_ == 0 || now - window_start_ >= period_) {
-        window_start_ = now;
-        spoken_ = 0;
-      }
-      if (spoken_ >= burst_) {
-        ++suppressed_;
-        return;
-      }
-      ++spoken_;
-      suppressed = std::exchange(suppressed_, 0);
-    }
+    if (!may_speak(suppressed)) return;
     try {
       std::string message = fmt::format(format, std::forward<Args>(args)...);
       if (suppressed > 0) message += fmt::format(" ({} similar messages suppressed)", suppressed);
@@ -115,13 +110,40 @@ class RateLimitedLog {
     }
   }
 
+  /// Counts a message held back (what a caller that cannot format here, such as a span on
+  /// the application's hot path, does); it is mentioned the next time this log speaks.
+  void suppress() noexcept { suppressed_.fetch_add(1, std::memory_order_relaxed); }
+
  private:
-  std::mutex mutex_;
-  std::chrono::steady_clock::time_point window_start_{};
-  std::chrono::seconds period_;
+  bool may_speak(std::uint64_t& suppressed) noexcept {
+    const std::uint32_t generation = fork_generation();
+    if (generation_.load(std::memory_order_relaxed) != generation) {  // a forked child: the parent's counts are not ours
+      generation_.store(generation, std::memory_order_relaxed);
+      suppressed_.store(0, std::memory_order_relaxed);
+      spoken_.store(0, std::memory_order_relaxed);
+      window_start_ns_.store(0, std::memory_order_relaxed);
+    }
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 std::chrono::steady_clock::now().time_since_epoch()).count() + 1;  // never 0
+    std::int64_t start = window_start_ns_.load(std::memory_order_relaxed);
+    if ((start == 0 || now - start >= period_ns_) &&
+        window_start_ns_.compare_exchange_strong(start, now, std::memory_order_relaxed)) {
+      spoken_.store(0, std::memory_order_relaxed);
+    }
+    if (spoken_.fetch_add(1, std::memory_order_relaxed) >= burst_) {
+      suppressed_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    suppressed = suppressed_.exchange(0, std::memory_order_relaxed);
+    return true;
+  }
+
+  std::int64_t period_ns_;
   std::uint32_t burst_;
-  std::uint32_t spoken_ = 0;
-  std::uint64_t suppressed_ = 0;
+  std::atomic<std::int64_t> window_start_ns_{0};
+  std::atomic<std::uint64_t> spoken_{0};
+  std::atomic<std::uint64_t> suppressed_{0};
+  std::atomic<std::uint32_t> generation_{0};
 };
 
 }  // namespace detail

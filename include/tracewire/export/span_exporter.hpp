@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "tracewire/core/attribute_value.hpp"
@@ -10,9 +11,33 @@
 namespace tracewire {
 inline namespace v0 {
 
-enum class ExportResult {
-  success,
-  failure,  ///< the batch is lost (after any retries); the processor counts its spans
+/// What became of a batch: `ExportResult::success` (the receiver has it),
+/// `ExportResult::failure` (lost after any retries; the processor counts its spans as
+/// failed), or `ExportResult::partial_success(n)`: accepted, but the receiver reported `n`
+/// of its spans as rejected (an OTLP partial success), which the processor counts as
+/// rejected rather than exported. An exporter returns one of the first two as it would an
+/// enum; comparisons look at the outcome only.
+class ExportResult {
+ public:
+  enum Code : std::uint8_t { success, failure };
+
+  constexpr ExportResult(Code code) noexcept : code_(code) {}  // NOLINT(google-explicit-constructor): `return ExportResult::success;`
+  static constexpr ExportResult partial_success(std::uint64_t rejected) noexcept {
+    ExportResult result(success);
+    result.rejected_ = rejected;
+    return result;
+  }
+
+  constexpr Code code() const noexcept { return code_; }
+  /// Spans of an accepted batch that the receiver reported as rejected.
+  constexpr std::uint64_t rejected() const noexcept { return rejected_; }
+
+  friend constexpr bool operator==(ExportResult a, ExportResult b) noexcept { return a.code_ == b.code_; }
+  friend constexpr bool operator!=(ExportResult a, ExportResult b) noexcept { return a.code_ != b.code_; }
+
+ private:
+  Code code_;
+  std::uint64_t rejected_ = 0;
 };
 
 /// Sends finished spans somewhere. A processor never calls `export_spans` concurrently,
@@ -34,8 +59,17 @@ class SpanExporter {
  public:
   virtual ~SpanExporter() = default;
 
-  /// Exports one batch, bounded by the exporter's own timeout.
+  /// Exports one batch (never empty, never holding a null record), bounded by the
+  /// exporter's own timeout.
   virtual ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept = 0;
+  /// Exports one batch, giving up at `deadline` if the exporter's own timeout is not reached
+  /// first: what a processor calls, so that its export timeout and the deadlines of
+  /// `force_flush` and `shutdown` bound every export. The default calls `export_spans`;
+  /// exporters that wait on I/O override it.
+  virtual ExportResult export_spans_until(ArrayView<const SpanData*> batch,
+                                          std::chrono::steady_clock::time_point /*deadline*/) noexcept {
+    return export_spans(batch);
+  }
   /// Completes anything the exporter buffers itself.
   virtual bool force_flush(std::chrono::milliseconds /*timeout*/) noexcept { return true; }
   /// Releases resources; later exports fail. Safe to call twice.

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <utility>
 
+#include "tracewire/core/detail/fork_hooks.hpp"
 #include "tracewire/propagation/make_propagator.hpp"
 
 namespace tracewire {
@@ -14,10 +15,12 @@ namespace detail {
 struct GlobalPropagatorSlot {
   std::mutex mutex;
   std::shared_ptr<const TextMapPropagator> propagator;
+  ForkHooks fork_hooks = mutex_fork_hooks(ForkHooks::Order::global_slot, mutex);
 };
+/// Never destroyed: threads may still inject and extract while the process exits.
 inline GlobalPropagatorSlot& global_propagator_slot() {
-  static GlobalPropagatorSlot slot;
-  return slot;
+  static GlobalPropagatorSlot* slot = new GlobalPropagatorSlot();
+  return *slot;
 }
 }  // namespace detail
 
@@ -25,8 +28,9 @@ inline GlobalPropagatorSlot& global_propagator_slot() {
 /// nullptr restores the default. Thread-safe.
 inline void set_global_propagator(std::shared_ptr<const TextMapPropagator> propagator) {
   auto& slot = detail::global_propagator_slot();
-  std::lock_guard<std::mutex> lock(slot.mutex);
-  slot.propagator = std::move(propagator);
+  std::unique_lock<std::mutex> lock(slot.mutex);
+  std::swap(slot.propagator, propagator);
+  lock.unlock();  // the previous one is released outside the lock
 }
 
 /// The process-wide propagator: W3C trace context and baggage (what `OTEL_PROPAGATORS`

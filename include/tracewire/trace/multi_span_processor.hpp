@@ -49,6 +49,13 @@ class MultiSpanProcessor final : public SpanProcessor {
     return text + "}";
   }
 
+  /// The sums of every processor's counters (a span exported by two processors counts twice).
+  ProcessorStats stats() const noexcept override {
+    ProcessorStats total;
+    for (const auto& processor : processors_) total += processor->stats();
+    return total;
+  }
+
   const std::vector<std::unique_ptr<SpanProcessor>>& processors() const noexcept { return processors_; }
 
  private:

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "tracewire/core/logger.hpp"
+#include "tracewire/core/detail/fork_hooks.hpp"
 #include "tracewire/export/span_exporter.hpp"
 #include "tracewire/trace/span_processor.hpp"
 
@@ -31,8 +32,9 @@ class SimpleSpanProcessor final : public SpanProcessor {
       return;
     }
     const SpanData* record = span.get();
-    if (exporter_->export_spans(ArrayView<const SpanData*>(&record, 1)) == ExportResult::success) {
-      exported_.fetch_add(1, std::memory_order_relaxed);
+    const ExportResult result = exporter_->export_spans(ArrayView<const SpanData*>(&record, 1));
+    if (result == ExportResult::success) {
+      (result.rejected() > 0 ? rejected_ : exported_).fetch_add(1, std::memory_order_relaxed);
     } else {
       failed_.fetch_add(1, std::memory_order_relaxed);
     }
@@ -54,6 +56,16 @@ class SimpleSpanProcessor final : public SpanProcessor {
     return "SimpleSpanProcessor{" + (exporter_ ? exporter_->describe() : std::string("no exporter")) + "}";
   }
 
+  ProcessorStats stats() const noexcept override {
+    ProcessorStats stats;
+    stats.exported = exported_.load();
+    stats.rejected = rejected_.load();
+    stats.failed = failed_.load();
+    stats.dropped_after_shutdown = dropped_.load();
+    stats.received = stats.exported + stats.rejected + stats.failed + stats.dropped_after_shutdown;
+    return stats;
+  }
+
   /// Spans handed to the exporter successfully / lost to a failed export / ended after shutdown.
   std::uint64_t exported() const noexcept { return exported_.load(); }
   std::uint64_t failed() const noexcept { return failed_.load(); }
@@ -64,8 +76,11 @@ class SimpleSpanProcessor final : public SpanProcessor {
   std::unique_ptr<SpanExporter> exporter_;
   bool shut_down_ = false;
   std::atomic<std::uint64_t> exported_{0};
+  std::atomic<std::uint64_t> rejected_{0};
   std::atomic<std::uint64_t> failed_{0};
   std::atomic<std::uint64_t> dropped_{0};
+  // A child forked while a parent thread exports must not inherit the mutex held.
+  detail::ForkHooks fork_hooks_ = detail::mutex_fork_hooks(detail::ForkHooks::Order::processor, mutex_);
 };
 
 }  // namespace v0

@@ -154,6 +154,7 @@ class Tracer {
       if (record) (void)SpanDataPtr(record);  // back to its pool
       return Span(nullptr, nullptr, std::move(context), parent_context, make_current);
     }
+    detail::OpenSpanCount::started();  // balanced in ProviderState::end_span
     return Span(state, record, SpanContext(), parent_context, make_current);
   }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -53,7 +54,7 @@ struct TracerProviderOptions {
 /// ```
 class TracerProvider {
  public:
-  explicit TracerProvider(TracerProviderOptions options) : state_(std::make_shared<detail::ProviderState>()) {
+  explicit TracerProvider(TracerProviderOptions options) : state_(detail::make_provider_state()) {
     state_->resource = options.detect_resource ? detected_resource().merged_with(options.resource)
                                                : std::move(options.resource);
     state_->limits = options.limits;
@@ -81,7 +82,13 @@ class TracerProvider {
     return provider;
   }
 
-  ~TracerProvider() { shutdown(); }
+  /// How long the destructor, and the exit handler of the global provider, give the
+  /// pipeline to export what ended: short, because a process on its way out (a container
+  /// being stopped) must not wait on a collector that does not answer. Call `shutdown(t)`
+  /// first for another deadline.
+  static constexpr std::chrono::milliseconds exit_timeout{5000};
+
+  ~TracerProvider() { shutdown(exit_timeout); }
   TracerProvider(const TracerProvider&) = delete;
   TracerProvider& operator=(const TracerProvider&) = delete;
 
@@ -110,6 +117,10 @@ class TracerProvider {
   /// The processor pipeline (a MultiSpanProcessor when there are several), or nullptr.
   SpanProcessor* processor() const noexcept { return state_->processor.get(); }
 
+  /// What became of the sampled spans so far, summed over the processors: exported,
+  /// rejected by the receiver, failed, dropped (queue full, after shutdown) and still queued.
+  ProcessorStats stats() const noexcept { return state_->processor ? state_->processor->stats() : ProcessorStats{}; }
+
   /// One line per component for the startup log.
   std::string describe() const {
     std::string text = "TracerProvider{sampler=" + state_->sampler->describe();
@@ -118,7 +129,7 @@ class TracerProvider {
   }
 
  private:
-  TracerProvider() : state_(std::make_shared<detail::ProviderState>()) {}
+  TracerProvider() : state_(detail::make_provider_state()) {}
 
   std::shared_ptr<detail::ProviderState> state_;
 };
@@ -127,18 +138,36 @@ namespace detail {
 struct GlobalProviderSlot {
   std::mutex mutex;
   std::shared_ptr<TracerProvider> provider = TracerProvider::noop();
+  ForkHooks fork_hooks = mutex_fork_hooks(ForkHooks::Order::global_slot, mutex);
 };
+/// Never destroyed, so that code running during static destruction can still use it; the
+/// global provider is shut down at exit instead (exporting what ended, within its deadline),
+/// by an exit handler registered when the slot is created.
 inline GlobalProviderSlot& global_provider_slot() {
-  static GlobalProviderSlot slot;
-  return slot;
+  static GlobalProviderSlot* slot = [] {
+    auto* created = new GlobalProviderSlot();
+    std::atexit([] {
+      std::shared_ptr<TracerProvider> provider;
+      {
+        std::lock_guard<std::mutex> lock(global_provider_slot().mutex);
+        provider = global_provider_slot().provider;
+      }
+      provider->shutdown(TracerProvider::exit_timeout);
+    });
+    return created;
+  }();
+  return *slot;
 }
 }  // namespace detail
 
-/// Makes `provider` the process-wide default (nullptr restores the no-op provider).
+/// Makes `provider` the process-wide default (nullptr restores the no-op provider). Spans
+/// still open from the previous provider end safely (see Span).
 inline void set_global_provider(std::shared_ptr<TracerProvider> provider) {
+  if (!provider) provider = TracerProvider::noop();
   auto& slot = detail::global_provider_slot();
-  std::lock_guard<std::mutex> lock(slot.mutex);
-  slot.provider = provider ? std::move(provider) : TracerProvider::noop();
+  std::unique_lock<std::mutex> lock(slot.mutex);
+  std::swap(slot.provider, provider);
+  lock.unlock();  // the previous provider may shut down here, outside the lock
 }
 
 /// The process-wide provider: the no-op provider until `set_global_provider` is called.

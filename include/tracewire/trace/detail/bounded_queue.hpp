@@ -21,7 +21,16 @@ class BoundedQueue {
  public:
   explicit BoundedQueue(std::size_t capacity) : mask_(round_up_pow2(capacity < 2 ? 2 : capacity) - 1) {
     cells_ = std::make_unique<Cell[]>(mask_ + 1);
+    clear_abandoning();
+  }
+
+  /// Empties the queue without popping: what it held is forgotten, not released. Only while
+  /// no other thread uses the queue — in a forked child, whose queue holds the parent's
+  /// values, half-pushed ones included.
+  void clear_abandoning() noexcept {
     for (std::size_t i = 0; i <= mask_; ++i) cells_[i].sequence.store(i, std::memory_order_relaxed);
+    enqueue_pos_.store(0, std::memory_order_relaxed);
+    dequeue_pos_.store(0, std::memory_order_relaxed);
   }
 
   std::size_t capacity() const noexcept { return mask_ + 1; }

@@ -1,19 +1,23 @@
 // ProviderState: what a TracerProvider shares with its Tracers and Spans.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <string_view>
+#include <vector>
 
+#include "tracewire/core/detail/fork_hooks.hpp"
 #include "tracewire/core/instrumentation_scope.hpp"
 #include "tracewire/core/resource.hpp"
 #include "tracewire/core/span_limits.hpp"
 #include "tracewire/trace/id_generator.hpp"
 #include "tracewire/trace/parent_based_sampler.hpp"
 #include "tracewire/trace/sampler.hpp"
+#include "tracewire/trace/detail/open_span_count.hpp"
 #include "tracewire/trace/span_processor.hpp"
 
 namespace tracewire {
@@ -41,9 +45,10 @@ inline FixedDecision fixed_decision(const Sampler& sampler, const bool* parent_s
   return decision == fixed_decision(local, nullptr) ? decision : FixedDecision::ask_sampler;
 }
 
-/// The provider's configuration and pipeline. Tracers keep it alive through a shared_ptr;
-/// spans refer to it by raw pointer (no reference-count traffic per span), so a span must
-/// end before the last Tracer and the TracerProvider it came from are destroyed.
+/// The provider's configuration and pipeline. Tracers keep it alive through a shared_ptr
+/// made by `make_provider_state`; spans refer to it by raw pointer (no reference-count
+/// traffic per span), and may outlive the provider and every tracer: see
+/// `release_provider_state`.
 struct ProviderState {
   Resource resource;
   SpanLimits limits;
@@ -112,10 +117,57 @@ struct ProviderState {
 
   /// Hands a finished record to the processors (or back to the pool if there are none).
   void end_span(SpanData* record) noexcept {
-    SpanDataPtr owner(record);
-    if (processor) processor->on_end(std::move(owner));
+    {
+      SpanDataPtr owner(record);
+      if (processor) processor->on_end(std::move(owner));
+    }
+    OpenSpanCount::ended();  // last: this span is done with the state
   }
 };
+
+/// Called when the last TracerProvider or Tracer of `state` lets go of it. A span started
+/// from it may still be open (the provider was replaced while a request was in flight), and
+/// will end into it: the state, already shut down, is kept until no recording span is open
+/// anywhere in the process, checked now and whenever another state is released.
+inline void release_provider_state(ProviderState* state) noexcept {
+  struct Retired {
+    std::mutex mutex;
+    std::vector<ProviderState*> states;
+    ForkHooks fork_hooks = mutex_fork_hooks(ForkHooks::Order::global_slot, mutex);
+  };
+  static Retired* retired = new Retired();  // never destroyed: states are released at exit too
+  // The states retired before the count is read are the ones it can vouch for: their spans
+  // all started before they were retired.
+  std::vector<ProviderState*> candidates;
+  try {
+    std::lock_guard<std::mutex> lock(retired->mutex);
+    retired->states.push_back(state);
+    candidates = retired->states;
+  } catch (...) {
+    return;  // out of memory: kept forever
+  }
+  if (OpenSpanCount::open() != 0) return;
+  std::vector<ProviderState*> freed;
+  try {
+    freed.reserve(candidates.size());
+  } catch (...) {
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(retired->mutex);
+    for (ProviderState* candidate : candidates) {
+      const auto found = std::find(retired->states.begin(), retired->states.end(), candidate);
+      if (found == retired->states.end()) continue;  // another release freed it
+      retired->states.erase(found);
+      freed.push_back(candidate);
+    }
+  }
+  for (ProviderState* done : freed) delete done;
+}
+
+inline std::shared_ptr<ProviderState> make_provider_state() {
+  return std::shared_ptr<ProviderState>(new ProviderState(), &release_provider_state);
+}
 
 }  // namespace detail
 }  // namespace v0

@@ -86,7 +86,7 @@ class OtlpExportState {
       partial_log_(LogLevel::warn, "OTLP export to {}: the receiver rejected {} of {} spans: {}", endpoint_, rejected,
                    spans, body_excerpt(partial->error_message));
     }
-    return ExportResult::success;
+    return ExportResult::partial_success(rejected);
   }
 
   /// Counts `spans` as lost and reports `reason` (rate-limited: first failure, then once a
