@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <mutex>
 #include <string>
+#include <chrono>
+#include <memory>
 
 #include "tracewire/export/span_exporter.hpp"
 
@@ -24,6 +26,7 @@ class BlockingExporter final : public tracewire::SpanExporter {
     std::size_t calls = 0;
     std::size_t largest_batch = 0;
     bool fail = false;
+    std::size_t rejected_per_batch = 0;  // a partial success: the receiver rejected this many
 
     void hold() {
       std::lock_guard<std::mutex> lock(mutex);
@@ -35,6 +38,21 @@ class BlockingExporter final : public tracewire::SpanExporter {
         held = false;
       }
       changed.notify_all();
+    }
+    /// Holds exports until the returned guard is destroyed, so that a failing REQUIRE
+    /// releases the worker (and the test ends with its assertion, not a ctest timeout).
+    struct Hold {
+      State& state;
+      ~Hold() { state.release(); }
+    };
+    [[nodiscard]] Hold hold_scoped() {
+      hold();
+      return Hold{*this};
+    }
+    /// Waits until `count` spans were exported.
+    bool wait_for_exported(std::size_t count, std::chrono::milliseconds timeout) {
+      std::unique_lock<std::mutex> lock(mutex);
+      return changed.wait_for(lock, timeout, [&] { return exported >= count; });
     }
     /// Waits until an export call is blocked inside the exporter.
     bool wait_until_inside(std::chrono::milliseconds timeout) {
@@ -55,6 +73,8 @@ class BlockingExporter final : public tracewire::SpanExporter {
     state_->largest_batch = std::max(state_->largest_batch, batch.size());
     if (state_->fail) return tracewire::ExportResult::failure;
     state_->exported += batch.size();
+    state_->changed.notify_all();
+    if (state_->rejected_per_batch > 0) return tracewire::ExportResult::partial_success(state_->rejected_per_batch);
     return tracewire::ExportResult::success;
   }
   std::string describe() const override { return "BlockingExporter"; }

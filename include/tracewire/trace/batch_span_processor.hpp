@@ -78,7 +78,8 @@ struct BatchPipeline {
   std::condition_variable progress;
   std::uint64_t flush_requested = 0;
   std::uint64_t flush_completed = 0;
-  std::chrono::steady_clock::time_point stop_deadline = std::chrono::steady_clock::time_point::max();
+  /// Shutdown's deadline, set before `stopping` (read by the worker before each batch).
+  std::atomic<std::chrono::steady_clock::time_point> stop_deadline{std::chrono::steady_clock::time_point::max()};
   std::uint64_t late_drops = 0;  // spans still queued when the shutdown deadline passed
   bool worker_running = false;
   std::uint32_t worker_generation = fork_generation();  // the process the worker runs in
@@ -97,7 +98,7 @@ struct BatchPipeline {
 /// Deadlines hold whatever the exporter does: each export is bounded by `export_timeout`
 /// (and by the deadline of the force_flush or shutdown it serves), passed to the exporter
 /// as `export_spans_until`'s deadline; `force_flush(t)` and `shutdown(t)` return within `t`
-/// plus a few milliseconds. Spans that could not be exported by the shutdown deadline are
+/// plus 100 ms at most. Spans that could not be exported by the shutdown deadline are
 /// counted as dropped after shutdown and reported once. An exporter that ignores its
 /// deadline is left to finish on its own thread.
 ///
@@ -159,7 +160,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     std::unique_lock<std::mutex> lock(pipeline.mutex);
     if (shutdown_called_) return true;
     shutdown_called_ = true;
-    pipeline.stop_deadline = deadline;
+    pipeline.stop_deadline.store(deadline);
     pipeline.stopping.store(true);
     pipeline.wake.notify();
     bool exited = pipeline.progress.wait_until(lock, deadline, [&] { return !pipeline.worker_running; });
@@ -223,7 +224,7 @@ class BatchSpanProcessor final : public SpanProcessor {
 
  private:
   /// How long shutdown still waits, after its deadline, for an exporter it asked to stop.
-  static constexpr std::chrono::milliseconds abandon_grace{50};
+  static constexpr std::chrono::milliseconds abandon_grace{100};
 
   static BatchSpanProcessorOptions sanitize(BatchSpanProcessorOptions options) {
     options.max_queue_size =
@@ -299,7 +300,6 @@ class BatchSpanProcessor final : public SpanProcessor {
     for (;;) {
       const auto next_export = std::chrono::steady_clock::now() + pipeline.options.schedule_delay;
       std::uint64_t flush_ticket = 0;
-      auto stop_deadline = std::chrono::steady_clock::time_point::max();
       bool stop = false;
       for (;;) {
         bool flush = false;
@@ -308,7 +308,6 @@ class BatchSpanProcessor final : public SpanProcessor {
           flush_ticket = pipeline.flush_requested;
           flush = flush_ticket > pipeline.flush_completed;
           stop = pipeline.stopping.load();
-          stop_deadline = pipeline.stop_deadline;
         }
         if (stop || flush || pipeline.queue.size_estimate() >= pipeline.options.max_export_batch_size ||
             std::chrono::steady_clock::now() >= next_export) {
@@ -316,7 +315,8 @@ class BatchSpanProcessor final : public SpanProcessor {
         }
         pipeline.wake.wait_until(next_export);
       }
-      const std::uint64_t late_drops = export_queued(pipeline, batch, views, stop_deadline, stop);
+      const std::uint64_t late_drops = export_queued(pipeline, batch, views);
+      stop = stop || pipeline.stopping.load();  // a shutdown during the exports: they drained the queue
 
       const std::uint64_t drops = pipeline.dropped_queue_full.load(std::memory_order_relaxed);
       if (drops != reported_drops) {
@@ -335,12 +335,11 @@ class BatchSpanProcessor final : public SpanProcessor {
     }
   }
 
-  /// Exports everything queued now, in batches, each within the export timeout. When
-  /// `stopping`, also within `deadline` (shutdown's): once it has passed, what is left is
-  /// dropped and counted; returns how many.
+  /// Exports everything queued now, in batches, each within the export timeout and, once
+  /// shutdown has begun, within its deadline: after that, what is left is dropped and
+  /// counted; returns how many.
   static std::uint64_t export_queued(detail::BatchPipeline& pipeline, std::vector<SpanDataPtr>& batch,
-                                     std::vector<const SpanData*>& views, std::chrono::steady_clock::time_point deadline,
-                                     bool stopping) {
+                                     std::vector<const SpanData*>& views) {
     const std::size_t batch_size = pipeline.options.max_export_batch_size;
     std::uint64_t late_drops = 0;
     for (;;) {
@@ -358,6 +357,8 @@ class BatchSpanProcessor final : public SpanProcessor {
       }
       if (batch.empty()) return late_drops;
       const auto now = std::chrono::steady_clock::now();
+      const bool stopping = pipeline.stopping.load();
+      const auto deadline = stopping ? pipeline.stop_deadline.load() : std::chrono::steady_clock::time_point::max();
       if (stopping && now >= deadline) {
         pipeline.dropped_after_shutdown.fetch_add(batch.size());
         late_drops += batch.size();
