@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -12,6 +13,7 @@
 #include <curl/curl.h>
 #include <zlib.h>
 
+#include "tracewire/core/detail/fork_hooks.hpp"
 #include "tracewire/transport/http_client.hpp"
 
 namespace tracewire {
@@ -50,21 +52,7 @@ class CurlHttpClient final : public HttpClient {
   explicit CurlHttpClient(CurlTlsOptions tls = {}) : tls_(std::move(tls)) {
     static std::once_flag global_init;
     std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    handle_ = curl_easy_init();
-    if (!handle_) return;
-    // What does not change between requests is set once; the handle keeps it.
-    curl_easy_setopt(handle_, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM in the application's process
-    curl_easy_setopt(handle_, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(handle_, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(handle_, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!tls_.certificate_file.empty()) curl_easy_setopt(handle_, CURLOPT_CAINFO, tls_.certificate_file.c_str());
-    if (!tls_.client_certificate_file.empty()) {
-      curl_easy_setopt(handle_, CURLOPT_SSLCERT, tls_.client_certificate_file.c_str());
-    }
-    if (!tls_.client_key_file.empty()) curl_easy_setopt(handle_, CURLOPT_SSLKEY, tls_.client_key_file.c_str());
-    curl_easy_setopt(handle_, CURLOPT_WRITEFUNCTION, &CurlHttpClient::on_body);
-    curl_easy_setopt(handle_, CURLOPT_HEADERFUNCTION, &CurlHttpClient::on_header);
-    curl_easy_setopt(handle_, CURLOPT_USERAGENT, "tracewire");
+    open_handle();
   }
   CurlHttpClient(const CurlHttpClient&) = delete;
   CurlHttpClient& operator=(const CurlHttpClient&) = delete;
@@ -72,7 +60,15 @@ class CurlHttpClient final : public HttpClient {
     if (handle_) curl_easy_cleanup(handle_);
   }
 
+
   Expected<HttpResponse> post(const HttpRequest& request) noexcept override {
+    if (handle_generation_ != detail::fork_generation()) {
+      // A forked child: the handle's connections are the parent's sockets, which a request
+      // from here would corrupt. Leave the handle (cleaning it up could close the parent's
+      // TLS session) and start afresh.
+      handle_ = nullptr;
+      open_handle();
+    }
     try {
       return send(request);
     } catch (const std::exception& error) {
@@ -98,6 +94,25 @@ class CurlHttpClient final : public HttpClient {
   }
 
  private:
+  void open_handle() {
+    handle_generation_ = detail::fork_generation();
+    handle_ = curl_easy_init();
+    if (!handle_) return;
+    // What does not change between requests is set once; the handle keeps it.
+    curl_easy_setopt(handle_, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM in the application's process
+    curl_easy_setopt(handle_, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(handle_, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(handle_, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!tls_.certificate_file.empty()) curl_easy_setopt(handle_, CURLOPT_CAINFO, tls_.certificate_file.c_str());
+    if (!tls_.client_certificate_file.empty()) {
+      curl_easy_setopt(handle_, CURLOPT_SSLCERT, tls_.client_certificate_file.c_str());
+    }
+    if (!tls_.client_key_file.empty()) curl_easy_setopt(handle_, CURLOPT_SSLKEY, tls_.client_key_file.c_str());
+    curl_easy_setopt(handle_, CURLOPT_WRITEFUNCTION, &CurlHttpClient::on_body);
+    curl_easy_setopt(handle_, CURLOPT_HEADERFUNCTION, &CurlHttpClient::on_header);
+    curl_easy_setopt(handle_, CURLOPT_USERAGENT, "tracewire");
+  }
+
   struct Transfer {
     HttpResponse response;
     std::size_t max_body;
@@ -225,6 +240,7 @@ class CurlHttpClient final : public HttpClient {
   }
 
   CurlTlsOptions tls_;
+  std::uint32_t handle_generation_ = 0;
   CURL* handle_ = nullptr;
   std::string compressed_;
 };
