@@ -1,6 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -124,5 +128,43 @@ TEST_SUITE("core") {
       CHECK(pool.recycled == 0);
     }
     CHECK(pool.recycled == 1);
+  }
+}
+
+namespace {
+/// Resident memory of this process, in bytes (Linux).
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+}  // namespace
+
+TEST_SUITE("core") {
+  TEST_CASE("overwriting an attribute keeps memory bounded: replaced values are compacted away") {
+    SpanData record;
+    const std::string first(1024, 'a');
+    const std::string second(1024, 'b');
+    record.set_name("overwritten");
+    record.set_attribute("kept", "stays valid through compactions");
+    const std::size_t before = resident_bytes();
+    for (int i = 0; i < 100000; ++i) record.set_attribute("value", i % 2 ? std::string_view(first) : std::string_view(second));
+    const std::size_t growth = resident_bytes() - std::min(before, resident_bytes());
+    CHECK(record.storage_bytes() < 512 * 1024);  // was 100 MB: every value stayed
+    CHECK(growth < 16u * 1024 * 1024);
+    CHECK(record.attribute("value")->get_if<std::string_view>()->front() == 'a');  // the last value written
+    CHECK(*record.attribute("kept")->get_if<std::string_view>() == "stays valid through compactions");
+    CHECK(record.name() == "overwritten");
+    CHECK(record.attributes().size() == 2);
+  }
+
+  TEST_CASE("a reused record keeps a small arena whatever size of span it once held") {
+    SpanData record;
+    record.set_name(std::string(256 * 1024, 'n'));
+    record.set_attribute("big", std::string(300 * 1024, 'v'));
+    CHECK(record.storage_bytes() > 512 * 1024);
+    record.reset();
+    CHECK(record.storage_bytes() <= 8 * 1024 + 256);
   }
 }

@@ -2,6 +2,9 @@
 // are reused without growing the pool.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -77,5 +80,45 @@ TEST_SUITE("trace") {
     for (int i = 0; i < 5; ++i) round();
     CHECK(pool.records() == after_first_round);
     CHECK(f.spans->size() == 6 * 200);
+  }
+}
+
+namespace {
+std::size_t resident_bytes_now() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+
+/// Takes every span and keeps nothing.
+class Discarding final : public tracewire::SpanExporter {
+ public:
+  tracewire::ExportResult export_spans(tracewire::ArrayView<const tracewire::SpanData*>) noexcept override {
+    return tracewire::ExportResult::success;
+  }
+};
+}  // namespace
+
+TEST_SUITE("trace") {
+  TEST_CASE("a burst of huge spans leaves no memory pinned in the pooled records once exported") {
+    tracewire::TracerProviderOptions options;
+    tracewire::BatchSpanProcessorOptions batch;
+    batch.max_queue_size = 4096;
+    options.processors.push_back(std::make_unique<tracewire::BatchSpanProcessor>(std::make_unique<Discarding>(), batch));
+    auto provider = std::make_shared<tracewire::TracerProvider>(std::move(options));
+    auto tracer = provider->tracer("burst");
+    const std::string huge(256 * 1024, 'h');
+    for (int i = 0; i < 64; ++i) tracer.start_span("warm-up").end();
+    REQUIRE(provider->force_flush(std::chrono::seconds(30)));
+    const std::size_t before = resident_bytes_now();
+    std::thread producer([&] {
+      for (int i = 0; i < 2000; ++i) tracer.start_span(huge).end();  // 500 MB of names in all
+    });
+    producer.join();
+    REQUIRE(provider->force_flush(std::chrono::seconds(60)));
+    const std::size_t after = resident_bytes_now();
+    CHECK(provider->stats().exported + provider->stats().dropped_queue_full == 2064);
+    CHECK(after < before + 64u * 1024 * 1024);  // it was 200 MB and more: every record kept its largest block
   }
 }

@@ -117,6 +117,7 @@ class SpanData {
     resource_ = nullptr;
     scope_ = nullptr;
     limits_ = nullptr;
+    replaced_bytes_ = 0;
     arena_.reset();
   }
 
@@ -143,7 +144,9 @@ class SpanData {
     const std::size_t length_limit = limits().attribute_value_length;
     for (KeyValue& attribute : attributes_) {
       if (attribute.key == key) {
+        replaced_bytes_ += stored_bytes(attribute.value);
         attribute.value = arena_.copy_value(value, length_limit);
+        if (replaced_bytes_ > compaction_threshold) compact();
         return;
       }
     }
@@ -187,6 +190,10 @@ class SpanData {
     status_message_ = code == StatusCode::error ? arena_.copy_string(message) : std::string_view();
   }
 
+  /// Bytes of storage the record holds for its strings and arrays (inline buffer and heap
+  /// blocks): what a pooled record keeps between spans.
+  std::size_t storage_bytes() const noexcept { return arena_.capacity(); }
+
   /// Counts attributes dropped before they reached the record (e.g. by a sampler).
   void add_dropped_attributes(std::uint32_t count) noexcept { dropped_attributes_count_ += count; }
 
@@ -195,6 +202,54 @@ class SpanData {
 
  private:
   friend class SpanDataPtr;
+
+  /// What a value occupies in the arena.
+  static std::size_t stored_bytes(const AttributeValue& value) noexcept {
+    switch (value.type()) {
+      case AttributeType::string: return value.get_if<std::string_view>()->size();
+      case AttributeType::bool_array: return value.get_if<ArrayView<bool>>()->size();
+      case AttributeType::int64_array: return value.get_if<ArrayView<std::int64_t>>()->size() * sizeof(std::int64_t);
+      case AttributeType::floating_array: return value.get_if<ArrayView<double>>()->size() * sizeof(double);
+      case AttributeType::string_array: {
+        std::size_t bytes = 0;
+        for (std::string_view text : *value.get_if<ArrayView<std::string_view>>()) bytes += sizeof(text) + text.size();
+        return bytes;
+      }
+      default: return 0;
+    }
+  }
+
+  /// Values overwritten in place would otherwise stay in the arena until the record is
+  /// reused: past this many replaced bytes, the live strings move to a fresh arena.
+  static constexpr std::size_t compaction_threshold = 64 * 1024;
+
+  /// Copies everything the record points to into a fresh arena and drops the old blocks
+  /// (keeping the inline buffer for the next use). Amortised: it runs after at least
+  /// `compaction_threshold` bytes were replaced, and copies what is live.
+  void compact() {
+    // Everything is copied before anything is replaced: an allocation failure leaves the
+    // record as it was.
+    detail::Arena fresh;
+    const std::string_view name = fresh.copy_string(name_);
+    std::vector<KeyValue> attributes;
+    attributes.reserve(attributes_.size());
+    for (const KeyValue& attribute : attributes_) attributes.push_back(fresh.copy_key_value(attribute));
+    std::vector<SpanEvent> events = events_;
+    for (SpanEvent& event : events) {
+      event.name = fresh.copy_string(event.name);
+      event.attributes = copy_key_values(fresh, event.attributes);
+    }
+    std::vector<SpanLink> links = links_;
+    for (SpanLink& link : links) link.attributes = copy_key_values(fresh, link.attributes);
+    const std::string_view status_message = fresh.copy_string(status_message_);
+    name_ = name;
+    attributes_.swap(attributes);
+    events_.swap(events);
+    links_.swap(links);
+    status_message_ = status_message;
+    arena_.replace_blocks(std::move(fresh));
+    replaced_bytes_ = 0;
+  }
 
   ArrayView<KeyValue> copy_attributes(ArrayView<KeyValue> attributes, std::size_t limit, std::uint32_t& dropped) {
     if (attributes.empty()) return {};
@@ -247,10 +302,11 @@ class SpanData {
     dropped_links_count_ = other.dropped_links_count_;
   }
 
-  ArrayView<KeyValue> copy_key_values(ArrayView<KeyValue> attributes) {
+  ArrayView<KeyValue> copy_key_values(ArrayView<KeyValue> attributes) { return copy_key_values(arena_, attributes); }
+  static ArrayView<KeyValue> copy_key_values(detail::Arena& arena, ArrayView<KeyValue> attributes) {
     if (attributes.empty()) return {};
-    auto* out = static_cast<KeyValue*>(arena_.allocate(sizeof(KeyValue) * attributes.size(), alignof(KeyValue)));
-    for (std::size_t i = 0; i < attributes.size(); ++i) new (out + i) KeyValue(arena_.copy_key_value(attributes[i]));
+    auto* out = static_cast<KeyValue*>(arena.allocate(sizeof(KeyValue) * attributes.size(), alignof(KeyValue)));
+    for (std::size_t i = 0; i < attributes.size(); ++i) new (out + i) KeyValue(arena.copy_key_value(attributes[i]));
     return {out, attributes.size()};
   }
 
@@ -282,6 +338,7 @@ class SpanData {
   std::uint32_t dropped_attributes_count_ = 0;
   std::uint32_t dropped_events_count_ = 0;
   std::uint32_t dropped_links_count_ = 0;
+  std::size_t replaced_bytes_ = 0;  // arena bytes of overwritten attribute values
   const Resource* resource_ = nullptr;
   const InstrumentationScope* scope_ = nullptr;
   const SpanLimits* limits_ = nullptr;

@@ -12,6 +12,11 @@
 #include <utility>
 #include <vector>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/mman.h>
+#define TRACEWIRE_ARENA_CAN_MAP 1
+#endif
+
 #include "tracewire/core/attribute_value.hpp"
 #include "tracewire/core/detail/inlining.hpp"
 #include "tracewire/core/detail/utf8.hpp"
@@ -23,11 +28,12 @@ namespace detail {
 /// A chunked bump allocator whose addresses never move, so string_views and arrays that
 /// point into it stay valid while it grows. `reset()` rewinds without freeing, which is
 /// what makes a pooled span record allocation-free in steady state; blocks past
-/// `retained_bytes` are released so one huge span does not pin memory forever.
+/// `retained_bytes` are released, so that a pooled record keeps at most that much however
+/// large a span it once held.
 class Arena {
  public:
   static constexpr std::size_t first_block_bytes = 512;
-  static constexpr std::size_t retained_bytes = 64 * 1024;
+  static constexpr std::size_t retained_bytes = 8 * 1024;
 
   Arena() = default;
   /// An arena that fills `initial` (owned by the caller, e.g. a buffer inside the same
@@ -62,8 +68,7 @@ class Arena {
     std::size_t kept = 0;
     std::size_t count = 0;
     while (count < blocks_.size() && kept + blocks_[count].size <= retained_bytes) kept += blocks_[count++].size;
-    if (count == 0 && !blocks_.empty()) count = 1;  // always keep the first block
-    blocks_.resize(count);
+    blocks_.erase(blocks_.begin() + static_cast<std::ptrdiff_t>(count), blocks_.end());
     current_ = 0;
     used_ = 0;
     in_initial_ = initial_ != nullptr;
@@ -145,6 +150,20 @@ class Arena {
     return {copy_string(attribute.key), copy_value(attribute.value, max_characters)};
   }
 
+  /// Continues in `other`'s heap blocks, releasing this arena's own (what a record does when
+  /// it compacts its strings into a fresh arena). The initial buffer stays this arena's, for
+  /// use again after `reset()`.
+  void replace_blocks(Arena&& other) noexcept {
+    blocks_ = std::move(other.blocks_);
+    current_ = other.current_;
+    used_ = other.used_;
+    in_initial_ = false;
+    enter(other.region_, other.region_size_);
+    other.blocks_.clear();
+    other.enter(nullptr, 0);
+    other.current_ = other.used_ = 0;
+  }
+
   /// Bytes held in blocks (for tests and memory accounting).
   std::size_t capacity() const noexcept {
     std::size_t total = initial_size_;
@@ -153,10 +172,39 @@ class Arena {
   }
 
  private:
+  /// Blocks at least this large are mapped from the operating system and unmapped when
+  /// released, rather than taken from malloc: after a burst of huge spans, malloc would keep
+  /// the freed memory (fragmented, spread over thread arenas) resident.
+  static constexpr std::size_t mapped_block_bytes = 128 * 1024;
+
+  struct BlockRelease {
+    std::size_t size = 0;
+    bool mapped = false;
+    void operator()(unsigned char* data) const noexcept {
+#if defined(TRACEWIRE_ARENA_CAN_MAP)
+      if (mapped) {
+        ::munmap(data, size);
+        return;
+      }
+#endif
+      delete[] data;
+    }
+  };
   struct Block {
-    std::unique_ptr<unsigned char[]> data;
+    std::unique_ptr<unsigned char[], BlockRelease> data;
     std::size_t size;
   };
+
+  static Block make_block(std::size_t size) {
+#if defined(TRACEWIRE_ARENA_CAN_MAP)
+    if (size >= mapped_block_bytes) {
+      void* mapped = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (mapped == MAP_FAILED) throw std::bad_alloc();
+      return Block{std::unique_ptr<unsigned char[], BlockRelease>(static_cast<unsigned char*>(mapped), {size, true}), size};
+    }
+#endif
+    return Block{std::unique_ptr<unsigned char[], BlockRelease>(new unsigned char[size], {size, false}), size};
+  }
 
   void enter(unsigned char* region, std::size_t size) noexcept {
     region_ = region;
@@ -203,7 +251,7 @@ class Arena {
       // A block inserted after the current one keeps later (possibly larger) blocks reusable.
       const std::size_t at = blocks_.empty() ? 0 : current_ + 1;
       blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(at),
-                     Block{std::unique_ptr<unsigned char[]>(new unsigned char[size]), size});
+                     make_block(size));
       current_ = at;
       used_ = 0;
     }
