@@ -104,7 +104,8 @@ inline std::shared_ptr<Sampler> sampler_from_environment(const Environment& envi
 
 inline BatchSpanProcessorOptions batch_options_from_environment(const Environment& environment) {
   BatchSpanProcessorOptions options;
-  options.max_queue_size = env::get_unsigned(environment, "OTEL_BSP_MAX_QUEUE_SIZE", 2048, 1, 1u << 24);
+  options.max_queue_size = env::get_unsigned(environment, "OTEL_BSP_MAX_QUEUE_SIZE", 2048, 1,
+                                             BatchSpanProcessorOptions::max_queue_capacity);
   options.max_export_batch_size = env::get_unsigned(environment, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512, 1, 1u << 24);
   if (options.max_export_batch_size > options.max_queue_size) {
     log(LogLevel::warn, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE={} exceeds OTEL_BSP_MAX_QUEUE_SIZE={}; using {}",
