@@ -112,13 +112,13 @@ TEST_SUITE("core") {
       }
     } pool;
     auto* record = new SpanData();
-    record->set_pool(&pool);
+    detail::set_record_pool(*record, &pool);
     record->set_name("original");
     record->set_attribute("key", "value");
     KeyValue event_attributes[] = {{"ek", 1}};
     record->add_event("event", 5, event_attributes);
     {
-      SpanDataPtr owner(record);
+      SpanDataPtr owner = SpanDataPtr::first_owner(record);
       SpanDataPtr second = owner;
       SpanData copy = *owner;
       owner->reset();

@@ -22,7 +22,11 @@ inline namespace v0 {
 class SpanData;
 
 namespace detail {
-/// Where a finished record goes when its last reference is released (a record pool).
+class SpanDataPool;
+void set_record_pool(SpanData& record, SpanDataPool* pool) noexcept;
+
+/// Where a span record goes back when its last owner lets go: implemented by the SDK's
+/// per-thread record pool (trace/detail/span_record_pool.hpp), called by SpanDataPtr.
 class SpanDataPool {
  public:
   virtual void recycle(SpanData* record) noexcept = 0;
@@ -198,10 +202,10 @@ class SpanData {
   void add_dropped_attributes(std::uint32_t count) noexcept { dropped_attributes_count_ += count; }
 
   // ---- ownership (SpanDataPtr) ----
-  void set_pool(detail::SpanDataPool* pool) noexcept { pool_ = pool; }
-
  private:
   friend class SpanDataPtr;
+  friend void detail::set_record_pool(SpanData& record, detail::SpanDataPool* pool) noexcept;
+
 
   /// What a value occupies in the arena.
   static std::size_t stored_bytes(const AttributeValue& value) noexcept {
@@ -352,17 +356,27 @@ class SpanData {
   detail::SpanDataPool* pool_ = nullptr;
 };
 
+namespace detail {
+/// Makes `pool` the place `record` returns to when its last SpanDataPtr lets go (none:
+/// deleted). For the SDK's record pool.
+inline void set_record_pool(SpanData& record, SpanDataPool* pool) noexcept { record.pool_ = pool; }
+}  // namespace detail
+
 /// Shared ownership of a SpanData record: copies are cheap (one atomic increment), and the
 /// last release returns the record to its pool (or deletes it if it has none).
 class SpanDataPtr {
  public:
   SpanDataPtr() noexcept = default;
-  /// Adopts `record` (which must not be owned by another SpanDataPtr yet).
-  explicit SpanDataPtr(SpanData* record) noexcept : record_(record) {
-    if (record_) record_->references_.store(1, std::memory_order_relaxed);
+  /// The first owner of `record`, a record no SpanDataPtr owns yet (fresh, or just taken
+  /// from a pool): its reference count starts at one.
+  static SpanDataPtr first_owner(SpanData* record) noexcept {
+    SpanDataPtr owner;
+    owner.record_ = record;
+    if (record) record->references_.store(1, std::memory_order_relaxed);
+    return owner;
   }
   /// A new heap record owned by no pool (tests, custom pipelines).
-  static SpanDataPtr make() { return SpanDataPtr(new SpanData()); }
+  static SpanDataPtr make() { return first_owner(new SpanData()); }
 
   SpanDataPtr(const SpanDataPtr& other) noexcept : record_(other.record_) {
     if (record_) record_->references_.fetch_add(1, std::memory_order_relaxed);
@@ -380,7 +394,7 @@ class SpanDataPtr {
   /// Gives up ownership without releasing the reference (to store the raw pointer, e.g. in
   /// a lock-free queue); `adopt` turns it back into an owner.
   [[nodiscard]] SpanData* release() noexcept { return std::exchange(record_, nullptr); }
-  /// Takes over a reference previously given up by `release()`.
+  /// Takes over a reference previously given up by `release()` (the count is unchanged).
   static SpanDataPtr adopt(SpanData* released) noexcept {
     SpanDataPtr owner;
     owner.record_ = released;

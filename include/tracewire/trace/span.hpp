@@ -164,9 +164,18 @@ class Span {
  private:
   friend class Tracer;
 
-  /// A started span (see Tracer): recording if `record` is set, else with identity
-  /// `context`. Made current over `parent` if `make_current` (with `parent`'s baggage unless
-  /// `parent` is the thread's current context, whose baggage simply stays); else it keeps
+  /// A span that records nothing, with identity `context`: made current over `parent` if
+  /// `make_current`, else keeping `parent`'s baggage for `to_context()`.
+  static Span non_recording(SpanContext&& context, const Context& parent, bool make_current) noexcept {
+    return Span(nullptr, nullptr, std::move(context), parent, make_current);
+  }
+  /// A span that records into `record` (taken from a pool) and ends into `state`.
+  static Span recording(detail::ProviderState& state, SpanData& record, const Context& parent, bool make_current) noexcept {
+    return Span(&state, &record, SpanContext(), parent, make_current);
+  }
+
+  /// Made current over `parent` if `make_current` (with `parent`'s baggage unless `parent`
+  /// is the thread's current context, whose baggage simply stays); else it keeps
   /// `parent`'s baggage for `to_context()`.
   Span(detail::ProviderState* provider, SpanData* record, SpanContext&& context, const Context& parent,
        bool make_current) noexcept

@@ -22,6 +22,8 @@ inline namespace v0 {
 /// else the thread's current span. The sampler decides first: an unsampled span reads no
 /// clock, takes no record and allocates nothing.
 ///
+/// Spans may outlive their Tracer and its TracerProvider (see Span).
+///
 /// **Example**:
 /// ```
 /// static auto tracer = tracewire::global_provider()->tracer("checkout", "1.2.0");
@@ -49,25 +51,22 @@ class Tracer {
     return options;
   }
 
-  // Every path ends in `return Span(...)`: the span is built once in the caller's storage
-  // (guaranteed copy elision), never default-built and then assigned.
+  // Every path ends in `return Span::...(...)`: the span is built once in the caller's
+  // storage (guaranteed copy elision), never default-built and then assigned.
   //
   // The two unsampled cases a fixed sampler decides from the current context alone are
   // dispatched here inline; everything else (explicit parents, root option, sampled spans,
   // samplers that must be asked) is out of line in start_other, which gives the same
-  // results for these cases too (see core/detail/inlining.hpp for why the split pays).
+  // results for these cases too (bench_tracer's BM_SpanUnsampled* guard the split).
   Span start(std::string_view name, SpanKind kind, const SpanStartOptions& options) noexcept {
     detail::ProviderState* state = state_.get();
-    if (state && (state->unsampled_children_are_free || state->unsampled_roots_are_free) && !options.parent &&
-        !options.root && !state->shut_down.load(std::memory_order_relaxed)) {
+    if (state && (state->plan().unsampled_children_are_free || state->plan().unsampled_roots_are_free) &&
+        !options.parent && !options.root && !state->shut_down()) {
       const Context& current = Context::current();
-      if (current.span_context().is_valid()) {
-        if (!current.span_context().sampled() && state->unsampled_children_are_free) {
-          return start_unsampled(*state, current, options.make_current);
-        }
-      } else if (state->unsampled_roots_are_free) {
-        return start_unsampled(*state, current, options.make_current);
-      }
+      const bool free = current.span_context().is_valid()
+                            ? !current.span_context().sampled() && state->plan().unsampled_children_are_free
+                            : state->plan().unsampled_roots_are_free;
+      if (free) return start_unsampled(*state, current, options.make_current);
     }
     return start_other(name, kind, options);
   }
@@ -78,84 +77,103 @@ class Tracer {
   /// through it.
   static TRACEWIRE_NOINLINE Span start_unsampled(detail::ProviderState& state, const Context& parent,
                                                  bool make_current) noexcept {
-    return Span(nullptr, nullptr, unsampled_context(state, parent.span_context()), parent, make_current);
+    return Span::non_recording(unsampled_context(state, parent.span_context()), parent, make_current);
+  }
+
+  /// The flags a child inherits: the random flag (it describes the trace id).
+  static std::uint8_t inherited_flags(const SpanContext& parent) noexcept {
+    return static_cast<std::uint8_t>(parent.flags.bits() & TraceFlags::random_bit);
   }
 
   /// The identity of an unsampled span under `parent` (a root if `parent` is invalid).
   static SpanContext unsampled_context(detail::ProviderState& state, const SpanContext& parent) noexcept {
     if (parent.is_valid()) {
-      return SpanContext{parent.trace_id, state.new_span_id(),
-                         TraceFlags(parent.flags.bits() & TraceFlags::random_bit), parent.trace_state, false};
+      return SpanContext{parent.trace_id, state.new_span_id(), TraceFlags(inherited_flags(parent)), parent.trace_state,
+                         false};
     }
     TraceId trace_id;
     SpanId span_id;
     state.new_root_ids(trace_id, span_id);
-    return SpanContext{trace_id, span_id, TraceFlags(state.random_trace_ids ? TraceFlags::random_bit : 0),
+    return SpanContext{trace_id, span_id, TraceFlags(state.plan().sets_random_flag ? TraceFlags::random_bit : 0),
                        parent.trace_state, false};
   }
 
-  TRACEWIRE_NOINLINE Span start_other(std::string_view name, SpanKind kind, const SpanStartOptions& options) noexcept {
-    static const Context no_parent_context;
-    const Context& parent_context =
-        options.parent ? *options.parent : (options.root ? no_parent_context : Context::current());
-    const SpanContext& parent = parent_context.span_context();
-    const bool make_current = options.make_current;
+  /// The parent a span starts under: `options.parent`, none for `as_root()`, else the
+  /// thread's current context.
+  static const Context& resolve_parent(const SpanStartOptions& options) noexcept {
+    static const Context no_parent;
+    return options.parent ? *options.parent : (options.root ? no_parent : Context::current());
+  }
 
-    detail::ProviderState* state = state_.get();
-    if (state == nullptr || state->noop || state->shut_down.load(std::memory_order_relaxed)) {
-      // The API's no-op keeps the parent; a shut-down provider starts invalid spans.
-      return Span(nullptr, nullptr, state && !state->noop ? SpanContext() : SpanContext(parent), parent_context,
-                  make_current);
-    }
-
+  /// The new span's identity and the sampler's decision (asked only when not fixed).
+  static SamplingResult decide(detail::ProviderState& state, std::string_view name, SpanKind kind,
+                               const SpanStartOptions& options, const SpanContext& parent, SpanContext& context) noexcept {
     const bool has_parent = parent.is_valid();
-    const detail::FixedDecision fixed = state->decision_for(parent);
-    if (fixed == detail::FixedDecision::drop) {
-      return Span(nullptr, nullptr, unsampled_context(*state, parent), parent_context, make_current);
-    }
-
-    // A root span's three id words come from one draw of the thread's generator.
     TraceId trace_id;
     SpanId span_id;
     if (has_parent) {
       trace_id = parent.trace_id;
-      span_id = state->new_span_id();
+      span_id = state.new_span_id();
     } else {
-      state->new_root_ids(trace_id, span_id);
+      state.new_root_ids(trace_id, span_id);  // one draw of the thread's generator
     }
     SamplingResult decision;
-    if (fixed == detail::FixedDecision::ask_sampler) {
-      decision = state->sampler->should_sample(SamplingParameters{parent, trace_id, name, kind, options.attributes});
+    if (state.plan().decision_for(parent) == detail::FixedDecision::ask_sampler) {
+      decision = state.sampler().should_sample(SamplingParameters{parent, trace_id, name, kind, options.attributes});
     } else {
       decision.decision = SamplingDecision::record_and_sample;
     }
-
-    std::uint8_t flags = has_parent ? static_cast<std::uint8_t>(parent.flags.bits() & TraceFlags::random_bit)
-                                    : (state->random_trace_ids ? TraceFlags::random_bit : 0);
+    std::uint8_t flags = has_parent ? inherited_flags(parent) : (state.plan().sets_random_flag ? TraceFlags::random_bit : 0);
     if (decision.sampled()) flags |= TraceFlags::sampled_bit;
-    SpanContext context{trace_id, span_id, TraceFlags(flags),
-                        decision.trace_state ? *decision.trace_state : parent.trace_state, false};
-    if (!decision.recorded()) return Span(nullptr, nullptr, std::move(context), parent_context, make_current);
+    context = SpanContext{trace_id, span_id, TraceFlags(flags),
+                          decision.trace_state ? *decision.trace_state : parent.trace_state, false};
+    return decision;
+  }
 
+  /// Fills a pooled record for a recording span; null if memory ran out.
+  SpanData* fill_record(detail::ProviderState& state, std::string_view name, SpanKind kind,
+                        const SpanStartOptions& options, const Context& parent_context,
+                        const SpanContext& context) const noexcept {
     SpanData* record = nullptr;
     try {
       record = detail::SpanRecordPool::for_this_thread().acquire();
-      record->set_origin(&state->resource, scope_, &state->limits);
+      record->set_origin(&state.resource(), scope_, &state.limits());
       record->set_start_time(options.start_time ? to_unix_nano(*options.start_time) : now_unix_nano());
       record->set_name(name);
       record->set_kind(kind);
       record->set_context(context);
-      if (has_parent) record->set_parent(parent.span_id, parent.is_remote);
+      const SpanContext& parent = parent_context.span_context();
+      if (parent.is_valid()) record->set_parent(parent.span_id, parent.is_remote);
       for (const KeyValue& attribute : options.attributes) record->set_attribute(attribute.key, attribute.value);
       for (const SpanLink& link : options.links) record->add_link(link.context, link.attributes);
-      if (state->processor_wants_on_start) state->processor->on_start(*record, parent_context);
+      if (state.plan().calls_on_start) state.processor()->on_start(*record, parent_context);
+      return record;
     } catch (...) {
-      // Out of memory: the span degrades to a non-recording one with the same identity.
-      if (record) (void)SpanDataPtr(record);  // back to its pool
-      return Span(nullptr, nullptr, std::move(context), parent_context, make_current);
+      if (record) (void)SpanDataPtr::first_owner(record);  // back to its pool
+      return nullptr;
+    }
+  }
+
+  TRACEWIRE_NOINLINE Span start_other(std::string_view name, SpanKind kind, const SpanStartOptions& options) noexcept {
+    const Context& parent_context = resolve_parent(options);
+    const SpanContext& parent = parent_context.span_context();
+    detail::ProviderState* state = state_.get();
+    if (state == nullptr || state->plan().noop) {
+      return Span::non_recording(SpanContext(parent), parent_context, options.make_current);  // the API's no-op
+    }
+    if (state->shut_down()) return Span::non_recording(SpanContext(), parent_context, options.make_current);
+    if (state->plan().decision_for(parent) == detail::FixedDecision::drop) {
+      return Span::non_recording(unsampled_context(*state, parent), parent_context, options.make_current);
+    }
+    SpanContext context;
+    const SamplingResult decision = decide(*state, name, kind, options, parent, context);
+    if (!decision.recorded()) return Span::non_recording(std::move(context), parent_context, options.make_current);
+    SpanData* record = fill_record(*state, name, kind, options, parent_context, context);
+    if (record == nullptr) {  // out of memory: a non-recording span with the same identity
+      return Span::non_recording(std::move(context), parent_context, options.make_current);
     }
     detail::OpenSpanCount::started();  // balanced in ProviderState::end_span
-    return Span(state, record, SpanContext(), parent_context, make_current);
+    return Span::recording(*state, *record, parent_context, options.make_current);
   }
 
   std::shared_ptr<detail::ProviderState> state_;

@@ -54,33 +54,18 @@ struct TracerProviderOptions {
 /// ```
 class TracerProvider {
  public:
-  explicit TracerProvider(TracerProviderOptions options) : state_(detail::make_provider_state()) {
-    state_->resource = options.detect_resource ? detected_resource().merged_with(options.resource)
-                                               : std::move(options.resource);
-    state_->limits = options.limits;
-    state_->sampler = options.sampler ? std::move(options.sampler)
-                                      : std::make_shared<ParentBasedSampler>(std::make_shared<AlwaysOnSampler>());
-    state_->id_generator = options.id_generator ? std::move(options.id_generator) : std::make_unique<RandomIdGenerator>();
-    state_->random_trace_ids = state_->id_generator->random_trace_ids();
-    state_->precompute();
-    if (options.processors.size() == 1) {
-      state_->processor = std::move(options.processors.front());
-    } else if (options.processors.size() > 1) {
-      state_->processor = std::make_unique<MultiSpanProcessor>(std::move(options.processors));
-    }
-    state_->processor_wants_on_start = state_->processor && state_->processor->wants_on_start();
-  }
+  explicit TracerProvider(TracerProviderOptions options)
+      : state_(detail::make_provider_state(
+            options.detect_resource ? detected_resource().merged_with(options.resource) : std::move(options.resource),
+            options.limits,
+            options.sampler ? std::move(options.sampler)
+                            : std::make_shared<ParentBasedSampler>(std::make_shared<AlwaysOnSampler>()),
+            options.id_generator ? std::move(options.id_generator) : std::make_unique<RandomIdGenerator>(),
+            pipeline(std::move(options.processors)), /*noop=*/false)) {}
 
   /// A provider whose spans record nothing and keep their parent's context (what
   /// instrumented code gets before the application configures tracing).
-  static std::shared_ptr<TracerProvider> noop() {
-    auto provider = std::shared_ptr<TracerProvider>(new TracerProvider());
-    provider->state_->noop = true;
-    // The no-op path keeps the parent as is: no tracer fast path applies.
-    provider->state_->unsampled_children_are_free = false;
-    provider->state_->unsampled_roots_are_free = false;
-    return provider;
-  }
+  static std::shared_ptr<TracerProvider> noop() { return std::shared_ptr<TracerProvider>(new TracerProvider()); }
 
   /// How long the destructor, and the exit handler of the global provider, give the
   /// pipeline to export what ended: short, because a process on its way out (a container
@@ -100,36 +85,46 @@ class TracerProvider {
 
   /// Exports everything ended so far; false if the deadline passed.
   bool force_flush(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept {
-    return state_->processor ? state_->processor->force_flush(timeout) : true;
+    return state_->processor() ? state_->processor()->force_flush(timeout) : true;
   }
 
   /// Exports everything ended so far and stops; spans started afterwards record nothing.
   /// Safe to call twice.
   bool shutdown(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept {
-    if (state_->shut_down.exchange(true)) return true;
-    return state_->processor ? state_->processor->shutdown(timeout) : true;
+    if (!state_->begin_shutdown()) return true;
+    return state_->processor() ? state_->processor()->shutdown(timeout) : true;
   }
 
-  bool is_shut_down() const noexcept { return state_->shut_down.load(); }
-  const Resource& resource() const noexcept { return state_->resource; }
-  const Sampler& sampler() const noexcept { return *state_->sampler; }
-  const SpanLimits& limits() const noexcept { return state_->limits; }
+  bool is_shut_down() const noexcept { return state_->shut_down(); }
+  const Resource& resource() const noexcept { return state_->resource(); }
+  const Sampler& sampler() const noexcept { return state_->sampler(); }
+  const SpanLimits& limits() const noexcept { return state_->limits(); }
   /// The processor pipeline (a MultiSpanProcessor when there are several), or nullptr.
-  SpanProcessor* processor() const noexcept { return state_->processor.get(); }
+  SpanProcessor* processor() const noexcept { return state_->processor(); }
 
   /// What became of the sampled spans so far, summed over the processors: exported,
   /// rejected by the receiver, failed, dropped (queue full, after shutdown) and still queued.
-  ProcessorStats stats() const noexcept { return state_->processor ? state_->processor->stats() : ProcessorStats{}; }
+  ProcessorStats stats() const noexcept { return state_->processor() ? state_->processor()->stats() : ProcessorStats{}; }
 
   /// One line per component for the startup log.
   std::string describe() const {
-    std::string text = "TracerProvider{sampler=" + state_->sampler->describe();
-    if (state_->processor) text += ", processor=" + state_->processor->describe();
+    std::string text = "TracerProvider{sampler=" + state_->sampler().describe();
+    if (state_->processor()) text += ", processor=" + state_->processor()->describe();
     return text + "}";
   }
 
  private:
-  TracerProvider() : state_(detail::make_provider_state()) {}
+  /// The no-op provider.
+  TracerProvider()
+      : state_(detail::make_provider_state(Resource(), SpanLimits(), std::make_shared<AlwaysOffSampler>(),
+                                           std::make_unique<RandomIdGenerator>(), nullptr, /*noop=*/true)) {}
+
+  /// One processor, or several behind a MultiSpanProcessor, or none.
+  static std::unique_ptr<SpanProcessor> pipeline(std::vector<std::unique_ptr<SpanProcessor>> processors) {
+    if (processors.empty()) return nullptr;
+    if (processors.size() == 1) return std::move(processors.front());
+    return std::make_unique<MultiSpanProcessor>(std::move(processors));
+  }
 
   std::shared_ptr<detail::ProviderState> state_;
 };

@@ -45,84 +45,115 @@ inline FixedDecision fixed_decision(const Sampler& sampler, const bool* parent_s
   return decision == fixed_decision(local, nullptr) ? decision : FixedDecision::ask_sampler;
 }
 
-/// The provider's configuration and pipeline. Tracers keep it alive through a shared_ptr
-/// made by `make_provider_state`; spans refer to it by raw pointer (no reference-count
-/// traffic per span), and may outlive the provider and every tracer: see
-/// `release_provider_state`.
-struct ProviderState {
-  Resource resource;
-  SpanLimits limits;
-  std::shared_ptr<Sampler> sampler;
-  std::unique_ptr<IdGenerator> id_generator;
-  std::unique_ptr<SpanProcessor> processor;  // null: spans are sampled but go nowhere
-  bool processor_wants_on_start = false;
-  /// Set with the sampler (see `fixed_decision`): for root spans, sampled and unsampled parents.
-  FixedDecision root_decision = FixedDecision::ask_sampler;
-  FixedDecision sampled_parent_decision = FixedDecision::ask_sampler;
-  FixedDecision unsampled_parent_decision = FixedDecision::ask_sampler;
-  /// Not a no-op provider, and a fixed sampler drops every child of an unsampled parent:
-  /// the tracer's inline fast path (see Tracer::start).
+/// What a Tracer needs to know to start a span, fixed when the provider is built: the
+/// sampling decisions the built-in samplers make from the parent alone (see
+/// `fixed_decision`), and the shortcuts they allow.
+struct SpanPlan {
+  FixedDecision root = FixedDecision::ask_sampler;
+  FixedDecision sampled_parent = FixedDecision::ask_sampler;
+  FixedDecision unsampled_parent = FixedDecision::ask_sampler;
+  /// Every child of an unsampled parent is dropped: the tracer's inline path for it.
   bool unsampled_children_are_free = false;
-  /// Likewise for root spans: the sampler drops every root (always_off).
+  /// Every root is dropped (always_off): likewise.
   bool unsampled_roots_are_free = false;
-  /// True when the id generator is the default one: its static functions are called
-  /// directly and inlined.
-  bool random_ids = false;
-  bool random_trace_ids = false;
-  /// A no-op provider starts non-recording spans that carry their parent's context.
+  /// The id generator is tracewire's own: its static functions are called and inlined.
+  bool uses_default_id_generator = false;
+  /// Trace ids are random in their rightmost 7 bytes: roots set the W3C random flag.
+  bool sets_random_flag = false;
+  /// The no-op provider: spans record nothing and carry their parent's context.
   bool noop = false;
-  std::atomic<bool> shut_down{false};
-
-  std::mutex scopes_mutex;
-  std::deque<InstrumentationScope> scopes;  // deque: addresses stay valid as it grows
-
-  ProviderState() = default;
-  ProviderState(const ProviderState&) = delete;
-  ProviderState& operator=(const ProviderState&) = delete;
-  ~ProviderState() = default;
-
-  /// Call after setting `sampler` and `id_generator`.
-  void precompute() noexcept {
-    const bool sampled = true;
-    const bool not_sampled = false;
-    root_decision = fixed_decision(*sampler, nullptr);
-    sampled_parent_decision = fixed_decision(*sampler, &sampled);
-    unsampled_parent_decision = fixed_decision(*sampler, &not_sampled);
-    unsampled_children_are_free = !noop && unsampled_parent_decision == FixedDecision::drop;
-    unsampled_roots_are_free = !noop && root_decision == FixedDecision::drop;
-    random_ids = dynamic_cast<RandomIdGenerator*>(id_generator.get()) != nullptr;
-  }
+  /// The processor asked for `on_start`.
+  bool calls_on_start = false;
 
   FixedDecision decision_for(const SpanContext& parent) const noexcept {
-    if (!parent.is_valid()) return root_decision;
-    return parent.sampled() ? sampled_parent_decision : unsampled_parent_decision;
+    if (!parent.is_valid()) return root;
+    return parent.sampled() ? sampled_parent : unsampled_parent;
   }
+};
 
-  SpanId new_span_id() noexcept { return random_ids ? RandomIdGenerator::random_span_id() : id_generator->new_span_id(); }
+/// The provider's configuration and pipeline: what a TracerProvider shares with its Tracers
+/// and Spans. Built complete by `make_provider_state` and never changed afterwards, but for
+/// the scopes it hands out and being shut down.
+///
+/// Lifetime: Tracers keep it alive through a shared_ptr; spans refer to it by raw pointer
+/// (no reference-count traffic per span), and may outlive the provider and every tracer:
+/// see `release_provider_state`.
+class ProviderState {
+ public:
+  ProviderState(Resource resource, SpanLimits limits, std::shared_ptr<Sampler> sampler,
+                std::unique_ptr<IdGenerator> id_generator, std::unique_ptr<SpanProcessor> processor, bool noop)
+      : resource_(std::move(resource)),
+        limits_(limits),
+        sampler_(std::move(sampler)),
+        id_generator_(std::move(id_generator)),
+        processor_(std::move(processor)) {
+    plan_.noop = noop;
+    plan_.uses_default_id_generator = dynamic_cast<RandomIdGenerator*>(id_generator_.get()) != nullptr;
+    plan_.sets_random_flag = id_generator_->random_trace_ids();
+    plan_.calls_on_start = processor_ && processor_->wants_on_start();
+    if (noop) return;  // the no-op path keeps the parent as is: no shortcut applies
+    const bool sampled = true;
+    const bool not_sampled = false;
+    plan_.root = fixed_decision(*sampler_, nullptr);
+    plan_.sampled_parent = fixed_decision(*sampler_, &sampled);
+    plan_.unsampled_parent = fixed_decision(*sampler_, &not_sampled);
+    plan_.unsampled_children_are_free = plan_.unsampled_parent == FixedDecision::drop;
+    plan_.unsampled_roots_are_free = plan_.root == FixedDecision::drop;
+  }
+  ProviderState(const ProviderState&) = delete;
+  ProviderState& operator=(const ProviderState&) = delete;
+
+  const SpanPlan& plan() const noexcept { return plan_; }
+  const Resource& resource() const noexcept { return resource_; }
+  const SpanLimits& limits() const noexcept { return limits_; }
+  Sampler& sampler() const noexcept { return *sampler_; }
+  /// The processor pipeline; null when there is none (spans are sampled but go nowhere).
+  SpanProcessor* processor() const noexcept { return processor_.get(); }
+
+  bool shut_down() const noexcept { return shut_down_.load(std::memory_order_relaxed); }
+  /// Marks the state shut down; false if it already was.
+  bool begin_shutdown() noexcept { return !shut_down_.exchange(true); }
+
+  SpanId new_span_id() noexcept {
+    return plan_.uses_default_id_generator ? RandomIdGenerator::random_span_id() : id_generator_->new_span_id();
+  }
   /// A new trace id and its root span's id (one draw of the thread's generator by default).
   void new_root_ids(TraceId& trace_id, SpanId& span_id) noexcept {
-    if (random_ids) return RandomIdGenerator::random_root_ids(trace_id, span_id);
-    trace_id = id_generator->new_trace_id();
-    span_id = id_generator->new_span_id();
+    if (plan_.uses_default_id_generator) return RandomIdGenerator::random_root_ids(trace_id, span_id);
+    trace_id = id_generator_->new_trace_id();
+    span_id = id_generator_->new_span_id();
   }
 
+  /// The scope of a name, version and schema URL, made on first use; its address is stable.
   const InstrumentationScope* scope(std::string_view name, std::string_view version, std::string_view schema_url) {
-    std::lock_guard<std::mutex> lock(scopes_mutex);
-    for (const InstrumentationScope& scope : scopes) {
+    std::lock_guard<std::mutex> lock(scopes_mutex_);
+    for (const InstrumentationScope& scope : scopes_) {
       if (scope.name == name && scope.version == version && scope.schema_url == schema_url) return &scope;
     }
-    scopes.push_back(InstrumentationScope{std::string(name), std::string(version), std::string(schema_url), {}});
-    return &scopes.back();
+    scopes_.push_back(InstrumentationScope{std::string(name), std::string(version), std::string(schema_url), {}});
+    return &scopes_.back();
   }
 
   /// Hands a finished record to the processors (or back to the pool if there are none).
   void end_span(SpanData* record) noexcept {
     {
-      SpanDataPtr owner(record);
-      if (processor) processor->on_end(std::move(owner));
+      SpanDataPtr owner = SpanDataPtr::first_owner(record);
+      if (processor_) processor_->on_end(std::move(owner));
     }
     OpenSpanCount::ended();  // last: this span is done with the state
   }
+
+ private:
+  const Resource resource_;
+  const SpanLimits limits_;
+  const std::shared_ptr<Sampler> sampler_;
+  const std::unique_ptr<IdGenerator> id_generator_;
+  const std::unique_ptr<SpanProcessor> processor_;
+  SpanPlan plan_;
+  std::atomic<bool> shut_down_{false};
+  std::mutex scopes_mutex_;
+  std::deque<InstrumentationScope> scopes_;  // deque: addresses stay valid as it grows
+  ForkHooks fork_hooks_ = mutex_fork_hooks(ForkHooks::Order::global_slot, scopes_mutex_);
 };
 
 /// Called when the last TracerProvider or Tracer of `state` lets go of it. A span started
@@ -165,8 +196,14 @@ inline void release_provider_state(ProviderState* state) noexcept {
   for (ProviderState* done : freed) delete done;
 }
 
-inline std::shared_ptr<ProviderState> make_provider_state() {
-  return std::shared_ptr<ProviderState>(new ProviderState(), &release_provider_state);
+/// A ProviderState owned by shared_ptrs that release it through `release_provider_state`.
+inline std::shared_ptr<ProviderState> make_provider_state(Resource resource, SpanLimits limits,
+                                                          std::shared_ptr<Sampler> sampler,
+                                                          std::unique_ptr<IdGenerator> id_generator,
+                                                          std::unique_ptr<SpanProcessor> processor, bool noop) {
+  return std::shared_ptr<ProviderState>(new ProviderState(std::move(resource), limits, std::move(sampler),
+                                                          std::move(id_generator), std::move(processor), noop),
+                                        &release_provider_state);
 }
 
 }  // namespace detail

@@ -169,7 +169,7 @@ class SpanRecordPool final : public SpanDataPool {
     auto* record = new SpanData();
     if (references_.load(std::memory_order_relaxed) <= max_records) {
       references_.fetch_add(1, std::memory_order_relaxed);
-      record->set_pool(this);
+      set_record_pool(*record, this);
     }
     return record;
   }
