@@ -18,15 +18,16 @@
 namespace tracewire {
 inline namespace v0 {
 
-/// The W3C Trace Context propagator (Recommendation, Level 1; the Level 2 `random` flag is
-/// kept as a flag bit). Extract accepts exactly what the recommendation accepts:
+/// The W3C Trace Context propagator (Level 2: the `random` flag, and the Level 2 tracestate
+/// key grammar and duplicate-key rule of TraceState). Extract accepts exactly what the
+/// recommendation accepts:
 /// `00-<32 hex>-<16 hex>-<2 hex>` in lowercase with optional surrounding whitespace; a
 /// higher version by its first four fields when they are followed by the end or `-`;
 /// never version `ff`, an all-zero id, or two different `traceparent` headers. `tracestate`
 /// (all its fields combined) is read only when `traceparent` is valid, and an invalid list
-/// is dropped whole, as the official test suite expects. Inject writes version `00`, the
+/// is dropped whole, as the official test suite expects (see TraceState::parse). Inject writes version `00`, the
 /// sampled and random flags only, and the tracestate truncated to `max_tracestate_length`
-/// by dropping whole members (longest first, W3C §3.3.1.5).
+/// by dropping whole members (those over 128 characters first, W3C "tracestate Limits").
 ///
 /// Neither direction allocates except to hold a non-empty tracestate.
 ///
@@ -115,7 +116,7 @@ class TraceContextPropagator final : public TextMapPropagator {
       context->trace_state = TraceState::parse(*tracestate);
       if (context->trace_state.empty() && !is_blank_list(*tracestate)) {
         static detail::RateLimitedLog log;
-        log(LogLevel::warn, "ignoring invalid tracestate {:?} (bad key or value, duplicate key, or over 32 members)",
+        log(LogLevel::warn, "ignoring invalid tracestate {:?} (bad key or value, or over 32 members)",
             detail::excerpt(*tracestate));
       }
     }
