@@ -34,6 +34,20 @@ TEST_SUITE("export") {
     CHECK(span["droppedAttributesCount"] == 2);
   }
 
+  TEST_CASE("OTLP flags carry the W3C bits only, never tracewire's debug bit") {
+    // trace.proto SpanFlags: "Bits 0-7 are used for trace flags" — the W3C trace flags
+    OtlpSample sample;
+    auto& span = sample.add_plain_span(&sample.resource_a, &sample.scope_a, 1);
+    const std::uint8_t all = TraceFlags::sampled_bit | TraceFlags::random_bit | TraceFlags::debug_bit;
+    span.set_context({TraceId::from_halves(0x42, 1), SpanId::from_u64(1), TraceFlags(all), {}, false});
+    span.add_link(SpanContext{TraceId::from_halves(7, 7), SpanId::from_u64(7), TraceFlags(all), {}, true});
+    OtlpEncoder encoder;
+    const json body = json::parse(encoder.encode(sample.batch(), OtlpEncoding::json));
+    const json& encoded = body["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+    CHECK(encoded["flags"] == 0x103);
+    CHECK(encoded["links"][0]["flags"] == 0x303);
+  }
+
   TEST_CASE("OTLP/JSON writes NaN and infinities as the strings protobuf's JSON mapping uses") {
     OtlpSample sample;
     auto& span = sample.add_plain_span(&sample.resource_a, &sample.scope_a, 1);

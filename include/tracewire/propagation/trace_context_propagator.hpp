@@ -39,7 +39,7 @@ class TraceContextPropagator final : public TextMapPropagator {
   /// Length of a version-00 traceparent.
   static constexpr std::size_t traceparent_length = 55;
   /// Flags written on inject: sampled and (Level 2) random; the others are reserved as zero.
-  static constexpr std::uint8_t known_flags = TraceFlags::sampled_bit | TraceFlags::random_bit;
+  static constexpr std::uint8_t known_flags = TraceFlags::w3c_bits;
 
   explicit TraceContextPropagator(std::size_t max_tracestate_length = TraceState::propagated_length)
       : max_tracestate_length_(max_tracestate_length),
