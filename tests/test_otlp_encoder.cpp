@@ -117,4 +117,45 @@ TEST_SUITE("export") {
     CHECK_FALSE(OtlpPartialSuccess::parse("<html>502</html>", OtlpEncoding::protobuf));
     CHECK_FALSE(OtlpPartialSuccess::parse(std::string("\x0a\xff\xff", 3), OtlpEncoding::protobuf));
   }
+
+  TEST_CASE("OtlpPartialSuccess reads the count from the beginning of a cut response, never a cut count") {
+    // partial_success{rejected_spans: 300 (varint ac 02), error_message: 1000 x "m"}, cut
+    // after 20 bytes: the message is cut, the count is whole
+    std::string whole("\x0a\xee\x07\x08\xac\x02\x12\xe8\x07", 9);
+    whole += std::string(1000, 'm');
+    auto reading = OtlpPartialSuccess::parse_prefix(std::string_view(whole).substr(0, 20), OtlpEncoding::protobuf);
+    CHECK(reading.partial_success);
+    REQUIRE(reading.result);
+    CHECK(reading.result->rejected_spans == 300);
+    CHECK(reading.result->error_message == std::string(11, 'm'));
+    REQUIRE(OtlpPartialSuccess::parse(whole, OtlpEncoding::protobuf));
+    CHECK(OtlpPartialSuccess::parse(whole, OtlpEncoding::protobuf)->rejected_spans == 300);
+    // cut inside the count's varint: a partial success, count unknown
+    reading = OtlpPartialSuccess::parse_prefix(std::string_view(whole).substr(0, 5), OtlpEncoding::protobuf);
+    CHECK(reading.partial_success);
+    CHECK_FALSE(reading.result);
+    // not a partial success at all
+    reading = OtlpPartialSuccess::parse_prefix(std::string(100, 'x'), OtlpEncoding::protobuf);
+    CHECK_FALSE(reading.partial_success);
+    CHECK_FALSE(reading.result);
+
+    const std::string json = R"({"partialSuccess":{"rejectedSpans":12345,"errorMessage":"too old )" +
+                             std::string(1000, 'm') + "\"}}";
+    reading = OtlpPartialSuccess::parse_prefix(std::string_view(json).substr(0, 70), OtlpEncoding::json);
+    REQUIRE(reading.result);
+    CHECK(reading.result->rejected_spans == 12345);
+    CHECK(reading.result->error_message.rfind("too old m", 0) == 0);
+    // a bare number reaching the end of what was read may be longer: not taken
+    const std::size_t digits_end = json.find("12345") + 3;
+    reading = OtlpPartialSuccess::parse_prefix(std::string_view(json).substr(0, digits_end), OtlpEncoding::json);
+    CHECK(reading.partial_success);
+    CHECK_FALSE(reading.result);
+    // the message first and the count past the cut: unknown
+    const std::string message_first = R"({"partialSuccess":{"errorMessage":")" + std::string(1000, 'm') +
+                                      R"(","rejectedSpans":"1"}})";
+    reading = OtlpPartialSuccess::parse_prefix(std::string_view(message_first).substr(0, 500), OtlpEncoding::json);
+    CHECK(reading.partial_success);
+    CHECK_FALSE(reading.result);
+    CHECK(OtlpPartialSuccess::parse(message_first, OtlpEncoding::json)->rejected_spans == 1);
+  }
 }

@@ -119,4 +119,25 @@ TEST_SUITE("export") {
       CHECK_FALSE(reader.ok());
     }
   }
+
+  TEST_CASE("ProtoReader::prefix returns the beginning of a field cut by the end of the data, then stops") {
+    // field 1 varint 7, then field 2 of 5 bytes of which 2 are there
+    ProtoReader reader = ProtoReader::prefix(bytes({0x08, 0x07, 0x12, 0x05, 'a', 'b'}));
+    REQUIRE(reader.next());
+    CHECK(reader.varint() == 7);
+    CHECK_FALSE(reader.cut());
+    REQUIRE(reader.next());
+    CHECK(reader.field() == 2);
+    CHECK(reader.cut());
+    CHECK(reader.bytes() == "ab");
+    CHECK_FALSE(reader.next());
+    // a varint cut in the middle is not a value, prefix or not
+    ProtoReader varint = ProtoReader::prefix(bytes({0x08, 0x87}));
+    CHECK_FALSE(varint.next());
+    CHECK_FALSE(varint.ok());
+    // without prefix, the same cut field is malformed input
+    ProtoReader whole(bytes({0x12, 0x05, 'a', 'b'}));
+    CHECK_FALSE(whole.next());
+    CHECK_FALSE(whole.ok());
+  }
 }
