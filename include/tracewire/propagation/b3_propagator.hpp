@@ -9,6 +9,7 @@
 
 #include "tracewire/core/detail/ascii.hpp"
 #include "tracewire/core/detail/hex.hpp"
+#include "tracewire/core/detail/quote.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/core/span_context.hpp"
 #include "tracewire/propagation/detail/header_values.hpp"
@@ -136,8 +137,8 @@ class B3Propagator final : public TextMapPropagator {
       single_decision = parse_sampling_state(detail::trim_spaces(*single));
       if (!single_decision) {
         static detail::RateLimitedLog log;
-        log(LogLevel::warn, "ignoring invalid b3 header {:?}: expected {{trace-id}}-{{span-id}}[-{{sampling}}[-{{parent}}]]",
-            detail::excerpt(*single));
+        log(LogLevel::warn, "ignoring invalid b3 header {}: expected {{trace-id}}-{{span-id}}[-{{sampling}}[-{{parent}}]]",
+            detail::quote(*single));
       }
     }
     const std::optional<std::string_view> trace_id = carrier.get(trace_id_header);
@@ -150,8 +151,8 @@ class B3Propagator final : public TextMapPropagator {
     }
     if (!context) {
       static detail::RateLimitedLog log;
-      log(LogLevel::warn, "ignoring invalid X-B3 headers: trace id {:?}, span id {:?}",
-          detail::excerpt(trace_id.value_or("")), detail::excerpt(span_id.value_or("")));
+      log(LogLevel::warn, "ignoring invalid X-B3 headers: trace id {}, span id {}",
+          detail::quote(trace_id.value_or("")), detail::quote(span_id.value_or("")));
       return base;
     }
     return base.with_span_context(std::move(*context));

@@ -12,6 +12,7 @@
 #include "tracewire/core/baggage.hpp"
 #include "tracewire/core/detail/ascii.hpp"
 #include "tracewire/core/detail/hex.hpp"
+#include "tracewire/core/detail/quote.hpp"
 #include "tracewire/core/detail/percent_encoding.hpp"
 #include "tracewire/core/detail/utf8.hpp"
 #include "tracewire/core/logger.hpp"
@@ -153,8 +154,8 @@ class JaegerPropagator final : public TextMapPropagator {
         result = result.with_span_context(std::move(*context));
       } else {
         static detail::RateLimitedLog log;
-        log(LogLevel::warn, "ignoring invalid {} {:?}: expected {{trace-id}}:{{span-id}}:{{parent-id}}:{{flags}} in hex",
-            trace_header_, detail::excerpt(*header.value));
+        log(LogLevel::warn, "ignoring invalid {} {}: expected {{trace-id}}:{{span-id}}:{{parent-id}}:{{flags}} in hex",
+            trace_header_, detail::quote(*header.value));
       }
     } else if (header.conflicting) {
       static detail::RateLimitedLog log;

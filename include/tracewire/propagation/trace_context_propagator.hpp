@@ -10,6 +10,7 @@
 
 #include "tracewire/core/detail/ascii.hpp"
 #include "tracewire/core/detail/hex.hpp"
+#include "tracewire/core/detail/quote.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/core/span_context.hpp"
 #include "tracewire/propagation/detail/header_values.hpp"
@@ -107,8 +108,8 @@ class TraceContextPropagator final : public TextMapPropagator {
     std::optional<SpanContext> context = parse_traceparent(*traceparent.value);
     if (!context) {
       static detail::RateLimitedLog log;
-      log(LogLevel::warn, "ignoring invalid traceparent {:?}: expected 00-<32 hex>-<16 hex>-<2 hex> in lowercase",
-          detail::excerpt(*traceparent.value));
+      log(LogLevel::warn, "ignoring invalid traceparent {}: expected 00-<32 hex>-<16 hex>-<2 hex> in lowercase",
+          detail::quote(*traceparent.value));
       return base;
     }
     std::string storage;
@@ -116,8 +117,8 @@ class TraceContextPropagator final : public TextMapPropagator {
       context->trace_state = TraceState::parse(*tracestate);
       if (context->trace_state.empty() && !is_blank_list(*tracestate)) {
         static detail::RateLimitedLog log;
-        log(LogLevel::warn, "ignoring invalid tracestate {:?} (bad key or value, or over 32 members)",
-            detail::excerpt(*tracestate));
+        log(LogLevel::warn, "ignoring invalid tracestate {} (bad key or value, or over 32 members)",
+            detail::quote(*tracestate));
       }
     }
     return base.with_span_context(std::move(*context));
