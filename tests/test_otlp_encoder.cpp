@@ -158,4 +158,21 @@ TEST_SUITE("export") {
     CHECK_FALSE(reading.result);
     CHECK(OtlpPartialSuccess::parse(message_first, OtlpEncoding::json)->rejected_spans == 1);
   }
+
+  TEST_CASE("OtlpPartialSuccess reads JSON counts exactly over the whole int64 range (fuzz_partial_success)") {
+    const auto count = [](const std::string& number) {
+      const auto partial = OtlpPartialSuccess::parse(R"({"partialSuccess":{"rejectedSpans":)" + number + "}}",
+                                                     OtlpEncoding::json);
+      REQUIRE(partial);
+      return partial->rejected_spans;
+    };
+    CHECK(count("\"9223372036854775807\"") == INT64_MAX);
+    CHECK(count("\"9223372036854775773\"") == 9223372036854775773);  // was read as 922337203685477577
+    CHECK(count("\"-9223372036854775773\"") == -9223372036854775773);
+    CHECK(count("\"-9223372036854775808\"") == INT64_MIN);
+    CHECK(count("1000000000000000000") == 1000000000000000000);
+    // beyond the range: saturated, never wrapped
+    CHECK(count("\"99999999999999999999\"") == INT64_MAX);
+    CHECK(count("\"-99999999999999999999\"") == INT64_MIN);
+  }
 }

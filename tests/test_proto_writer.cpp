@@ -140,4 +140,22 @@ TEST_SUITE("export") {
     CHECK_FALSE(whole.next());
     CHECK_FALSE(whole.ok());
   }
+
+  TEST_CASE("ProtoReader refuses field numbers beyond 2^29 - 1 instead of wrapping them (fuzz_proto_reader)") {
+    const auto varint = [](std::uint64_t value) {
+      std::string out;
+      for (; value >= 0x80; value >>= 7) out += static_cast<char>((value & 0x7f) | 0x80);
+      return out + static_cast<char>(value);
+    };
+    // field 2^32 + 1 with a varint 7: its low 32 bits say field 1
+    ProtoReader wrapped(varint(((std::uint64_t{1} << 32) + 1) << 3) + varint(7));
+    CHECK_FALSE(wrapped.next());
+    CHECK_FALSE(wrapped.ok());
+    ProtoReader largest(varint(std::uint64_t{ProtoReader::max_field_number} << 3) + varint(7));
+    REQUIRE(largest.next());
+    CHECK(largest.field() == ProtoReader::max_field_number);
+    CHECK(largest.varint() == 7);
+    ProtoReader beyond(varint((std::uint64_t{ProtoReader::max_field_number} + 1) << 3) + varint(7));
+    CHECK_FALSE(beyond.next());
+  }
 }

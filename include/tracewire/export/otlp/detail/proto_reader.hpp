@@ -21,6 +21,8 @@ namespace detail {
 /// **Example**: `for (ProtoReader in(body); in.next();) if (in.field() == 1) use(in.bytes());`
 class ProtoReader {
  public:
+  static constexpr std::uint64_t max_field_number = (1u << 29) - 1;
+
   explicit ProtoReader(std::string_view data) noexcept : data_(data) {}
 
   /// A reader of the first bytes of a longer message (see above).
@@ -34,7 +36,9 @@ class ProtoReader {
   bool next() noexcept {
     if (position_ >= data_.size() || !ok_ || cut_) return false;
     std::uint64_t tag = 0;
-    if (!read_varint(tag) || (tag >> 3) == 0) return fail();
+    // Field numbers are 1 .. 2^29 - 1; a larger tag is malformed, not a field whose number
+    // wraps to a small one (found by fuzz_proto_reader: 2^32 + 1 read as field 1).
+    if (!read_varint(tag) || (tag >> 3) == 0 || (tag >> 3) > max_field_number) return fail();
     field_ = static_cast<std::uint32_t>(tag >> 3);
     wire_type_ = static_cast<std::uint32_t>(tag & 7);
     varint_ = 0;
