@@ -158,7 +158,9 @@ TEST_SUITE("propagation") {
     CHECK(seen["sampled"] == true);
     CHECK(seen["b3Debug"] == "1");
     // the reference's own debug output reads back as debug here
-    for (const auto& [format, debug] : {std::pair<const char*, const char*>{"b3", "d"}, {"b3multi", "1"}}) {
+    for (const auto& encoding : {std::pair<const char*, const char*>{"b3", "d"}, {"b3multi", "1"}}) {
+      const char* format = encoding.first;
+      const char* debug = encoding.second;
       CAPTURE(format);
       const nlohmann::json sent = reference().request({{"op", "inject"}, {"format", format},
                                                        {"traceId", "80f198ee56343ba864fe8b2a57d3eff7"},
