@@ -34,5 +34,8 @@ TEST_SUITE("propagation") {
     (void)make_propagator("tracecontext," + std::string(200, 'z'));
     CHECK(logs.contains("make_propagator: skipped 1 unknown propagator name(s): \"" + std::string(64, 'z') +
                         "\"…(200 bytes)"));
+    // a fallback given in code is used when the variable is unset, and checked the same way
+    CHECK(propagator_from_environment(MapEnvironment{}, "b3,nope")->fields() == std::vector<std::string>{"b3"});
+    CHECK(logs.contains("default propagators: skipped 1 unknown propagator name(s): \"nope\""));
   }
 }
