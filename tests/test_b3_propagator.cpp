@@ -74,13 +74,16 @@ TEST_SUITE("propagation") {
     CHECK(sampled_with({{"x-b3-flags", "1"}}) == true);  // debug
     CHECK(sampled_with({{"x-b3-flags", "1"}, {"x-b3-sampled", "0"}}) == true);
     CHECK(sampled_with({{"x-b3-sampled", "yes"}}) == std::nullopt);
-    CHECK(sampled_with({{"x-b3-sampled", "1"}, {"x-b3-sampled", "0"}}) == std::nullopt);
+    // "When extracting state headers, the first value wins" (B3 specification, Multiple Headers)
+    CHECK(sampled_with({{"x-b3-sampled", "1"}, {"x-b3-sampled", "0"}}) == true);
+    CHECK(sampled_with({{"x-b3-sampled", "0"}, {"x-b3-sampled", "1"}}) == false);
     CHECK(extract(multi, {{"x-b3-traceid", "64fe8b2a57d3eff7"}}) == Context());
     CHECK(extract(multi, {{"x-b3-traceid", "64FE8B2A57D3EFF7"}, {"x-b3-spanid", "e457b5a2e4d86bd1"}}) == Context());
     CHECK(extract(multi, {{"x-b3-traceid", "64fe8b2a57d3eff"}, {"x-b3-spanid", "e457b5a2e4d86bd1"}}) == Context());
   }
 
   TEST_CASE("B3 extract reads both encodings, the single header first") {
+    // "The single-header variant takes precedence over the multiple header one"
     const Headers both{{"b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1"},
                        {"x-b3-traceid", "64fe8b2a57d3eff7"},
                        {"x-b3-spanid", "0000000000000001"}};
@@ -88,8 +91,84 @@ TEST_SUITE("propagation") {
     CHECK(extract(multi, both).span_context().span_id.to_hex() == "e457b5a2e4d86bd1");
     const Headers only_multi{{"x-b3-traceid", "64fe8b2a57d3eff7"}, {"x-b3-spanid", "0000000000000001"}};
     CHECK(extract(single, only_multi).span_context().span_id.to_u64() == 1);
+    // an invalid b3 falls back to the multi headers
     const Headers bad_single{{"b3", "garbage"}, {"x-b3-traceid", "64fe8b2a57d3eff7"}, {"x-b3-spanid", "0000000000000001"}};
     CHECK(extract(single, bad_single).span_context().span_id.to_u64() == 1);
+  }
+
+  TEST_CASE("B3: a sampling-only b3 header wins over X-B3-Sampled and X-B3-Flags") {
+    // "b3: 0" is a deny decision; it takes precedence over X-B3-Sampled: 1, so the context
+    // from the X-B3 ids is not sampled (not a sampled context)
+    const Headers multi_sampled{{"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
+                                {"x-b3-spanid", "e457b5a2e4d86bd1"},
+                                {"x-b3-sampled", "1"}};
+    auto with_b3 = [&](const char* b3) {
+      Headers headers{{"b3", b3}};
+      headers.insert(headers.end(), multi_sampled.begin(), multi_sampled.end());
+      return headers;
+    };
+    for (const B3Propagator* propagator : {&single, &multi}) {
+      const SpanContext denied = extract(*propagator, with_b3("0")).span_context();
+      REQUIRE(denied.is_valid());
+      CHECK(denied.trace_id.to_hex() == "80f198ee56343ba864fe8b2a57d3eff7");
+      CHECK(denied.span_id.to_hex() == "e457b5a2e4d86bd1");
+      CHECK_FALSE(denied.sampled());
+      CHECK_FALSE(denied.flags.debug());
+      // "b3: d" is debug (an accept) over a deny in X-B3-Sampled
+      Headers debug_over_deny{{"b3", "d"}, {"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
+                              {"x-b3-spanid", "e457b5a2e4d86bd1"}, {"x-b3-sampled", "0"}};
+      const SpanContext debug = extract(*propagator, debug_over_deny).span_context();
+      CHECK(debug.sampled());
+      CHECK(debug.flags.debug());
+      // "b3: 1" over X-B3-Flags: 1 is an accept without debug
+      Headers accept_over_debug{{"b3", "1"}, {"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
+                                {"x-b3-spanid", "e457b5a2e4d86bd1"}, {"x-b3-flags", "1"}};
+      const SpanContext accept = extract(*propagator, accept_over_debug).span_context();
+      CHECK(accept.sampled());
+      CHECK_FALSE(accept.flags.debug());
+      // a decision without ids anywhere carries no context
+      CHECK(extract(*propagator, {{"b3", "0"}}) == Context());
+      CHECK(extract(*propagator, {{"b3", "d"}}) == Context());
+    }
+  }
+
+  TEST_CASE("B3: repeated headers, the first value wins") {
+    Context context = extract(multi, {{"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
+                                      {"x-b3-traceid", "64fe8b2a57d3eff7"},
+                                      {"x-b3-spanid", "e457b5a2e4d86bd1"},
+                                      {"x-b3-spanid", "0000000000000001"},
+                                      {"x-b3-sampled", "1"},
+                                      {"x-b3-sampled", "0"}});
+    REQUIRE(context.span_context().is_valid());
+    CHECK(context.span_context().trace_id.to_hex() == "80f198ee56343ba864fe8b2a57d3eff7");
+    CHECK(context.span_context().span_id.to_hex() == "e457b5a2e4d86bd1");
+    CHECK(context.span_context().sampled());
+    context = extract(single, {{"b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-0"},
+                               {"b3", "64fe8b2a57d3eff7-0000000000000001-1"}});
+    CHECK(context.span_context().span_id.to_hex() == "e457b5a2e4d86bd1");
+    CHECK_FALSE(context.span_context().sampled());
+  }
+
+  TEST_CASE("B3: the debug state survives extract then inject, in both encodings") {
+    const Headers debug_single{{"b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-d"}};
+    const Headers debug_multi{{"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
+                              {"x-b3-spanid", "e457b5a2e4d86bd1"},
+                              {"x-b3-flags", "1"}};
+    for (const Headers* incoming : {&debug_single, &debug_multi}) {
+      const Context context = extract(single, *incoming);
+      REQUIRE(context.span_context().is_valid());
+      CHECK(context.span_context().sampled());
+      CHECK(context.span_context().flags.debug());
+      CHECK(inject(single, context) == Headers{{"b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-d"}});
+      // "Debug implies an accept decision, so don't also send the X-B3-Sampled header"
+      CHECK(inject(multi, context) == Headers{{"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
+                                              {"x-b3-spanid", "e457b5a2e4d86bd1"},
+                                              {"x-b3-flags", "1"}});
+    }
+    // debug without sampled (Jaeger's `…:2`) cannot be said in B3, where debug means accept
+    SpanContext odd = tracewire_test::span_context("80f198ee56343ba864fe8b2a57d3eff7", "e457b5a2e4d86bd1", false);
+    odd.flags = TraceFlags(TraceFlags::debug_bit);
+    CHECK(header(inject(single, Context(odd)), "b3") == "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-0");
   }
 
   TEST_CASE("B3 inject: single or multiple headers, 32-digit trace id") {

@@ -38,15 +38,32 @@ TEST_SUITE("propagation") {
     CHECK(parsed("ABCDEF:ABCDEF:0:1").span_id.to_hex() == "0000000000abcdef");  // clients accept either case
   }
 
-  TEST_CASE("Jaeger flags: 1 sampled, 2 debug (implies sampled), others ignored") {
+  TEST_CASE("Jaeger flags: sampled is bit 0x01 alone; the debug bit 0x02 is kept, firehose is not") {
+    // jaeger-client-go: isSampled() is flags & 1, isDebug() is flags & 2; the Jaeger format:
+    // "Debug flag should only be set when the sampled flag is set"
     CHECK_FALSE(parsed("1:2:0:0").sampled());
     CHECK(parsed("1:2:0:1").sampled());
-    CHECK(parsed("1:2:0:2").sampled());
+    CHECK_FALSE(parsed("1:2:0:2").sampled());  // debug without sampled is not sampled
+    CHECK(parsed("1:2:0:2").flags.debug());
     CHECK(parsed("1:2:0:3").sampled());
+    CHECK(parsed("1:2:0:3").flags.debug());
+    CHECK_FALSE(parsed("1:2:0:1").flags.debug());
     CHECK_FALSE(parsed("1:2:0:8").sampled());  // firehose alone
     CHECK(parsed("1:2:0:0b").sampled());
+    CHECK(parsed("1:2:0:0b").flags.bits() == (TraceFlags::sampled_bit | TraceFlags::debug_bit));
     CHECK(parsed("1:2:0:01").is_valid());
     CHECK(parsed("1:2:0:01").flags.bits() == 1);
+  }
+
+  TEST_CASE("Jaeger: a received debug bit is written again on inject") {
+    for (const char* flags : {"0", "1", "2", "3"}) {
+      CAPTURE(flags);
+      const Context context = extract(jaeger, {{"uber-trace-id", std::string("4bf92f3577b34da6:00f067aa0ba902b7:0:") + flags}});
+      CHECK(header(inject(jaeger, context), "uber-trace-id") == std::string("4bf92f3577b34da6:00f067aa0ba902b7:0:") + flags);
+    }
+    // firehose and unused bits are not carried
+    const Context firehose = extract(jaeger, {{"uber-trace-id", "4bf92f3577b34da6:00f067aa0ba902b7:0:f"}});
+    CHECK(header(inject(jaeger, firehose), "uber-trace-id") == "4bf92f3577b34da6:00f067aa0ba902b7:0:3");
   }
 
   TEST_CASE("Jaeger accepts the URL-encoded form") {
@@ -67,15 +84,20 @@ TEST_SUITE("propagation") {
     }
   }
 
-  TEST_CASE("Jaeger inject writes the shortest form, as Jaeger clients do") {
+  TEST_CASE("Jaeger inject writes trace ids of exactly 16 or 32 digits and span ids of exactly 16") {
+    // "Senders SHOULD generate hex strings of exactly 16 or 32 characters in length" (trace
+    // id) and "of exactly 16 characters" (span id): 16 when the trace id's high half is zero
     auto sent = [](const std::string& trace, const std::string& span, bool sampled) {
       return header(inject(jaeger, Context(tracewire_test::span_context(trace, span, sampled))), "uber-trace-id");
     };
     CHECK(sent("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true) ==
-          "4bf92f3577b34da6a3ce929d0e0e4736:f067aa0ba902b7:0:1");
-    CHECK(sent("0000000000000001000000000000000a", "000000000000000b", false) == "1000000000000000a:b:0:0");
-    CHECK(sent("0000000000000000a3ce929d0e0e4736", "0000000000000001", true) == "a3ce929d0e0e4736:1:0:1");
-    CHECK(sent("00000000000000000000000000000001", "8000000000000000", true) == "1:8000000000000000:0:1");
+          "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1");
+    CHECK(sent("000000000000000000f067aa0ba902b7", "00f067aa0ba902b7", true) ==
+          "00f067aa0ba902b7:00f067aa0ba902b7:0:1");
+    CHECK(sent("0000000000000001000000000000000a", "000000000000000b", false) ==
+          "0000000000000001000000000000000a:000000000000000b:0:0");
+    CHECK(sent("0000000000000000a3ce929d0e0e4736", "0000000000000001", true) == "a3ce929d0e0e4736:0000000000000001:0:1");
+    CHECK(sent("00000000000000000000000000000001", "8000000000000000", true) == "0000000000000001:8000000000000000:0:1");
     // each round-trips
     for (const char* trace : {"4bf92f3577b34da6a3ce929d0e0e4736", "0000000000000001000000000000000a",
                               "00000000000000000000000000000001"}) {
@@ -129,7 +151,7 @@ TEST_SUITE("propagation") {
     CHECK(context.span_context().span_id.to_u64() == 2);
     CHECK(context.baggage().get("a") == std::string_view("b"));
     const Headers headers = inject(custom, context);
-    CHECK(header(headers, "x-trace-id") == "1:2:0:1");
+    CHECK(header(headers, "x-trace-id") == "0000000000000001:0000000000000002:0:1");
     CHECK(header(headers, "ctx-a") == "b");
   }
 

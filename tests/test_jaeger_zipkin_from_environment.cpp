@@ -165,6 +165,7 @@ TEST_SUITE("config") {
   }
 
   TEST_CASE("jaeger and zipkin from the environment: a bad value warns once, naming the variable, and falls back") {
+    detail::ReportedValues::instance().clear();  // a value reported by an earlier test is not reported again
     struct Bad {
       const char* variable;
       const char* value;
@@ -195,7 +196,8 @@ TEST_SUITE("config") {
       CHECK(log.contains("using 10000"));
     }
     for (const char* url : {"localhost:14268/api/traces", "ftp://collector/api/traces", "http://", "http:///api",
-                            "http://collector:14268/api traces"}) {
+                            "http://collector:14268/api traces", "http://[::1", "http://[::1/api/traces",
+                            "http://collector:0/api/traces", "http://collector:99999/api/traces"}) {
       CAPTURE(url);
       CapturedLog log;
       const auto jaeger = make_jaeger_exporter_from_environment(MapEnvironment{{"OTEL_EXPORTER_JAEGER_ENDPOINT", url}});
@@ -221,6 +223,18 @@ TEST_SUITE("config") {
       CHECK(as<ZipkinExporter>(exporter).options().timeout == std::chrono::milliseconds(10000));
       CHECK(log.count() == 1);
       CHECK(log.contains("invalid OTEL_EXPORTER_ZIPKIN_TIMEOUT=\"-1\""));
+    }
+    {
+      // a zero timeout would fail every export before it starts
+      CapturedLog log;
+      const auto zipkin = make_zipkin_exporter_from_environment(MapEnvironment{{"OTEL_EXPORTER_ZIPKIN_TIMEOUT", "0"}});
+      CHECK(as<ZipkinExporter>(zipkin).options().timeout == std::chrono::milliseconds(10000));
+      const auto jaeger = make_jaeger_exporter_from_environment(MapEnvironment{
+          {"OTEL_EXPORTER_JAEGER_ENDPOINT", "http://collector:14268/api/traces"}, {"OTEL_EXPORTER_JAEGER_TIMEOUT", "0"}});
+      CHECK(as<JaegerHttpExporter>(jaeger).options().timeout == std::chrono::milliseconds(10000));
+      CHECK(log.count() == 2);
+      CHECK(log.contains("invalid OTEL_EXPORTER_ZIPKIN_TIMEOUT=\"0\": expected an integer in [1, "));
+      CHECK(log.contains("invalid OTEL_EXPORTER_JAEGER_TIMEOUT=\"0\": expected an integer in [1, "));
     }
   }
 }

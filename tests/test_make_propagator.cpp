@@ -137,3 +137,100 @@ TEST_SUITE("propagation") {
     }
   }
 }
+
+// B3 and Jaeger edge rules against the reference propagators: where they agree with the
+// specifications the results must match; where the reference departs from them, the test
+// says so and checks our reading of the specification instead.
+TEST_SUITE("propagation") {
+  TEST_CASE("B3 debug crosses both ways in each encoding, as the reference carries it") {
+    const auto single = make_named_propagator("b3");
+    const auto multi = make_named_propagator("b3multi");
+    const Headers debug_single{{"b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-d"}};
+    const Context from_single = extract(*single, debug_single);
+    REQUIRE(from_single.span_context().flags.debug());
+    nlohmann::json seen = reference().extract("b3", to_json(inject(*single, from_single)));
+    CHECK(seen["sampled"] == true);
+    CHECK(seen["b3Debug"] == "d");
+    const Headers debug_multi{{"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
+                              {"x-b3-spanid", "e457b5a2e4d86bd1"},
+                              {"x-b3-flags", "1"}};
+    seen = reference().extract("b3multi", to_json(inject(*multi, extract(*multi, debug_multi))));
+    CHECK(seen["sampled"] == true);
+    CHECK(seen["b3Debug"] == "1");
+    // the reference's own debug output reads back as debug here
+    for (const auto& encoding : {std::pair<const char*, const char*>{"b3", "d"}, {"b3multi", "1"}}) {
+      const char* format = encoding.first;
+      const char* debug = encoding.second;
+      CAPTURE(format);
+      const nlohmann::json sent = reference().request({{"op", "inject"}, {"format", format},
+                                                       {"traceId", "80f198ee56343ba864fe8b2a57d3eff7"},
+                                                       {"spanId", "e457b5a2e4d86bd1"}, {"sampled", true},
+                                                       {"b3Debug", debug}})["headers"];
+      const SpanContext back = extract(*single, from_json(sent)).span_context();
+      CHECK(back.sampled());
+      CHECK(back.flags.debug());
+    }
+  }
+
+  TEST_CASE("B3 repeated X-B3 headers: the first value wins, as in the reference") {
+    const nlohmann::json headers{{"x-b3-traceid", {"80f198ee56343ba864fe8b2a57d3eff7", "64fe8b2a57d3eff7"}},
+                                 {"x-b3-spanid", {"e457b5a2e4d86bd1", "0000000000000001"}},
+                                 {"x-b3-sampled", {"1", "0"}}};
+    const nlohmann::json seen = reference().extract("b3multi", headers);
+    Headers ours;
+    for (const auto& [name, values] : headers.items()) {
+      for (const auto& value : values) ours.emplace_back(name, value.get<std::string>());
+    }
+    const SpanContext context = extract(*make_named_propagator("b3multi"), ours).span_context();
+    REQUIRE(seen["valid"] == true);
+    REQUIRE(context.is_valid());
+    CHECK(seen["traceId"] == context.trace_id.to_hex());
+    CHECK(seen["spanId"] == context.span_id.to_hex());
+    CHECK(seen["sampled"] == context.sampled());
+  }
+
+  TEST_CASE("B3 sampling-only b3: 0 over X-B3-Sampled: 1 is not sampled here and in the reference") {
+    const Headers headers{{"b3", "0"},
+                          {"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
+                          {"x-b3-spanid", "e457b5a2e4d86bd1"},
+                          {"x-b3-sampled", "1"}};
+    // The reference reads only the b3 header when present and finds no ids in it: no
+    // context at all. We apply b3's decision to the X-B3 ids (B3Propagator's comment says
+    // why): a context, not sampled. Neither gives a sampled context.
+    const nlohmann::json seen = reference().extract("b3", to_json(headers));
+    CHECK(seen["valid"] == false);
+    const SpanContext ours = extract(*make_named_propagator("b3"), headers).span_context();
+    CHECK(ours.is_valid());
+    CHECK_FALSE(ours.sampled());
+  }
+
+  TEST_CASE("Jaeger ids of 16 or 32 digits and bit-0 sampling agree with the reference") {
+    const auto jaeger = make_named_propagator("jaeger");
+    for (const char* trace : {"000000000000000000f067aa0ba902b7", "4bf92f3577b34da6a3ce929d0e0e4736"}) {
+      for (const char* flags : {"0", "1", "2", "3"}) {
+        CAPTURE(trace);
+        CAPTURE(flags);
+        const std::string incoming = std::string(trace) + ":00f067aa0ba902b7:0:" + flags;
+        const SpanContext ours = extract(*jaeger, {{"uber-trace-id", incoming}}).span_context();
+        const nlohmann::json seen = reference().extract("jaeger", {{"uber-trace-id", incoming}});
+        CHECK(seen["sampled"] == ours.sampled());  // "…:2" is not sampled in either
+        const nlohmann::json back = reference().extract("jaeger", to_json(inject(*jaeger, Context(ours))));
+        CHECK(back["traceId"] == trace);
+        CHECK(back["spanId"] == "00f067aa0ba902b7");
+        CHECK(back["sampled"] == ours.sampled());
+      }
+    }
+    // The reference writes every trace id with 32 digits and flags as two digits (`01`);
+    // we write 16 digits when the high half is zero (both are what the format allows) and
+    // read its form back exactly.
+    const nlohmann::json sent = reference().inject("jaeger", "000000000000000000f067aa0ba902b7", "00f067aa0ba902b7", true);
+    CHECK(sent["uber-trace-id"] == "000000000000000000f067aa0ba902b7:00f067aa0ba902b7:0:01");
+    const SpanContext read = extract(*jaeger, from_json(sent)).span_context();
+    CHECK(read.trace_id.to_hex() == "000000000000000000f067aa0ba902b7");
+    CHECK(read.sampled());
+    // Where the reference departs from the format: it reads flags that are not hex as
+    // sampled; we reject the header.
+    CHECK(reference().extract("jaeger", {{"uber-trace-id", "4bf92f3577b34da6:00f067aa0ba902b7:0:zz"}})["sampled"] == true);
+    CHECK_FALSE(extract(*jaeger, {{"uber-trace-id", "4bf92f3577b34da6:00f067aa0ba902b7:0:zz"}}).span_context().is_valid());
+  }
+}

@@ -34,6 +34,20 @@ TEST_SUITE("export") {
     CHECK(span["droppedAttributesCount"] == 2);
   }
 
+  TEST_CASE("OTLP flags carry the W3C bits only, never tracewire's debug bit") {
+    // trace.proto SpanFlags: "Bits 0-7 are used for trace flags" — the W3C trace flags
+    OtlpSample sample;
+    auto& span = sample.add_plain_span(&sample.resource_a, &sample.scope_a, 1);
+    const std::uint8_t all = TraceFlags::sampled_bit | TraceFlags::random_bit | TraceFlags::debug_bit;
+    span.set_context({TraceId::from_halves(0x42, 1), SpanId::from_u64(1), TraceFlags(all), {}, false});
+    span.add_link(SpanContext{TraceId::from_halves(7, 7), SpanId::from_u64(7), TraceFlags(all), {}, true});
+    OtlpEncoder encoder;
+    const json body = json::parse(encoder.encode(sample.batch(), OtlpEncoding::json));
+    const json& encoded = body["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+    CHECK(encoded["flags"] == 0x103);
+    CHECK(encoded["links"][0]["flags"] == 0x303);
+  }
+
   TEST_CASE("OTLP/JSON writes NaN and infinities as the strings protobuf's JSON mapping uses") {
     OtlpSample sample;
     auto& span = sample.add_plain_span(&sample.resource_a, &sample.scope_a, 1);
@@ -102,5 +116,63 @@ TEST_SUITE("export") {
     CHECK_FALSE(OtlpPartialSuccess::parse(R"({"partialSuccess":{}})", OtlpEncoding::json));
     CHECK_FALSE(OtlpPartialSuccess::parse("<html>502</html>", OtlpEncoding::protobuf));
     CHECK_FALSE(OtlpPartialSuccess::parse(std::string("\x0a\xff\xff", 3), OtlpEncoding::protobuf));
+  }
+
+  TEST_CASE("OtlpPartialSuccess reads the count from the beginning of a cut response, never a cut count") {
+    // partial_success{rejected_spans: 300 (varint ac 02), error_message: 1000 x "m"}, cut
+    // after 20 bytes: the message is cut, the count is whole
+    std::string whole("\x0a\xee\x07\x08\xac\x02\x12\xe8\x07", 9);
+    whole += std::string(1000, 'm');
+    auto reading = OtlpPartialSuccess::parse_prefix(std::string_view(whole).substr(0, 20), OtlpEncoding::protobuf);
+    CHECK(reading.partial_success);
+    REQUIRE(reading.result);
+    CHECK(reading.result->rejected_spans == 300);
+    CHECK(reading.result->error_message == std::string(11, 'm'));
+    REQUIRE(OtlpPartialSuccess::parse(whole, OtlpEncoding::protobuf));
+    CHECK(OtlpPartialSuccess::parse(whole, OtlpEncoding::protobuf)->rejected_spans == 300);
+    // cut inside the count's varint: a partial success, count unknown
+    reading = OtlpPartialSuccess::parse_prefix(std::string_view(whole).substr(0, 5), OtlpEncoding::protobuf);
+    CHECK(reading.partial_success);
+    CHECK_FALSE(reading.result);
+    // not a partial success at all
+    reading = OtlpPartialSuccess::parse_prefix(std::string(100, 'x'), OtlpEncoding::protobuf);
+    CHECK_FALSE(reading.partial_success);
+    CHECK_FALSE(reading.result);
+
+    const std::string json = R"({"partialSuccess":{"rejectedSpans":12345,"errorMessage":"too old )" +
+                             std::string(1000, 'm') + "\"}}";
+    reading = OtlpPartialSuccess::parse_prefix(std::string_view(json).substr(0, 70), OtlpEncoding::json);
+    REQUIRE(reading.result);
+    CHECK(reading.result->rejected_spans == 12345);
+    CHECK(reading.result->error_message.rfind("too old m", 0) == 0);
+    // a bare number reaching the end of what was read may be longer: not taken
+    const std::size_t digits_end = json.find("12345") + 3;
+    reading = OtlpPartialSuccess::parse_prefix(std::string_view(json).substr(0, digits_end), OtlpEncoding::json);
+    CHECK(reading.partial_success);
+    CHECK_FALSE(reading.result);
+    // the message first and the count past the cut: unknown
+    const std::string message_first = R"({"partialSuccess":{"errorMessage":")" + std::string(1000, 'm') +
+                                      R"(","rejectedSpans":"1"}})";
+    reading = OtlpPartialSuccess::parse_prefix(std::string_view(message_first).substr(0, 500), OtlpEncoding::json);
+    CHECK(reading.partial_success);
+    CHECK_FALSE(reading.result);
+    CHECK(OtlpPartialSuccess::parse(message_first, OtlpEncoding::json)->rejected_spans == 1);
+  }
+
+  TEST_CASE("OtlpPartialSuccess reads JSON counts exactly over the whole int64 range (fuzz_partial_success)") {
+    const auto count = [](const std::string& number) {
+      const auto partial = OtlpPartialSuccess::parse(R"({"partialSuccess":{"rejectedSpans":)" + number + "}}",
+                                                     OtlpEncoding::json);
+      REQUIRE(partial);
+      return partial->rejected_spans;
+    };
+    CHECK(count("\"9223372036854775807\"") == INT64_MAX);
+    CHECK(count("\"9223372036854775773\"") == 9223372036854775773);  // was read as 922337203685477577
+    CHECK(count("\"-9223372036854775773\"") == -9223372036854775773);
+    CHECK(count("\"-9223372036854775808\"") == INT64_MIN);
+    CHECK(count("1000000000000000000") == 1000000000000000000);
+    // beyond the range: saturated, never wrapped
+    CHECK(count("\"99999999999999999999\"") == INT64_MAX);
+    CHECK(count("\"-99999999999999999999\"") == INT64_MIN);
   }
 }

@@ -274,4 +274,63 @@ TEST_SUITE("export") {
       tracewire_test::check_request((*request)["body"], sample.batch());
     }
   }
+
+  TEST_CASE("OtlpHttpExporter: a partial success longer than the 64 KiB read is counted as its beginning says") {
+    // protobufjs (the OpenTelemetry-generated code in receiver.js) writes rejected_spans
+    // before error_message, so the count is in the part that is read
+    CapturedLog log;
+    const std::string long_message(100 * 1024, 'm');
+    ScriptedExport test(json::array({{{"partialSuccess", {{"rejectedSpans", "2"}, {"errorMessage", long_message}}}}}), 3);
+    CHECK(test.run() == ExportResult::success);
+    const auto stats = test.exporter.stats();
+    CHECK(stats.spans_rejected == 2);
+    CHECK(stats.spans_exported == 1);
+    CHECK(stats.spans_failed == 0);
+    CHECK(log.contains("rejected 2 of 3 spans: mmmm"));
+    CHECK(log.contains("(response cut)"));
+    CHECK(log.text().size() < 1024);
+  }
+
+  TEST_CASE("OtlpHttpExporter: a partial success whose count lies beyond the 64 KiB read counts the batch as failed, "
+            "reported once") {
+    CapturedLog log;
+    // Valid OTLP/JSON with the message first: the count is past what the client keeps.
+    const std::string body =
+        R"({"partialSuccess":{"errorMessage":")" + std::string(100 * 1024, 'm') + R"(","rejectedSpans":"1"}})";
+    ScriptedExport test(json::array({{{"status", 200}, {"headers", {{"content-type", "application/json"}}}, {"body", body}},
+                                     {{"status", 200}, {"headers", {{"content-type", "application/json"}}}, {"body", body}}}),
+                        3, [](OtlpExporterConfig& config) { config.protocol = OtlpProtocol::http_json; });
+    CHECK(test.run() == ExportResult::failure);
+    CHECK(test.run() == ExportResult::failure);
+    const auto stats = test.exporter.stats();
+    CHECK(stats.spans_exported == 0);  // never counted as exported on an answer that could not be read
+    CHECK(stats.spans_rejected == 0);
+    CHECK(stats.spans_failed == 6);
+    CHECK(stats.requests_sent == 2);  // an accepted request is not retried
+    CHECK(log.count() == 1);          // reported once, not per batch
+    CHECK(log.contains("its count of rejected spans could not be read; 3 spans counted as failed"));
+    CHECK(log.text().size() < 1024);
+  }
+
+  TEST_CASE("OtlpHttpExporter: https:// to a plaintext port fails at once, says why, reports once and counts") {
+    Receiver receiver;  // plain HTTP
+    OtlpSample sample;
+    sample.add_plain_spans(2);
+    OtlpExporterOptions options;
+    options.traces_endpoint = "https://127.0.0.1:" + std::to_string(receiver.http_port()) + "/v1/traces";
+    options.retry = detail::RetryPolicy::Options{5, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
+    CapturedLog log;
+    OtlpHttpExporter exporter(options.finalize());
+    CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
+    CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
+    const auto stats = exporter.stats();
+    CHECK(stats.spans_failed == 4);
+    CHECK(stats.requests_failed == 2);
+    CHECK(stats.requests_sent == 2);  // a TLS handshake that cannot succeed is not retried
+    CHECK(log.count() == 1);
+    INFO(log.text());
+    CHECK(log.contains("2 spans lost"));
+    CHECK(log.contains("TLS"));
+    CHECK(log.contains("plain HTTP"));
+  }
 }

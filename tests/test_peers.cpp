@@ -534,6 +534,12 @@ TEST_CASE("reference propagators: extract") {
         CHECK(r.at("sampled") == true);
         CHECK(ref.extract("b3", {{"b3", kTrace + "-" + kSpan + "-0"}}).at("sampled") == false);
         CHECK(ref.extract("b3", {{"b3", kTrace + "-" + kSpan + "-d"}}).at("sampled") == true);
+        // the debug state the B3 propagators keep next to the span context
+        CHECK(ref.extract("b3", {{"b3", kTrace + "-" + kSpan + "-d"}}).at("b3Debug") == "d");
+        CHECK(ref.extract("b3", {{"b3", kTrace + "-" + kSpan + "-1"}}).at("b3Debug").is_null());
+        CHECK(ref.request({{"op", "inject"}, {"format", "b3"}, {"traceId", kTrace}, {"spanId", kSpan}, {"sampled", true},
+                           {"b3Debug", "d"}})
+                  .at("headers") == json{{"b3", kTrace + "-" + kSpan + "-d"}});
     }
     SUBCASE("b3 multi header with a 64-bit trace id") {
         const json r = ref.extract(

@@ -119,4 +119,49 @@ TEST_SUITE("export") {
       CHECK_FALSE(reader.ok());
     }
   }
+
+  TEST_CASE("ProtoReader::prefix returns the beginning of a field cut by the end of the data, then stops") {
+    // field 1 varint 7, then field 2 of 5 bytes of which 2 are there
+    const std::string data = bytes({0x08, 0x07, 0x12, 0x05, 'a', 'b'});  // the reader keeps a view
+    ProtoReader reader = ProtoReader::prefix(data);
+    REQUIRE(reader.next());
+    CHECK(reader.varint() == 7);
+    CHECK_FALSE(reader.cut());
+    REQUIRE(reader.next());
+    CHECK(reader.field() == 2);
+    CHECK(reader.cut());
+    CHECK(reader.bytes() == "ab");
+    CHECK_FALSE(reader.next());
+    // a varint cut in the middle is not a value, prefix or not
+    const std::string cut_varint = bytes({0x08, 0x87});
+    ProtoReader varint = ProtoReader::prefix(cut_varint);
+    CHECK_FALSE(varint.next());
+    CHECK_FALSE(varint.ok());
+    // without prefix, the same cut field is malformed input
+    const std::string cut_field = bytes({0x12, 0x05, 'a', 'b'});
+    ProtoReader whole(cut_field);
+    CHECK_FALSE(whole.next());
+    CHECK_FALSE(whole.ok());
+  }
+
+  TEST_CASE("ProtoReader refuses field numbers beyond 2^29 - 1 instead of wrapping them (fuzz_proto_reader)") {
+    const auto varint = [](std::uint64_t value) {
+      std::string out;
+      for (; value >= 0x80; value >>= 7) out += static_cast<char>((value & 0x7f) | 0x80);
+      return out + static_cast<char>(value);
+    };
+    // field 2^32 + 1 with a varint 7: its low 32 bits say field 1
+    const std::string wrapping = varint(((std::uint64_t{1} << 32) + 1) << 3) + varint(7);  // the reader keeps a view
+    ProtoReader wrapped(wrapping);
+    CHECK_FALSE(wrapped.next());
+    CHECK_FALSE(wrapped.ok());
+    const std::string largest_field = varint(std::uint64_t{ProtoReader::max_field_number} << 3) + varint(7);
+    ProtoReader largest(largest_field);
+    REQUIRE(largest.next());
+    CHECK(largest.field() == ProtoReader::max_field_number);
+    CHECK(largest.varint() == 7);
+    const std::string beyond_field = varint((std::uint64_t{ProtoReader::max_field_number} + 1) << 3) + varint(7);
+    ProtoReader beyond(beyond_field);
+    CHECK_FALSE(beyond.next());
+  }
 }

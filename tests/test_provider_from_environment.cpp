@@ -33,7 +33,7 @@ TEST_SUITE("config") {
     // A disabled SDK still passes its callers' context on.
     make_provider_from_environment({}, MapEnvironment{{"OTEL_SDK_DISABLED", "true"}, {"OTEL_PROPAGATORS", "jaeger"}});
     headers = tracewire_test::inject(*global_propagator(), context);
-    CHECK(tracewire_test::header(headers, "uber-trace-id") == "4bf92f3577b34da6a3ce929d0e0e4736:f067aa0ba902b7:0:1");
+    CHECK(tracewire_test::header(headers, "uber-trace-id") == "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1");
 
     make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "none"}, {"OTEL_PROPAGATORS", "none"}});
     CHECK(tracewire_test::inject(*global_propagator(), context).empty());

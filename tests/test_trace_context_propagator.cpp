@@ -145,10 +145,14 @@ TEST_SUITE("propagation") {
     // several headers combine in order
     CHECK(extracted_state({{"tracestate", "foo=1,bar=2"}, {"tracestate", "rojo=1,congo=2"}, {"tracestate", "baz=3"}})
               .to_header() == "foo=1,bar=2,rojo=1,congo=2,baz=3");
-    // duplicated keys invalidate the list, within one header or across several
-    CHECK(extracted_state({{"tracestate", "foo=1,foo=1"}}).empty());
-    CHECK(extracted_state({{"tracestate", "foo=1,foo=2"}}).empty());
-    CHECK(extracted_state({{"tracestate", "foo=1"}, {"tracestate", "foo=1"}}).empty());
+    // tracestate_duplicated_keys (Level 2, w3c/trace-context#477: uniqueness is the sender's
+    // duty; "vendors MAY also discard duplicate keys"): the list is kept, with the first
+    // occurrence of the key, within one header or across several
+    CHECK(extracted_state({{"tracestate", "foo=1,foo=1"}}).to_header() == "foo=1");
+    CHECK(extracted_state({{"tracestate", "foo=1,foo=2"}}).to_header() == "foo=1");
+    CHECK(extracted_state({{"tracestate", "foo=1"}, {"tracestate", "foo=1"}}).to_header() == "foo=1");
+    CHECK(extracted_state({{"tracestate", "foo=1"}, {"tracestate", "foo=2"}}).to_header() == "foo=1");
+    CHECK(extracted_state({{"tracestate", "foo=1,bar=2,foo=3,baz=4"}}).to_header() == "foo=1,bar=2,baz=4");
     // all allowed characters
     const std::string key = "abcdefghijklmnopqrstuvwxyz0123456789_-*/";
     std::string value;
@@ -162,19 +166,30 @@ TEST_SUITE("propagation") {
     auto state = extracted_state({{"tracestate", "foo=1 \t , \t bar=2, \t baz=3"}});
     CHECK(state.to_header() == "foo=1,bar=2,baz=3");
     CHECK(extracted_state({{"tracestate", "\t foo=1 \t"}}).get("foo") == std::string_view("1"));
-    // illegal keys and vendor formats drop the whole list
-    for (const char* bad : {"foo =1", "FOO=1", "foo.bar=1", "foo@=1,bar=2", "@foo=1,bar=2", "foo@@bar=1,bar=2",
-                            "foo@bar@baz=1,bar=2", "foo=bar=baz", "foo=,bar=3"}) {
+    // tracestate_key_illegal_characters, tracestate_value_illegal_characters: the whole list goes
+    for (const char* bad : {"foo =1", "FOO=1", "foo.bar=1", "@foo=1,bar=2", "foo=bar=baz", "foo=,bar=3"}) {
       CAPTURE(bad);
       CHECK(extracted_state({{"tracestate", bad}}).empty());
     }
-    // key length limits
+    // tracestate_key_illegal_vendor_format (Level 2 key = (lcalpha / DIGIT) 0*255(keychar),
+    // keychar including "@"): an "@" anywhere after the first character is valid
+    for (const char* good : {"foo@=1,bar=2", "foo@@bar=1,bar=2", "foo@bar@baz=1,bar=2"}) {
+      CAPTURE(good);
+      const TraceState state = extracted_state({{"tracestate", good}});
+      REQUIRE(state.size() == 2);
+      CHECK(state.get(std::string_view(good).substr(0, std::string_view(good).find('='))) == std::string_view("1"));
+      CHECK(state.get("bar") == std::string_view("2"));
+    }
+    // tracestate_key_length_limit: up to 256 characters in all, "@" counted like any keychar
     CHECK(extracted_state({{"tracestate", "foo=1"}, {"tracestate", std::string(256, 'z') + "=1"}}).size() == 2);
     CHECK(extracted_state({{"tracestate", "foo=1"}, {"tracestate", std::string(257, 'z') + "=1"}}).empty());
-    CHECK(extracted_state({{"tracestate", "foo=1"}, {"tracestate", std::string(241, 't') + "@" + std::string(14, 'v') + "=1"}})
-              .size() == 2);
-    CHECK(extracted_state({{"tracestate", "foo=1"}, {"tracestate", std::string(242, 't') + "@v=1"}}).empty());
-    CHECK(extracted_state({{"tracestate", "foo=1"}, {"tracestate", "t@" + std::string(15, 'v') + "=1"}}).empty());
+    for (const std::string& key : {std::string(241, 't') + "@" + std::string(14, 'v'), std::string(242, 't') + "@v",
+                                   "t@" + std::string(15, 'v')}) {
+      CAPTURE(key);
+      const TraceState state = extracted_state({{"tracestate", "foo=1"}, {"tracestate", key + "=1"}});
+      CHECK(state.get("foo") == std::string_view("1"));
+      CHECK(state.get(key) == std::string_view("1"));
+    }
     // 32 members across headers are kept, 33 are not
     std::string members;
     for (int i = 1; i <= 32; ++i) members += (i > 1 ? "," : "") + std::string("bar") + std::to_string(i) + "=1";

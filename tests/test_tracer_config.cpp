@@ -42,7 +42,7 @@ TEST_SUITE("config") {
     auto skipped = finalize_config({}, MapEnvironment{{"OTEL_RESOURCE_ATTRIBUTES", "a=1,novalue,=x,b=2"}});
     CHECK(skipped.resource.attributes().get("a") != nullptr);
     CHECK(skipped.resource.attributes().get("b") != nullptr);
-    CHECK(logs.contains("OTEL_RESOURCE_ATTRIBUTES: skipping malformed entry \"novalue\""));
+    CHECK(logs.contains("OTEL_RESOURCE_ATTRIBUTES: skipped 2 malformed entr(ies) (expected key=value): \"novalue\", \"=x\""));
     auto discarded = finalize_config({}, MapEnvironment{{"OTEL_RESOURCE_ATTRIBUTES", "a=1,b=%zz"}});
     CHECK(discarded.resource.attributes().get("a") == nullptr);
     CHECK(logs.contains("invalid percent-encoding"));
@@ -97,7 +97,7 @@ TEST_SUITE("config") {
     auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "console, CONSOLE,none,nope"}});
     REQUIRE(provider->processor() != nullptr);
     CHECK(provider->processor()->describe() == "SimpleSpanProcessor{ConsoleExporter{line}}");
-    CHECK(logs.contains("unknown or unavailable exporter \"nope\""));
+    CHECK(logs.contains("OTEL_TRACES_EXPORTER: skipped 1 unknown or unavailable exporter(s): \"nope\""));
     auto none = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "none"}});
     CHECK(none->processor() == nullptr);
   }
@@ -115,5 +115,79 @@ TEST_SUITE("config") {
     auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_SDK_DISABLED", "TRUE"}});
     auto span = provider->tracer("x").start_span("nothing");
     CHECK_FALSE(span.is_recording());
+  }
+
+  TEST_CASE("An invalid value read twice is reported once, per variable and value") {
+    detail::ReportedValues::instance().clear();
+    CapturedLog logs;
+    const MapEnvironment environment{{"OTEL_BSP_SCHEDULE_DELAY", "soon"}, {"OTEL_TRACES_SAMPLER", "sometimes"}};
+    for (int i = 0; i < 3; ++i) (void)finalize_config({}, environment);
+    const auto lines_with = [&](std::string_view fragment) {
+      std::size_t count = 0;
+      for (std::size_t at = logs.text().find(fragment); at != std::string::npos; at = logs.text().find(fragment, at + 1)) {
+        ++count;
+      }
+      return count;
+    };
+    CHECK(lines_with("invalid OTEL_BSP_SCHEDULE_DELAY=\"soon\"") == 1);
+    CHECK(lines_with("invalid OTEL_TRACES_SAMPLER=\"sometimes\"") == 1);
+    // another value of the same variable is news, and so is the same value elsewhere
+    (void)finalize_config({}, MapEnvironment{{"OTEL_BSP_SCHEDULE_DELAY", "later"}, {"OTEL_BSP_EXPORT_TIMEOUT", "soon"}});
+    CHECK(lines_with("invalid OTEL_BSP_SCHEDULE_DELAY=\"later\"") == 1);
+    CHECK(lines_with("invalid OTEL_BSP_EXPORT_TIMEOUT=\"soon\"") == 1);
+    CHECK(lines_with("invalid OTEL_BSP_SCHEDULE_DELAY=\"soon\"") == 1);
+  }
+
+  TEST_CASE("Diagnostics quote a value cut to a readable length, with its size") {
+    detail::ReportedValues::instance().clear();
+    CapturedLog logs;
+    const std::string huge = "x\n" + std::string(99998, 'y');
+    (void)finalize_config({}, MapEnvironment{{"OTEL_TRACES_SAMPLER", huge}});
+    REQUIRE(logs.count() == 1);
+    const std::string line = logs.text();
+    CHECK(line.size() < 400);
+    CHECK(line.find("invalid OTEL_TRACES_SAMPLER=\"x\\nyyyy") != std::string::npos);  // escaped: one line
+    CHECK(line.find("…(100000 bytes)") != std::string::npos);
+    CHECK(detail::quote("short") == "\"short\"");
+    CHECK(detail::quote(std::string(64, 'a')) == "\"" + std::string(64, 'a') + "\"");
+    CHECK(detail::quote(std::string(65, 'a')) == "\"" + std::string(64, 'a') + "\"…(65 bytes)");
+  }
+
+  TEST_CASE("List variables warn once per variable, not once per bad item") {
+    detail::ReportedValues::instance().clear();
+    // a 100 kB value of bad items (50,000 of them) made 50,000 lines
+    std::string bad_items;
+    for (int i = 0; i < 50000; ++i) bad_items += "x,";
+    {
+      CapturedLog logs;
+      (void)finalize_config({}, MapEnvironment{{"OTEL_RESOURCE_ATTRIBUTES", bad_items}});
+      REQUIRE(logs.count() == 1);
+      CHECK(logs.contains("OTEL_RESOURCE_ATTRIBUTES: skipped 50000 malformed entr(ies) (expected key=value): "
+                          "\"x\", \"x\", \"x\" and 49997 more"));
+      CHECK(logs.text().size() < 300);
+    }
+    {
+      CapturedLog logs;
+      std::string names;
+      for (int i = 0; i < 20000; ++i) names += "exporter" + std::to_string(i) + ",";
+      auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", names}});
+      CHECK(provider->processor() == nullptr);
+      CHECK(logs.contains("OTEL_TRACES_EXPORTER: skipped 20000 unknown or unavailable exporter(s): \"exporter0\", "
+                          "\"exporter1\", \"exporter2\" and 19997 more"));
+      CHECK(logs.text().find("exporter19999") == std::string::npos);
+      // the warning itself, plus the provider's and propagator's description lines
+      CHECK(logs.text().size() < 1000);
+      (void)make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", names}});
+      CHECK(logs.text().find("OTEL_TRACES_EXPORTER: skipped") == logs.text().rfind("OTEL_TRACES_EXPORTER: skipped"));
+    }
+  }
+
+  TEST_CASE("OTEL_BSP_EXPORT_TIMEOUT=0 is rejected with a warning and the default used") {
+    detail::ReportedValues::instance().clear();
+    CapturedLog logs;
+    const auto config = finalize_config({}, MapEnvironment{{"OTEL_BSP_EXPORT_TIMEOUT", "0"}, {"OTEL_BSP_SCHEDULE_DELAY", "0"}});
+    CHECK(config.batch.export_timeout.count() == 30000);
+    CHECK(logs.contains("invalid OTEL_BSP_EXPORT_TIMEOUT=\"0\": expected an integer in [1, "));
+    CHECK(config.batch.schedule_delay.count() == 0);  // a delay of 0 is valid: export at once
   }
 }

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 build=build/fuzz
-targets=(fuzz_trace_context fuzz_baggage fuzz_jaeger fuzz_b3 fuzz_xray)
+targets=(fuzz_trace_context fuzz_baggage fuzz_jaeger fuzz_b3 fuzz_xray fuzz_partial_success fuzz_proto_reader
+         fuzz_retry_after)
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTRACEWIRE_BUILD_FUZZERS=ON -DTRACEWIRE_BUILD_TESTS=OFF -DTRACEWIRE_BUILD_EXAMPLES=OFF \

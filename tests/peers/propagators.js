@@ -5,11 +5,14 @@
 // answer per stdout line.
 //
 //   {"op":"inject","format":F,"traceId":"32hex","spanId":"16hex","sampled":true,
-//    "traceFlags":N?,"traceState":"k=v"?,"baggage":{"k":"v" | {"value":"v","metadata":"p"}}?}
+//    "traceFlags":N?,"traceState":"k=v"?,"baggage":{"k":"v" | {"value":"v","metadata":"p"}}?,
+//    "b3Debug":"d" | "1"?}
 //     -> {"headers":{...}}
 //   {"op":"extract","format":F,"headers":{"name":"value" | ["v1","v2"]}}
 //     -> {"valid":bool,"traceId","spanId","traceFlags","sampled","traceState","isRemote",
-//         "baggage":{"k":"v"},"baggageMetadata":{"k":"p"}}
+//         "baggage":{"k":"v"},"baggageMetadata":{"k":"p"},"b3Debug":"d" | "1" | null}
+// b3Debug is the B3 propagators' debug state, which they keep in the context next to the
+// span context (as `d` from the single header, `1` from X-B3-Flags).
 //   {"op":"fields","format":F} -> {"fields":[...]}
 // F: tracecontext, baggage, b3 (single header), b3multi, jaeger, xray.
 // A bad command gets {"error":"..."}.
@@ -20,6 +23,8 @@ const { W3CTraceContextPropagator, W3CBaggagePropagator, TraceState } = require(
 const { B3Propagator, B3InjectEncoding } = require('@opentelemetry/propagator-b3');
 const { JaegerPropagator } = require('@opentelemetry/propagator-jaeger');
 const { AWSXRayPropagator } = require('@opentelemetry/propagator-aws-xray');
+// Not exported by the package's index; the context key both B3 propagators use for debug.
+const { B3_DEBUG_FLAG_KEY } = require('@opentelemetry/propagator-b3/build/src/common');
 
 const PROPAGATORS = {
   tracecontext: new W3CTraceContextPropagator(),
@@ -47,6 +52,7 @@ function contextFor(cmd) {
       typeof e === 'string' ? { value: e } : { value: e.value, metadata: api.baggageEntryMetadataFromString(e.metadata) }]));
     ctx = api.propagation.setBaggage(ctx, api.propagation.createBaggage(entries));
   }
+  if (cmd.b3Debug !== undefined) ctx = ctx.setValue(B3_DEBUG_FLAG_KEY, cmd.b3Debug);
   return ctx;
 }
 
@@ -72,6 +78,7 @@ function extract(propagator, cmd) {
     isRemote: sc?.isRemote ?? null,
     baggage: Object.fromEntries(entries.map(([key, e]) => [key, e.value])),
     baggageMetadata: Object.fromEntries(entries.filter(([, e]) => e.metadata).map(([key, e]) => [key, e.metadata.toString()])),
+    b3Debug: ctx.getValue(B3_DEBUG_FLAG_KEY) ?? null,
   };
 }
 

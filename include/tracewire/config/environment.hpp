@@ -4,14 +4,18 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "tracewire/core/detail/ascii.hpp"
+#include "tracewire/core/detail/quote.hpp"
 #include "tracewire/core/logger.hpp"
 
 namespace tracewire {
@@ -55,30 +59,120 @@ class MapEnvironment final : public Environment {
 
 namespace detail {
 
-/// Reports an invalid value once per variable and value; used by all readers below.
-inline void warn_invalid(std::string_view name, std::string_view value, std::string_view expected,
-                         std::string_view fallback) {
-  log(LogLevel::warn, "invalid {}={:?}: expected {}; using {}", name, std::string(value), expected, fallback);
+/// Remembers which (variable, value) pairs have been reported, so that a configuration
+/// read again — a second provider, every exporter reading the OTLP variables, a process
+/// that reconfigures — does not repeat its warnings. Bounded: it keeps a hash per pair
+/// (not the value, which may be long or secret), and past `max_entries` pairs it stops
+/// remembering (and so reports again) rather than grow.
+class ReportedValues {
+ public:
+  static constexpr std::size_t max_entries = 4096;
+
+  /// True the first time `variable` with `value` is seen.
+  bool first(std::string_view variable, std::string_view value) {
+    const std::size_t key = std::hash<std::string_view>()(variable) * 31 + std::hash<std::string_view>()(value);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (seen_.count(key) != 0) return false;
+    if (seen_.size() < max_entries) seen_.insert(key);
+    return true;
+  }
+
+  /// Forgets everything reported (tests that expect a warning they may have caused before).
+  void clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    seen_.clear();
+  }
+
+  /// The process-wide instance every configuration reader reports through.
+  static ReportedValues& instance() {
+    static ReportedValues values;
+    return values;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::set<std::size_t> seen_;
+};
+
+/// Logs a configuration problem once per variable and value (see ReportedValues): the
+/// message is formatted only when it is logged.
+template <class... Args>
+void warn_once(std::string_view variable, std::string_view value, fmt::format_string<Args...> format,
+               Args&&... args) noexcept {
+  try {
+    if (ReportedValues::instance().first(variable, value)) log(LogLevel::warn, format, std::forward<Args>(args)...);
+  } catch (...) {
+  }
 }
 
-/// Splits on `separator`, trimming spaces and skipping empty items.
-inline std::vector<std::string_view> split_list(std::string_view text, char separator = ',') {
-  std::vector<std::string_view> items;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find(separator, start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view item = trim_spaces(text.substr(start, end - start));
-    if (!item.empty()) items.push_back(item);
-    start = end + 1;
+/// The longest duration a `*_TIMEOUT` or `*_DELAY` variable may hold: a year (beyond, a typo).
+inline constexpr std::uint64_t max_milliseconds = 365ULL * 24 * 3600 * 1000;
+
+/// Reports an invalid value once per variable and value, naming both (the value quoted and
+/// cut to a readable length); used by all readers below.
+inline void warn_invalid(std::string_view name, std::string_view value, std::string_view expected,
+                         std::string_view fallback) {
+  warn_once(name, value, "invalid {}={}: expected {}; using {}", name, quote(value), expected, fallback);
+}
+
+/// Why `url` cannot be an exporter's endpoint, or nullopt when it can be one: `http://` or
+/// `https://` (any case), then a host — a name, an IPv4 address or an `[IPv6]` literal,
+/// optionally after `user:password@` — then an optional `:port` in 1–65535 (empty means the
+/// scheme's default), then an optional path; no whitespace or control character anywhere.
+/// With `allow_host_port`, a scheme-less `host[:port]` is accepted as well (gRPC targets).
+/// What it catches are the values that cannot work: `http://` (which `v1/traces` would
+/// otherwise turn into a host named `v1`), `http://[::1`, `http://host:0`, `:99999`.
+inline std::optional<std::string> endpoint_problem(std::string_view url, bool allow_host_port = false) {
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return std::string("whitespace or a control character");
   }
-  return items;
+  std::string_view rest;
+  if (starts_with_ignore_case(url, "http://")) {
+    rest = url.substr(7);
+  } else if (starts_with_ignore_case(url, "https://")) {
+    rest = url.substr(8);
+  } else if (allow_host_port && url.find("://") == std::string_view::npos) {
+    if (url.find('/') != std::string_view::npos) return std::string("a path without a scheme");
+    rest = url;
+  } else {
+    return std::string("no http:// or https:// scheme");
+  }
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  std::string_view host;
+  std::optional<std::string_view> port;
+  if (!authority.empty() && authority.front() == '[') {
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) return std::string("an unclosed '[' in the host");
+    host = authority.substr(1, close - 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') return std::string("text after the host's ']'");
+    if (!after.empty()) port = after.substr(1);
+  } else {
+    const std::size_t colon = authority.find(':');
+    host = authority.substr(0, colon);
+    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+    if (port && port->find(':') != std::string_view::npos) return std::string("an IPv6 host must be in [brackets]");
+  }
+  if (host.empty()) return std::string("no host");
+  if (port && !port->empty()) {
+    std::uint32_t number = 0;
+    bool digits = port->size() <= 5;
+    for (char c : *port) {
+      digits = digits && c >= '0' && c <= '9';
+      if (digits) number = number * 10 + static_cast<std::uint32_t>(c - '0');
+    }
+    if (!digits || number == 0 || number > 65535) return "port " + quote(*port) + " is not in 1-65535";
+  }
+  return std::nullopt;
 }
 
 }  // namespace detail
 
 /// Typed readers. Each returns the default when the variable is unset, and when the value
-/// is invalid it logs one warning naming the variable and the value, then returns the default.
+/// is invalid it logs one warning naming the variable and the value (quoted, cut to a
+/// readable length) — once per variable and value, however often it is read — then
+/// returns the default.
 namespace env {
 
 /// Booleans: only a case-insensitive "true" is true; "false" is false; anything else warns.
@@ -115,11 +209,19 @@ inline std::uint64_t get_unsigned(const Environment& environment, std::string_vi
   return number;
 }
 
-/// A duration in milliseconds (the specification's unit for every OTEL_* timeout).
+/// A duration in milliseconds (the specification's unit for every OTEL_* timeout and delay).
 inline std::chrono::milliseconds get_milliseconds(const Environment& environment, std::string_view name,
                                                   std::chrono::milliseconds fallback) {
   return std::chrono::milliseconds(
-      get_unsigned(environment, name, static_cast<std::uint64_t>(fallback.count()), 0, 365ULL * 24 * 3600 * 1000));
+      get_unsigned(environment, name, static_cast<std::uint64_t>(fallback.count()), 0, detail::max_milliseconds));
+}
+
+/// A timeout in milliseconds (every `*_TIMEOUT` variable): zero would fail every export
+/// before it starts, so it is rejected like any invalid value and the default is used.
+inline std::chrono::milliseconds get_timeout(const Environment& environment, std::string_view name,
+                                             std::chrono::milliseconds fallback) {
+  return std::chrono::milliseconds(
+      get_unsigned(environment, name, static_cast<std::uint64_t>(fallback.count()), 1, detail::max_milliseconds));
 }
 
 /// A floating-point number within [minimum, maximum].
@@ -153,30 +255,17 @@ inline std::string get_choice(const Environment& environment, std::string_view n
   return std::string(fallback);
 }
 
-/// An `http://` or `https://` URL with a host and no whitespace (an HTTP exporter's
-/// endpoint); anything else would only fail at every export, so it is reported now.
+/// An `http://` or `https://` URL an HTTP exporter can send to (see
+/// `detail::endpoint_problem`); anything else would only fail at every export — or, like
+/// `http://`, send to a host nobody meant — so it is reported now and the default is used.
 inline std::string get_http_url(const Environment& environment, std::string_view name, std::string_view fallback) {
   auto value = environment.get(name);
   if (!value) return std::string(fallback);
   const std::string_view url = detail::trim_spaces(*value);
-  const std::size_t scheme = detail::starts_with_ignore_case(url, "http://")    ? 7
-                             : detail::starts_with_ignore_case(url, "https://") ? 8
-                                                                                : 0;
-  if (scheme != 0 && url.size() > scheme && url[scheme] != '/' &&
-      url.find_first_of(" \t\r\n") == std::string_view::npos) {
-    return std::string(url);
-  }
-  detail::warn_invalid(name, *value, "an http:// or https:// URL", fallback);
+  const std::optional<std::string> problem = detail::endpoint_problem(url);
+  if (!problem) return std::string(url);
+  detail::warn_invalid(name, *value, "an http:// or https:// URL with a host (" + *problem + ")", fallback);
   return std::string(fallback);
-}
-
-/// The first set variable among `names` (e.g. the signal-specific one before the generic one).
-inline std::optional<std::string> get_first(const Environment& environment,
-                                            std::initializer_list<std::string_view> names) {
-  for (std::string_view name : names) {
-    if (auto value = environment.get(name)) return value;
-  }
-  return std::nullopt;
 }
 
 }  // namespace env

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -62,12 +64,12 @@ inline std::shared_ptr<TracerProvider> make_provider(FinalizedTracerConfig confi
   options.detect_resource = false;  // finalize_config already merged the detected resource
   options.sampler = std::move(config.sampler);
   options.limits = config.limits;
+  std::vector<std::string_view> unknown;
   for (const std::string& name : config.exporters) {
     if (name == "none") continue;
     const ExporterRegistry::Entry* entry = ExporterRegistry::instance().find(name);
     if (entry == nullptr) {
-      detail::log(LogLevel::warn, "OTEL_TRACES_EXPORTER: unknown or unavailable exporter {:?} (available: {}); skipped",
-                  name, ExporterRegistry::instance().names());
+      unknown.push_back(name);
       continue;
     }
     std::unique_ptr<SpanExporter> exporter = entry->factory(environment);
@@ -77,6 +79,14 @@ inline std::shared_ptr<TracerProvider> make_provider(FinalizedTracerConfig confi
     } else {
       options.processors.push_back(std::make_unique<BatchSpanProcessor>(std::move(exporter), config.batch));
     }
+  }
+  if (!unknown.empty()) {
+    // One warning for the whole list, once per list (see detail::ReportedValues).
+    std::string names;
+    for (std::string_view name : unknown) names.append(name).append(1, ',');
+    detail::warn_once("OTEL_TRACES_EXPORTER", names,
+                      "OTEL_TRACES_EXPORTER: skipped {} unknown or unavailable exporter(s): {} (available: {})",
+                      unknown.size(), detail::quote_list(unknown), ExporterRegistry::instance().names());
   }
   auto provider = std::make_shared<TracerProvider>(std::move(options));
   detail::log(LogLevel::info, "{}", provider->describe());

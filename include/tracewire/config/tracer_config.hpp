@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,28 +56,34 @@ struct FinalizedTracerConfig {
 
 namespace detail {
 
-/// Parses `key1=value1,key2=value2` (OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_HEADERS):
-/// keys and values are trimmed and percent-decoded; an entry without '=' or with an empty
-/// key is skipped with a warning; a percent-decoding error discards the whole value (as
-/// the specification says), also with a warning. `variable` names it in the warnings.
+/// Parses `key1=value1,key2=value2` (OTEL_RESOURCE_ATTRIBUTES): keys and values are
+/// trimmed and percent-decoded; entries without '=' or with an empty key are skipped; a
+/// percent-decoding error discards the whole value (as the specification says). Either is
+/// reported in one warning naming `variable`, once per value (a 100 kB value of bad entries
+/// makes one line, not one per entry).
 inline std::vector<std::pair<std::string, std::string>> parse_key_value_list(std::string_view variable,
                                                                              std::string_view text) {
   std::vector<std::pair<std::string, std::string>> entries;
+  std::vector<std::string_view> malformed;
   for (std::string_view item : split_list(text)) {
     const std::size_t equals = item.find('=');
     std::string_view key = trim_spaces(item.substr(0, equals));
     if (equals == std::string_view::npos || key.empty()) {
-      log(LogLevel::warn, "{}: skipping malformed entry {:?} (expected key=value)", variable, std::string(item));
+      malformed.push_back(item);
       continue;
     }
     auto decoded_key = percent_decode(key);
     auto decoded_value = percent_decode(trim_spaces(item.substr(equals + 1)));
     if (!decoded_key || !decoded_value) {
-      log(LogLevel::warn, "{}: invalid percent-encoding in {:?}; ignoring the whole variable", variable,
-          std::string(item));
+      warn_once(variable, text, "{}: invalid percent-encoding in {}; ignoring the whole variable", variable,
+                quote(item));
       return {};
     }
     entries.emplace_back(std::move(*decoded_key), std::move(*decoded_value));
+  }
+  if (!malformed.empty()) {
+    warn_once(variable, text, "{}: skipped {} malformed entr(ies) (expected key=value): {}", variable,
+              malformed.size(), quote_list(malformed));
   }
   return entries;
 }
@@ -113,7 +120,7 @@ inline BatchSpanProcessorOptions batch_options_from_environment(const Environmen
     options.max_export_batch_size = options.max_queue_size;
   }
   options.schedule_delay = env::get_milliseconds(environment, "OTEL_BSP_SCHEDULE_DELAY", options.schedule_delay);
-  options.export_timeout = env::get_milliseconds(environment, "OTEL_BSP_EXPORT_TIMEOUT", options.export_timeout);
+  options.export_timeout = env::get_timeout(environment, "OTEL_BSP_EXPORT_TIMEOUT", options.export_timeout);
   return options;
 }
 
@@ -164,11 +171,10 @@ inline FinalizedTracerConfig finalize_config(const TracerConfig& config, const E
   result.sampler = config.sampler ? config.sampler : detail::sampler_from_environment(environment);
   const std::string exporters =
       config.exporters ? *config.exporters : environment.get("OTEL_TRACES_EXPORTER").value_or("otlp");
+  std::set<std::string> seen;  // a set: a hostile list of 50,000 names must not cost 50,000²
   for (std::string_view name : detail::split_list(exporters)) {
     std::string lower = detail::to_lower(name);
-    bool seen = false;
-    for (const std::string& existing : result.exporters) seen = seen || existing == lower;
-    if (!seen) result.exporters.push_back(std::move(lower));
+    if (seen.insert(lower).second) result.exporters.push_back(std::move(lower));
   }
   result.batch = config.batch ? *config.batch : detail::batch_options_from_environment(environment);
   result.limits = config.limits ? *config.limits : detail::limits_from_environment(environment);

@@ -40,15 +40,23 @@ inline constexpr TraceStateChars trace_state_chars{};
 /// updated first. Copies share one buffer (a single allocation, reference-counted), so
 /// carrying it from parent to child is cheap; `set` and `remove` return a new value.
 ///
-/// Parsing follows the W3C recommendation and its official test suite: empty members
-/// and optional whitespace are skipped, and any invalid key or value, a duplicated key or
-/// more than 32 members makes the whole header invalid (an empty TraceState).
+/// Parsing follows W3C Trace Context Level 2 (section "tracestate Header Field Values")
+/// and its official test suite: several headers are joined with ','; empty members and
+/// the optional whitespace around members are skipped; an invalid key or value, or more
+/// than 32 members, makes the whole header invalid (an empty TraceState: "If the
+/// tracestate header cannot be parsed the vendor MAY discard the entire header"). A key
+/// that repeats is not an error: uniqueness is the sender's duty (w3c/trace-context#477),
+/// and the receiver "MAY also discard duplicate keys" (section "Mutating the tracestate
+/// Field"). The first (leftmost, most recently updated) occurrence is kept and later ones
+/// are dropped, as the suite's own parser does, so `get` and `set` always see one value per
+/// key. The 32-member limit counts the members received, duplicates included.
 ///
 /// **Example**: `auto state = TraceState::parse("rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");`
 class TraceState {
  public:
   static constexpr std::size_t max_members = 32;
-  /// How much of a tracestate the propagators must carry at least (W3C §3.3.1.5).
+  /// How much of a tracestate the propagators carry at least (W3C "tracestate Limits":
+  /// "Vendors SHOULD propagate at least 512 characters of a combined header").
   static constexpr std::size_t propagated_length = 512;
 
   /// One `key=value` member; both views point into the TraceState's own buffer and stay
@@ -98,7 +106,8 @@ class TraceState {
     // Uninitialised: zeroing 32 members would cost more than parsing a typical list.
     alignas(Member) unsigned char storage[sizeof(Member) * max_members];
     Member* members = reinterpret_cast<Member*>(storage);
-    std::size_t count = 0;
+    std::size_t count = 0;     // kept: the first occurrence of each key
+    std::size_t received = 0;  // every member, duplicates included
     std::size_t start = 0;
     while (start <= header.size()) {
       std::size_t comma = header.find(',', start);
@@ -111,18 +120,15 @@ class TraceState {
       std::string_view key = item.substr(0, equals);
       std::string_view value = item.substr(equals + 1);
       if (!is_valid_key(key) || !is_valid_value(value)) return {};
-      for (std::size_t i = 0; i < count; ++i) {
-        if (members[i].key == key) return {};
-      }
-      if (count == max_members) return {};
-      new (members + count++) Member{key, value};
+      if (++received > max_members) return {};
+      if (!contains_key(members, count, key)) new (members + count++) Member{key, value};
     }
     return TraceState(members, count);
   }
 
-  /// The W3C key grammar: `(lcalpha|digit) 0*255(lcalpha|digit|_|-|*|/|@)` with at most
-  /// one `@`; in a `tenant@system` key the tenant has at most 241 characters and the
-  /// system id starts with a letter and has at most 14.
+  /// The W3C Level 2 key grammar, `(lcalpha / DIGIT) 0*255(keychar)` with keychar =
+  /// lcalpha / DIGIT / `_` / `-` / `*` / `/` / `@`: `@` may appear anywhere after the first
+  /// character, any number of times (Level 1's `tenant@system` limits are gone).
   static bool is_valid_key(std::string_view key) noexcept {
     if (key.empty() || key.size() > 256) return false;
     const auto& classes = detail::trace_state_chars;
@@ -130,12 +136,7 @@ class TraceState {
     if ((classes.bits[first] & detail::TraceStateChars::key_first) == 0) return false;
     unsigned all = detail::TraceStateChars::key;  // one AND per character, checked once
     for (char c : key) all &= classes.bits[static_cast<unsigned char>(c)];
-    if (all == 0) return false;
-    const std::size_t at = key.find('@');
-    if (at == std::string_view::npos) return true;
-    if (key.find('@', at + 1) != std::string_view::npos) return false;
-    const std::size_t system_size = key.size() - at - 1;
-    return at <= 241 && system_size >= 1 && system_size <= 14 && key[at + 1] >= 'a' && key[at + 1] <= 'z';
+    return all != 0;
   }
 
   /// The W3C value grammar: 1..256 printable ASCII characters other than ',' and '=',
@@ -187,8 +188,11 @@ class TraceState {
   /// state is built, so injecting an unchanged state copies nothing).
   std::string_view header() const noexcept { return block_ ? block_->header() : std::string_view(); }
 
-  /// The header value, at most `max_length` characters: when too long, whole members are
-  /// dropped, those longer than 128 characters first, then from the end (W3C §3.3.1.5).
+  /// The header value, at most `max_length` characters (W3C "tracestate Limits"):
+  /// when too long, whole members are dropped — never cut — first those longer than 128
+  /// characters ("Entries larger than 128 characters long SHOULD be removed first"),
+  /// longest first so that as few as possible go, then from the end ("Then entries SHOULD
+  /// be removed starting from the end"). Only what must go to fit is dropped.
   std::string to_header(std::size_t max_length = propagated_length) const {
     const std::string_view whole = header();
     if (whole.size() <= max_length) return std::string(whole);
@@ -202,8 +206,16 @@ class TraceState {
       length -= member_length(all[index]) + (kept_count > 1 ? 1 : 0);  // and a separator, if any is left
       --kept_count;
     };
-    for (std::size_t i = all.size(); i-- > 0 && length > max_length;) {
-      if (member_length(all[i]) > 128) drop(i);
+    while (length > max_length) {
+      std::size_t longest = all.size();  // the longest kept member over 128; the rightmost on a tie
+      for (std::size_t i = 0; i < all.size(); ++i) {
+        if (kept[i] && member_length(all[i]) > 128 &&
+            (longest == all.size() || member_length(all[i]) >= member_length(all[longest]))) {
+          longest = i;
+        }
+      }
+      if (longest == all.size()) break;
+      drop(longest);
     }
     for (std::size_t i = all.size(); i-- > 0 && length > max_length;) {
       if (kept[i]) drop(i);
@@ -274,6 +286,12 @@ class TraceState {
     return out + text.size();
   }
   static std::size_t member_length(const Member& member) noexcept { return member.key.size() + 1 + member.value.size(); }
+  static bool contains_key(const Member* members, std::size_t count, std::string_view key) noexcept {
+    for (std::size_t i = 0; i < count; ++i) {
+      if (members[i].key == key) return true;
+    }
+    return false;
+  }
 
   Block* block_ = nullptr;
 };

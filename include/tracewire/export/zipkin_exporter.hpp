@@ -37,7 +37,7 @@ struct ZipkinExporterOptions {
   static ZipkinExporterOptions from_environment(const Environment& environment) {
     ZipkinExporterOptions options;
     options.endpoint = env::get_http_url(environment, "OTEL_EXPORTER_ZIPKIN_ENDPOINT", options.endpoint);
-    options.timeout = env::get_milliseconds(environment, "OTEL_EXPORTER_ZIPKIN_TIMEOUT", options.timeout);
+    options.timeout = env::get_timeout(environment, "OTEL_EXPORTER_ZIPKIN_TIMEOUT", options.timeout);
     return options;
   }
 };

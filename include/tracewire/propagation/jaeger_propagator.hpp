@@ -12,6 +12,7 @@
 #include "tracewire/core/baggage.hpp"
 #include "tracewire/core/detail/ascii.hpp"
 #include "tracewire/core/detail/hex.hpp"
+#include "tracewire/core/detail/quote.hpp"
 #include "tracewire/core/detail/percent_encoding.hpp"
 #include "tracewire/core/detail/utf8.hpp"
 #include "tracewire/core/logger.hpp"
@@ -26,17 +27,28 @@ inline namespace v0 {
 /// `uber-trace-id: {trace-id}:{span-id}:{parent-span-id}:{flags}`, all hex.
 ///
 /// Extract accepts 1–32 hex digits of trace id and 1–16 of span id (either case, left-padded
-/// with zeros as Jaeger clients do), zero being invalid for both; any parent id (`0` means
-/// none; it is deprecated and ignored); flags of one or two hex digits, bit 0x01 sampled and
-/// 0x02 debug (which implies sampled). The whole value may be URL-encoded (`%3A` for `:`).
-/// Baggage comes from `uberctx-{key}` headers (URL-decoded values) and from the
-/// `jaeger-baggage: k1=v1, k2=v2` header; a `jaeger-debug-id` header is kept as the baggage
-/// entry `jaeger-debug-id` so the application can tag its span with it, as Jaeger clients do.
+/// with zeros: "Receivers MUST accept hex-strings shorter than 32 characters and 0-pad them
+/// on the left"), zero being invalid for both; any parent id (`0` means none; it is
+/// deprecated and ignored); flags of one or two hex digits. The whole value may be
+/// URL-encoded (`%3A` for `:`). Baggage comes from `uberctx-{key}` headers (URL-decoded
+/// values) and from the `jaeger-baggage: k1=v1, k2=v2` header; a `jaeger-debug-id` header is
+/// kept as the baggage entry `jaeger-debug-id` so the application can tag its span with it,
+/// as Jaeger clients do.
 ///
-/// Inject writes the shortest form that round-trips, as Jaeger clients do: ids without
-/// leading zeros (a 128-bit id with a zero high half becomes a 64-bit one), parent `0`,
-/// flags `1` or `0`; and one `uberctx-{key}` header per baggage entry whose key is a token,
-/// with the value URL-encoded.
+/// The flag rule: "sampled" is bit 0x01 alone, as jaeger-client-go (`isSampled`:
+/// `flags & 1`), the other reference clients and OpenTelemetry's Jaeger propagators read
+/// it; so `…:2`, debug without sampled (which the Jaeger format says should not be sent),
+/// is not sampled. The debug bit 0x02 is kept as TraceFlags' `debug` bit and written again
+/// on inject, so a debug trace stays one downstream (and crosses to B3 as `d`). Firehose
+/// (0x08) and the unused bits are not carried.
+///
+/// Inject writes what the Jaeger format asks of senders ("Senders SHOULD generate hex
+/// strings of exactly 16 or 32 characters" for the trace id, "exactly 16" for the span
+/// id): a trace id whose high half is zero as 16 digits — the form a 64-bit Jaeger client
+/// wrote it in, and all that clients limited to 64-bit ids accept — any other as 32;
+/// the span id as 16; parent `0`; flags `0`–`3` (sampled, plus 2 for debug) as one digit,
+/// as Jaeger clients write them. Then one `uberctx-{key}` header per baggage entry whose
+/// key is a token, with the value URL-encoded.
 ///
 /// Extracted baggage is bounded like W3C baggage (64 entries, 8192 bytes of values); entries
 /// beyond are dropped whole and reported. Baggage keys travel in lowercase, since header
@@ -106,7 +118,8 @@ class JaegerPropagator final : public TextMapPropagator {
     SpanContext context;
     context.trace_id = TraceId::from_halves(high, low);
     context.span_id = SpanId::from_u64(span);
-    context.flags = TraceFlags((flags & (sampled_flag | debug_flag)) != 0 ? TraceFlags::sampled_bit : 0);
+    context.flags = TraceFlags(static_cast<std::uint8_t>(((flags & sampled_flag) != 0 ? TraceFlags::sampled_bit : 0) |
+                                                         ((flags & debug_flag) != 0 ? TraceFlags::debug_bit : 0)));
     context.is_remote = true;
     return context;
   }
@@ -115,19 +128,15 @@ class JaegerPropagator final : public TextMapPropagator {
   /// returns its length.
   static std::size_t write_trace_id_header(const SpanContext& context, char* out) noexcept {
     std::size_t length = 0;
-    const std::uint64_t high = context.trace_id.high();
-    if (high != 0) {
-      length += write_short_hex(high, out);
-      length += write_fixed_hex(context.trace_id.low(), out + length);
-    } else {
-      length += write_short_hex(context.trace_id.low(), out);
-    }
+    if (context.trace_id.high() != 0) length += write_fixed_hex(context.trace_id.high(), out);
+    length += write_fixed_hex(context.trace_id.low(), out + length);
     out[length++] = ':';
-    length += write_short_hex(context.span_id.to_u64(), out + length);
+    length += write_fixed_hex(context.span_id.to_u64(), out + length);
     out[length++] = ':';
     out[length++] = '0';
     out[length++] = ':';
-    out[length++] = context.sampled() ? '1' : '0';
+    out[length++] = static_cast<char>('0' + (context.sampled() ? sampled_flag : 0) +
+                                      (context.flags.debug() ? debug_flag : 0));
     return length;
   }
 
@@ -145,8 +154,8 @@ class JaegerPropagator final : public TextMapPropagator {
         result = result.with_span_context(std::move(*context));
       } else {
         static detail::RateLimitedLog log;
-        log(LogLevel::warn, "ignoring invalid {} {:?}: expected {{trace-id}}:{{span-id}}:{{parent-id}}:{{flags}} in hex",
-            trace_header_, detail::excerpt(*header.value));
+        log(LogLevel::warn, "ignoring invalid {} {}: expected {{trace-id}}:{{span-id}}:{{parent-id}}:{{flags}} in hex",
+            trace_header_, detail::quote(*header.value));
       }
     } else if (header.conflicting) {
       static detail::RateLimitedLog log;
@@ -211,14 +220,6 @@ class JaegerPropagator final : public TextMapPropagator {
     detail::store_big_endian64(value, bytes);
     detail::write_hex(bytes, 8, out);
     return 16;
-  }
-  static std::size_t write_short_hex(std::uint64_t value, char* out) noexcept {
-    char digits[16];
-    write_fixed_hex(value, digits);
-    std::size_t skip = 0;
-    while (skip < 15 && digits[skip] == '0') ++skip;
-    for (std::size_t i = skip; i < 16; ++i) out[i - skip] = digits[i];
-    return 16 - skip;
   }
 
   // Baggage items gathered from the several Jaeger headers, bounded and counted.

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "tracewire/core/detail/ascii.hpp"
+#include "tracewire/core/detail/quote.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/propagation/b3_propagator.hpp"
 #include "tracewire/propagation/baggage_propagator.hpp"
@@ -32,36 +34,52 @@ inline std::unique_ptr<TextMapPropagator> make_named_propagator(std::string_view
   return nullptr;
 }
 
+namespace detail {
+
+/// What a list of propagator names builds: the propagators, and the names that are not one.
+struct PropagatorList {
+  std::vector<std::unique_ptr<TextMapPropagator>> propagators;
+  std::vector<std::string_view> unknown;  ///< views into the list, each once
+};
+
+/// Reads the names of `list` as `OTEL_PROPAGATORS` specifies them: duplicates are ignored,
+/// `none` adds nothing, unknown names are returned for the caller to report.
+inline PropagatorList parse_propagator_list(std::string_view list) {
+  PropagatorList result;
+  std::set<std::string> seen;  // a set: a hostile list of 50,000 names must not cost 50,000²
+  for (std::string_view item : split_list(list)) {
+    std::string name = to_lower(item);
+    if (name == "none" || !seen.insert(name).second) continue;
+    if (auto propagator = make_named_propagator(name)) {
+      result.propagators.push_back(std::move(propagator));
+    } else {
+      result.unknown.push_back(item);
+    }
+  }
+  return result;
+}
+
+/// The one warning for the unknown names of a list read from `source` (a variable name, or
+/// `make_propagator`): each name quoted and cut, and at most a few of them, so a hostile
+/// 100 kB value still makes one short line.
+inline void warn_unknown_propagators(std::string_view source, const std::vector<std::string_view>& unknown) {
+  log(LogLevel::warn, "{}: skipped {} unknown propagator name(s): {}; known: tracecontext, baggage, b3, b3multi, "
+      "jaeger, xray, none", source, unknown.size(), quote_list(unknown));
+}
+
+}  // namespace detail
+
 /// A CompositePropagator of the comma-separated names in `list`, in order, as the value of
-/// `OTEL_PROPAGATORS` specifies: duplicates are ignored, `none` adds nothing, and an unknown
-/// name is reported once and skipped. An empty list gives a propagator that does nothing;
-/// the environment's default (`tracecontext,baggage`) is applied by
+/// `OTEL_PROPAGATORS` specifies: duplicates are ignored, `none` adds nothing, and unknown
+/// names are skipped and reported in one warning. An empty list gives a propagator that
+/// does nothing; the environment's default (`tracecontext,baggage`) is applied by
 /// `propagator_from_environment`, not here.
 ///
 /// **Example**: `auto propagator = tracewire::make_propagator("tracecontext,baggage,b3multi");`
 inline std::unique_ptr<TextMapPropagator> make_propagator(std::string_view list) {
-  std::vector<std::unique_ptr<TextMapPropagator>> propagators;
-  std::vector<std::string> seen;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    std::size_t comma = list.find(',', start);
-    if (comma == std::string_view::npos) comma = list.size();
-    const std::string name = detail::to_lower(detail::trim_spaces(list.substr(start, comma - start)));
-    start = comma + 1;
-    if (name.empty() || name == "none") continue;
-    bool duplicate = false;
-    for (const std::string& earlier : seen) duplicate = duplicate || earlier == name;
-    if (duplicate) continue;
-    seen.push_back(name);
-    if (auto propagator = make_named_propagator(name)) {
-      propagators.push_back(std::move(propagator));
-    } else {
-      detail::log(LogLevel::warn,
-                  "unknown propagator {:?} skipped; known: tracecontext, baggage, b3, b3multi, jaeger, xray, none",
-                  name);
-    }
-  }
-  return std::make_unique<CompositePropagator>(std::move(propagators));
+  detail::PropagatorList parsed = detail::parse_propagator_list(list);
+  if (!parsed.unknown.empty()) detail::warn_unknown_propagators("make_propagator", parsed.unknown);
+  return std::make_unique<CompositePropagator>(std::move(parsed.propagators));
 }
 
 }  // namespace v0

@@ -10,6 +10,7 @@
 
 #include "tracewire/core/detail/ascii.hpp"
 #include "tracewire/core/detail/hex.hpp"
+#include "tracewire/core/detail/quote.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/core/span_context.hpp"
 #include "tracewire/propagation/detail/header_values.hpp"
@@ -18,15 +19,16 @@
 namespace tracewire {
 inline namespace v0 {
 
-/// The W3C Trace Context propagator (Recommendation, Level 1; the Level 2 `random` flag is
-/// kept as a flag bit). Extract accepts exactly what the recommendation accepts:
+/// The W3C Trace Context propagator (Level 2: the `random` flag, and the Level 2 tracestate
+/// key grammar and duplicate-key rule of TraceState). Extract accepts exactly what the
+/// recommendation accepts:
 /// `00-<32 hex>-<16 hex>-<2 hex>` in lowercase with optional surrounding whitespace; a
 /// higher version by its first four fields when they are followed by the end or `-`;
 /// never version `ff`, an all-zero id, or two different `traceparent` headers. `tracestate`
 /// (all its fields combined) is read only when `traceparent` is valid, and an invalid list
-/// is dropped whole, as the official test suite expects. Inject writes version `00`, the
+/// is dropped whole, as the official test suite expects (see TraceState::parse). Inject writes version `00`, the
 /// sampled and random flags only, and the tracestate truncated to `max_tracestate_length`
-/// by dropping whole members (longest first, W3C §3.3.1.5).
+/// by dropping whole members (those over 128 characters first, W3C "tracestate Limits").
 ///
 /// Neither direction allocates except to hold a non-empty tracestate.
 ///
@@ -38,7 +40,7 @@ class TraceContextPropagator final : public TextMapPropagator {
   /// Length of a version-00 traceparent.
   static constexpr std::size_t traceparent_length = 55;
   /// Flags written on inject: sampled and (Level 2) random; the others are reserved as zero.
-  static constexpr std::uint8_t known_flags = TraceFlags::sampled_bit | TraceFlags::random_bit;
+  static constexpr std::uint8_t known_flags = TraceFlags::w3c_bits;
 
   explicit TraceContextPropagator(std::size_t max_tracestate_length = TraceState::propagated_length)
       : max_tracestate_length_(max_tracestate_length),
@@ -106,8 +108,8 @@ class TraceContextPropagator final : public TextMapPropagator {
     std::optional<SpanContext> context = parse_traceparent(*traceparent.value);
     if (!context) {
       static detail::RateLimitedLog log;
-      log(LogLevel::warn, "ignoring invalid traceparent {:?}: expected 00-<32 hex>-<16 hex>-<2 hex> in lowercase",
-          detail::excerpt(*traceparent.value));
+      log(LogLevel::warn, "ignoring invalid traceparent {}: expected 00-<32 hex>-<16 hex>-<2 hex> in lowercase",
+          detail::quote(*traceparent.value));
       return base;
     }
     std::string storage;
@@ -115,8 +117,8 @@ class TraceContextPropagator final : public TextMapPropagator {
       context->trace_state = TraceState::parse(*tracestate);
       if (context->trace_state.empty() && !is_blank_list(*tracestate)) {
         static detail::RateLimitedLog log;
-        log(LogLevel::warn, "ignoring invalid tracestate {:?} (bad key or value, duplicate key, or over 32 members)",
-            detail::excerpt(*tracestate));
+        log(LogLevel::warn, "ignoring invalid tracestate {} (bad key or value, or over 32 members)",
+            detail::quote(*tracestate));
       }
     }
     return base.with_span_context(std::move(*context));

@@ -10,6 +10,7 @@
 
 #include "tracewire/core/detail/ascii.hpp"
 #include "tracewire/core/detail/hex.hpp"
+#include "tracewire/core/detail/quote.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/core/span_context.hpp"
 #include "tracewire/propagation/detail/header_values.hpp"
@@ -96,8 +97,8 @@ class XRayPropagator final : public TextMapPropagator {
     std::optional<SpanContext> context = parse(*value.value);
     if (!context) {
       static detail::RateLimitedLog log;
-      log(LogLevel::warn, "ignoring invalid X-Amzn-Trace-Id {:?}: expected Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=<0|1>",
-          detail::excerpt(*value.value));
+      log(LogLevel::warn, "ignoring invalid X-Amzn-Trace-Id {}: expected Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=<0|1>",
+          detail::quote(*value.value));
       return base;
     }
     // X-Ray has no tracestate; keep one an earlier propagator found for the same trace.

@@ -80,9 +80,10 @@ class Tracer {
     return Span::non_recording(unsampled_context(state, parent.span_context()), parent, make_current);
   }
 
-  /// The flags a child inherits: the random flag (it describes the trace id).
+  /// The flags a child inherits: the random flag (it describes the trace id) and the debug
+  /// bit (a caller forced the whole trace, so the calls the child makes pass it on).
   static std::uint8_t inherited_flags(const SpanContext& parent) noexcept {
-    return static_cast<std::uint8_t>(parent.flags.bits() & TraceFlags::random_bit);
+    return static_cast<std::uint8_t>(parent.flags.bits() & (TraceFlags::random_bit | TraceFlags::debug_bit));
   }
 
   /// The identity of an unsampled span under `parent` (a root if `parent` is invalid).

@@ -32,7 +32,8 @@ struct CurlTlsOptions {
 /// certificate and host name; proxies come from the usual `http_proxy`, `https_proxy` and
 /// `no_proxy` variables, which libcurl reads itself. Bodies can be gzip-compressed.
 /// Response bodies are kept up to `max_response_bytes` (the rest is read and discarded,
-/// so a huge answer cannot exhaust memory yet the connection stays reusable).
+/// so a huge answer cannot exhaust memory yet the connection stays reusable), and a body
+/// cut there is marked `body_truncated`.
 ///
 /// Errors: a connection refused, reset or dropped before a response, and a DNS failure
 /// are `ErrorCode::network_failure` (worth retrying); a timeout is `ErrorCode::timeout`;
@@ -161,6 +162,11 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
     if (result != CURLE_OK) {
       std::string message = error_buffer[0] ? std::string(error_buffer) : std::string(curl_easy_strerror(result));
+      if (result == CURLE_SSL_CONNECT_ERROR) {
+        // OpenSSL's "wrong version number" is what an https:// URL aimed at a plain-HTTP
+        // port gets; say it in words a user can act on.
+        message = "TLS handshake failed (" + message + "); if this port serves plain HTTP, use an http:// URL";
+      }
       return Error{classify(result), "POST " + redact(request.url) + ": " + message};
     }
     long status = 0;
@@ -204,10 +210,13 @@ class CurlHttpClient final : public HttpClient {
     auto* transfer = static_cast<Transfer*>(user);
     const std::size_t bytes = size * count;
     std::string& body = transfer->response.body;
-    if (body.size() < transfer->max_body) {
+    const std::size_t room = transfer->max_body - std::min(body.size(), transfer->max_body);
+    if (bytes > room) transfer->response.body_truncated = true;
+    if (room > 0) {
       try {
-        body.append(data, std::min(bytes, transfer->max_body - body.size()));
+        body.append(data, std::min(bytes, room));
       } catch (...) {
+        transfer->response.body_truncated = true;
       }
     }
     return bytes;

@@ -27,6 +27,9 @@ struct HttpResponse {
   int status = 0;
   HttpHeaders headers;  ///< names lowercased
   std::string body;
+  /// True when `body` is only the beginning of a longer body (a client keeps a bounded part:
+  /// CurlHttpClient 64 KiB), so a reader knows not to take it for the whole answer.
+  bool body_truncated = false;
 
   /// The first header named `name` (lowercase), if present.
   const std::string* header(std::string_view name) const noexcept {

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tracewire {
 inline namespace v0 {
@@ -35,6 +36,21 @@ inline std::string_view trim_spaces(std::string_view text) noexcept {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
+}
+
+/// Splits a list on `separator`, trimming spaces and tabs and skipping empty items
+/// (`OTEL_*` list variables, `OTEL_PROPAGATORS`).
+inline std::vector<std::string_view> split_list(std::string_view text, char separator = ',') {
+  std::vector<std::string_view> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(separator, start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view item = trim_spaces(text.substr(start, end - start));
+    if (!item.empty()) items.push_back(item);
+    start = end + 1;
+  }
+  return items;
 }
 
 /// RFC 7230 `tchar`: the characters of a header name or a W3C baggage key.

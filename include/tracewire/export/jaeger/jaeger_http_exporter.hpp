@@ -45,7 +45,7 @@ struct JaegerHttpExporterOptions {
   static JaegerHttpExporterOptions from_environment(const Environment& environment) {
     JaegerHttpExporterOptions options;
     options.endpoint = env::get_http_url(environment, "OTEL_EXPORTER_JAEGER_ENDPOINT", options.endpoint);
-    options.timeout = env::get_milliseconds(environment, "OTEL_EXPORTER_JAEGER_TIMEOUT", options.timeout);
+    options.timeout = env::get_timeout(environment, "OTEL_EXPORTER_JAEGER_TIMEOUT", options.timeout);
     if (auto user = environment.get("OTEL_EXPORTER_JAEGER_USER")) options.user = *user;
     if (auto password = environment.get("OTEL_EXPORTER_JAEGER_PASSWORD")) options.password = *password;
     return options;

@@ -23,13 +23,14 @@ enum class OtlpEncoding { protobuf, json };
 namespace detail {
 
 // The OTLP span flags bits (opentelemetry/proto/trace/v1/trace.proto, SpanFlags): the low
-// byte is the W3C trace flags; 0x100 says the exporter knows whether the parent (or the
+// byte is the W3C trace flags (the bits W3C defines: tracewire's debug bit is not one of
+// them); 0x100 says the exporter knows whether the parent (or the
 // linked context) is remote, and 0x200 says it is.
 inline constexpr std::uint32_t otlp_flags_has_is_remote = 0x100;
 inline constexpr std::uint32_t otlp_flags_is_remote = 0x200;
 
 inline std::uint32_t otlp_span_flags(TraceFlags flags, bool is_remote) noexcept {
-  return flags.bits() | otlp_flags_has_is_remote | (is_remote ? otlp_flags_is_remote : 0);
+  return (flags.bits() & TraceFlags::w3c_bits) | otlp_flags_has_is_remote | (is_remote ? otlp_flags_is_remote : 0);
 }
 
 /// Protobuf output for the OTLP traversal: field numbers are used, JSON names ignored.

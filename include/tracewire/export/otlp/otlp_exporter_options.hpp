@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "tracewire/config/environment.hpp"
 #include "tracewire/core/detail/percent_encoding.hpp"
@@ -106,7 +107,7 @@ struct OtlpExporterOptions {
     }
     if (auto name = first_set(environment, "HEADERS")) options.headers = read_headers(environment, *name);
     if (auto name = first_set(environment, "TIMEOUT")) {
-      options.timeout = env::get_milliseconds(environment, *name, std::chrono::milliseconds(10000));
+      options.timeout = env::get_timeout(environment, *name, std::chrono::milliseconds(10000));
     }
     if (auto name = first_set(environment, "COMPRESSION")) {
       options.gzip = env::get_choice(environment, *name, "none", {"gzip", "none"}) == "gzip";
@@ -151,11 +152,13 @@ struct OtlpExporterOptions {
   }
 
   /// Parses `key=value,key2=value2` (W3C baggage-like, percent-decoded, spaces around
-  /// items trimmed). A bad item is skipped with a warning that names the variable and the
-  /// item's position but never its value.
+  /// items trimmed). Bad items are skipped and reported in one warning that names the
+  /// variable and the items' positions but never a value (values may be secrets), once
+  /// per value of the variable.
   static HttpHeaders parse_headers(std::string_view text, std::string_view variable) {
     HttpHeaders headers;
     std::size_t position = 0;
+    std::vector<std::size_t> bad;
     for (std::string_view item : detail::split_list(text)) {
       ++position;
       const std::size_t equals = item.find('=');
@@ -165,12 +168,18 @@ struct OtlpExporterOptions {
         value = detail::percent_decode(detail::trim_spaces(item.substr(equals + 1)));
       }
       if (!key || !value || key->empty() || !is_header_name(*key) || !is_header_value(*value)) {
-        // Read once at startup, not on a repeating path: no rate limit needed.
-        detail::log(LogLevel::warn, "invalid {}: item {} is not a percent-encoded key=value header; ignoring it",
-            variable, position);
+        bad.push_back(position);
         continue;
       }
       headers.emplace_back(std::move(*key), std::move(*value));
+    }
+    if (!bad.empty()) {
+      std::string positions;
+      for (std::size_t i = 0; i < bad.size() && i < 5; ++i) positions += fmt::format("{}{}", i > 0 ? ", " : "", bad[i]);
+      if (bad.size() > 5) positions += fmt::format(" and {} more", bad.size() - 5);
+      detail::warn_once(variable, text,
+                        "invalid {}: {} item(s) (number {}) are not percent-encoded key=value headers; ignoring them",
+                        variable, bad.size(), positions);
     }
     return headers;
   }
@@ -190,16 +199,16 @@ struct OtlpExporterOptions {
     return std::nullopt;
   }
 
+  // An endpoint that cannot work is rejected here, once, naming the variable, rather than
+  // failing at every export; gRPC also takes a scheme-less `host:port`.
   static std::optional<std::string> read_url(const Environment& environment, const std::string& name) {
-    std::string value(detail::trim_spaces(*environment.get(name)));
-    const bool has_scheme = value.compare(0, 7, "http://") == 0 || value.compare(0, 8, "https://") == 0;
-    if (has_scheme && value.find_first_of(" \t\r\n") == std::string::npos) return value;
-    // gRPC also takes `host:port`; anything with a scheme other than http(s) is an error.
-    if (!has_scheme && value.find("://") == std::string::npos && !value.empty() &&
-        value.find_first_of(" \t\r\n/") == std::string::npos) {
-      return value;
-    }
-    detail::warn_invalid(name, value, "an http:// or https:// URL", "the default endpoint");
+    const std::string raw = *environment.get(name);
+    const std::string_view value = detail::trim_spaces(raw);
+    const std::optional<std::string> problem = detail::endpoint_problem(value, /*allow_host_port=*/true);
+    if (!problem) return std::string(value);
+    const bool traces = name.find("_TRACES_") != std::string::npos;
+    detail::warn_invalid(name, raw, "an http:// or https:// URL with a host (" + *problem + ")",
+                         traces ? "OTEL_EXPORTER_OTLP_ENDPOINT or the default endpoint" : "the default endpoint");
     return std::nullopt;
   }
 

@@ -28,8 +28,9 @@ inline namespace v0 {
 /// (default) or JSON (`http/json`), optional gzip, the configured headers, and the export
 /// bounded by the timeout (default 10 s) with retries on 429/502/503/504 and lost
 /// connections. A partial success is counted (`spans_rejected`) and logged, never
-/// retried; a final error is logged once per minute with its status and the first 200
-/// bytes of the body. Header values never appear in logs or in `describe()`.
+/// retried (one too long to read whole is counted as its beginning says, or as failed when
+/// the count is not there: see `OtlpExportState::accepted`); a final error is logged once
+/// per minute with its status and the first 200 bytes of the body. Header values never appear in logs or in `describe()`.
 ///
 /// Sends through the HttpClient given, or a CurlHttpClient (with the configuration's TLS
 /// files) when built with tracewire::otlp_http. Called from the processor's thread only.
@@ -68,7 +69,9 @@ class OtlpHttpExporter final : public SpanExporter {
       const std::uint64_t spans = encoder_.span_count();
       if (spans == 0) return ExportResult::success;
       detail::HttpSender::Outcome outcome = sender_->send(request, config_.timeout);
-      if (outcome.success()) return state_.accepted(spans, outcome.response->body, encoding_);
+      if (outcome.success()) {
+        return state_.accepted(spans, outcome.response->body, encoding_, outcome.response->body_truncated);
+      }
       if (outcome.response) {
         return state_.fail(spans, fmt::format("HTTP {}: {}", outcome.response->status,
                                               detail::body_excerpt(outcome.response->body)));

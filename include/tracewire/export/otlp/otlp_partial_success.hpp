@@ -24,41 +24,74 @@ struct OtlpPartialSuccess {
   /// when there is none (an empty body, an empty `partial_success`, or a body that cannot
   /// be read: a garbage 200 is still a success).
   static std::optional<OtlpPartialSuccess> parse(std::string_view body, OtlpEncoding encoding) {
+    bool seen = false;
+    return read(body, encoding, /*whole=*/true, &seen);
+  }
+
+  /// What the first bytes of a response whose end was cut off say (see parse_prefix).
+  struct PrefixReading;
+
+  /// Reads the partial success from the first bytes of a response body whose end was cut
+  /// off (an HTTP client keeps a bounded part of a response: CurlHttpClient 64 KiB; only a
+  /// long error message makes a response that large). The count is taken only if it is
+  /// whole in the part that was read, and the message is what of it was read. Receivers
+  /// write the count before the message (protobuf serialises fields in number order, and
+  /// protobuf's JSON mapping does too), so a cut message still gives the count.
+  static PrefixReading parse_prefix(std::string_view prefix, OtlpEncoding encoding);
+
+ private:
+  // `whole`: the body is complete. Otherwise it is a prefix: a field cut at the end counts
+  // only when it is the message (what was read of it), never the count (a cut number is a
+  // different number), and the result is set only when the count was read. `seen`: a
+  // partial success begins in the body.
+  static std::optional<OtlpPartialSuccess> read(std::string_view body, OtlpEncoding encoding, bool whole,
+                                                bool* seen) {
     OtlpPartialSuccess result;
-    bool present = false;
+    bool has_count = false;
+    bool has_message = false;
     if (encoding == OtlpEncoding::protobuf) {
-      for (detail::ProtoReader response(body); response.next();) {
+      for (auto response = whole ? detail::ProtoReader(body) : detail::ProtoReader::prefix(body); response.next();) {
         if (response.field() != 1 || response.wire_type() != 2) continue;
-        for (detail::ProtoReader partial(response.bytes()); partial.next();) {
+        *seen = true;
+        const std::string_view bytes = response.bytes();
+        for (auto partial = whole ? detail::ProtoReader(bytes) : detail::ProtoReader::prefix(bytes); partial.next();) {
           if (partial.field() == 1 && partial.wire_type() == 0) {
             result.rejected_spans = static_cast<std::int64_t>(partial.varint());
-            present = true;
+            has_count = true;
           } else if (partial.field() == 2 && partial.wire_type() == 2) {
             result.error_message.assign(partial.bytes());
-            present = true;
+            has_message = true;
           }
         }
       }
     } else {
       const std::size_t start = body.find("\"partialSuccess\"");
       if (start == std::string_view::npos) return std::nullopt;
+      *seen = true;
       const std::string_view object = body.substr(start);
       if (auto number = json_member(object, "rejectedSpans")) {
-        result.rejected_spans = parse_integer(*number);
-        present = true;
+        // A bare number that reaches the end of a prefix may be cut short.
+        const bool complete = whole || number->data() + number->size() < object.data() + object.size();
+        if (complete) {
+          result.rejected_spans = parse_integer(*number);
+          has_count = true;
+        }
       }
-      if (auto text = json_member(object, "errorMessage")) {
+      if (auto text = json_member(object, "errorMessage", /*allow_unterminated=*/!whole)) {
         result.error_message = unescape_json_string(*text);
-        present = true;
+        has_message = true;
       }
     }
-    if (!present || (result.rejected_spans == 0 && result.error_message.empty())) return std::nullopt;
+    if (!whole) return has_count ? std::optional<OtlpPartialSuccess>(std::move(result)) : std::nullopt;
+    if ((!has_count && !has_message) || (result.rejected_spans == 0 && result.error_message.empty())) {
+      return std::nullopt;
+    }
     return result;
   }
 
- private:
   // The raw value of `"name": value` (a string without its quotes, or a number token).
-  static std::optional<std::string_view> json_member(std::string_view json, std::string_view name) {
+  static std::optional<std::string_view> json_member(std::string_view json, std::string_view name,
+                                                     bool allow_unterminated = false) {
     const std::string quoted = "\"" + std::string(name) + "\"";
     std::size_t at = json.find(quoted);
     if (at == std::string_view::npos) return std::nullopt;
@@ -71,7 +104,10 @@ struct OtlpPartialSuccess {
     if (json[at] == '"') {
       std::size_t end = at + 1;
       while (end < json.size() && json[end] != '"') end += json[end] == '\\' ? 2 : 1;
-      if (end >= json.size()) return std::nullopt;
+      if (end >= json.size()) {
+        if (!allow_unterminated) return std::nullopt;
+        end = json.size();  // the beginning of a string whose end was cut off
+      }
       return json.substr(at + 1, end - at - 1);
     }
     std::size_t end = at;
@@ -80,15 +116,25 @@ struct OtlpPartialSuccess {
     return json.substr(at, end - at);
   }
 
+  // A decimal int64, exactly over the whole range; beyond it, saturated (a count that
+  // large only ever means "all of them"). Found by fuzz_partial_success: the 19-digit
+  // numbers near the limits used to be read as a different, shorter number.
   static std::int64_t parse_integer(std::string_view text) noexcept {
     const bool negative = !text.empty() && text.front() == '-';
     if (negative) text.remove_prefix(1);
-    std::int64_t value = 0;
+    const std::uint64_t limit = static_cast<std::uint64_t>(INT64_MAX) + (negative ? 1 : 0);
+    std::uint64_t magnitude = 0;
     for (char c : text) {
-      if (c < '0' || c > '9' || value > INT64_MAX / 10 - 9) break;
-      value = value * 10 + (c - '0');
+      if (c < '0' || c > '9') break;
+      const auto digit = static_cast<std::uint64_t>(c - '0');
+      if (magnitude > (limit - digit) / 10) {
+        magnitude = limit;
+        break;
+      }
+      magnitude = magnitude * 10 + digit;
     }
-    return negative ? -value : value;
+    if (!negative) return static_cast<std::int64_t>(magnitude);
+    return magnitude == limit ? INT64_MIN : -static_cast<std::int64_t>(magnitude);
   }
 
   // Enough of JSON string unescaping for a diagnostic message; \u escapes outside ASCII
@@ -129,6 +175,18 @@ struct OtlpPartialSuccess {
     return out;
   }
 };
+
+struct OtlpPartialSuccess::PrefixReading {
+  bool partial_success = false;              ///< a partial success begins in them
+  std::optional<OtlpPartialSuccess> result;  ///< set when its rejected count is in them too
+};
+
+inline OtlpPartialSuccess::PrefixReading OtlpPartialSuccess::parse_prefix(std::string_view prefix,
+                                                                          OtlpEncoding encoding) {
+  PrefixReading reading;
+  reading.result = read(prefix, encoding, /*whole=*/false, &reading.partial_success);
+  return reading;
+}
 
 }  // namespace v0
 }  // namespace tracewire

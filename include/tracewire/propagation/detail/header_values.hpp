@@ -1,4 +1,4 @@
-// Reading single and repeated header values, and quoting hostile input in diagnostics.
+// Reading single and repeated header values.
 #pragma once
 
 #include <cstddef>
@@ -59,10 +59,6 @@ inline std::optional<std::string_view> get_combined(const TextMapGetter& carrier
   if (state.joined) return std::string_view(storage);
   return state.first;
 }
-
-/// At most the first 64 bytes of a received value, for quoting in a diagnostic (format it
-/// with `{:?}` so control characters are escaped); a 1 MB header must not flood the log.
-inline std::string_view excerpt(std::string_view value) noexcept { return value.substr(0, 64); }
 
 }  // namespace detail
 }  // namespace v0

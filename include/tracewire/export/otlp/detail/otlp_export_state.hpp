@@ -74,8 +74,33 @@ class OtlpExportState {
   /// Counts an accepted request of `spans` spans: a partial success in the response
   /// (`body`, in the request's encoding) counts its rejected spans and is logged, never
   /// retried (specification); the rest count as exported.
-  ExportResult accepted(std::uint64_t spans, std::string_view body, OtlpEncoding encoding) {
-    const auto partial = OtlpPartialSuccess::parse(body, encoding);
+  ///
+  /// `body_truncated`: the client kept only the beginning of a longer body (only a huge
+  /// error message makes a response that long). A partial success is then read from that
+  /// beginning, where receivers write its count. When a partial success begins there but
+  /// its count does not, how many spans the receiver kept is unknown: the batch counts as
+  /// failed — never as exported on an answer that could not be read — the export returns
+  /// failure, and this is reported (rate-limited: once, then once a minute). A beginning
+  /// that holds no partial success is read like any other body (a garbage 200 is a success).
+  ExportResult accepted(std::uint64_t spans, std::string_view body, OtlpEncoding encoding,
+                        bool body_truncated = false) {
+    std::optional<OtlpPartialSuccess> partial;
+    if (body_truncated) {
+      OtlpPartialSuccess::PrefixReading reading = OtlpPartialSuccess::parse_prefix(body, encoding);
+      if (reading.partial_success && !reading.result) {
+        counters_.add(counters_.spans_failed, spans);
+        counters_.add(counters_.requests_failed, 1);
+        unreadable_log_(LogLevel::warn,
+                        "OTLP export to {}: the receiver accepted the request, but its partial-success response was "
+                        "longer than the {} bytes read and its count of rejected spans could not be read; {} spans "
+                        "counted as failed",
+                        endpoint_, body.size(), spans);
+        return ExportResult::failure;
+      }
+      partial = std::move(reading.result);
+    } else {
+      partial = OtlpPartialSuccess::parse(body, encoding);
+    }
     const std::uint64_t rejected =
         partial && partial->rejected_spans > 0
             ? std::min<std::uint64_t>(spans, static_cast<std::uint64_t>(partial->rejected_spans))
@@ -83,8 +108,8 @@ class OtlpExportState {
     counters_.add(counters_.spans_exported, spans - rejected);
     if (partial) {
       counters_.add(counters_.spans_rejected, rejected);
-      partial_log_(LogLevel::warn, "OTLP export to {}: the receiver rejected {} of {} spans: {}", endpoint_, rejected,
-                   spans, body_excerpt(partial->error_message));
+      partial_log_(LogLevel::warn, "OTLP export to {}: the receiver rejected {} of {} spans: {}{}", endpoint_, rejected,
+                   spans, body_excerpt(partial->error_message), body_truncated ? " (response cut)" : "");
     }
     return ExportResult::partial_success(rejected);
   }
@@ -113,6 +138,7 @@ class OtlpExportState {
   // Per exporter, so each one reports its own first failure (then once a minute).
   RateLimitedLog failure_log_;
   RateLimitedLog partial_log_;
+  RateLimitedLog unreadable_log_;
   mutable std::mutex mutex_;
   std::condition_variable idle_;
   bool exporting_ = false;

@@ -14,16 +14,31 @@ namespace detail {
 /// false) instead of reading past the end. Only what the exporters need to read back is
 /// here: varints and length-delimited fields; fixed-width fields are skipped.
 ///
+/// Reading the beginning of a message whose end was cut off (a response body kept up to a
+/// cap) is `ProtoReader::prefix(data)`: a length-delimited field that runs past the end is
+/// then returned with the bytes that are there, marked `cut()`, and ends the walk.
+///
 /// **Example**: `for (ProtoReader in(body); in.next();) if (in.field() == 1) use(in.bytes());`
 class ProtoReader {
  public:
+  static constexpr std::uint64_t max_field_number = (1u << 29) - 1;
+
   explicit ProtoReader(std::string_view data) noexcept : data_(data) {}
+
+  /// A reader of the first bytes of a longer message (see above).
+  static ProtoReader prefix(std::string_view data) noexcept {
+    ProtoReader reader(data);
+    reader.prefix_ = true;
+    return reader;
+  }
 
   /// Advances to the next field; false at the end or on malformed input.
   bool next() noexcept {
-    if (position_ >= data_.size() || !ok_) return false;
+    if (position_ >= data_.size() || !ok_ || cut_) return false;
     std::uint64_t tag = 0;
-    if (!read_varint(tag) || (tag >> 3) == 0) return fail();
+    // Field numbers are 1 .. 2^29 - 1; a larger tag is malformed, not a field whose number
+    // wraps to a small one (found by fuzz_proto_reader: 2^32 + 1 read as field 1).
+    if (!read_varint(tag) || (tag >> 3) == 0 || (tag >> 3) > max_field_number) return fail();
     field_ = static_cast<std::uint32_t>(tag >> 3);
     wire_type_ = static_cast<std::uint32_t>(tag & 7);
     varint_ = 0;
@@ -35,7 +50,12 @@ class ProtoReader {
         return skip(8);
       case 2: {
         std::uint64_t length = 0;
-        if (!read_varint(length) || length > data_.size() - position_) return fail();
+        if (!read_varint(length)) return fail();
+        if (length > data_.size() - position_) {
+          if (!prefix_) return fail();
+          cut_ = true;  // the rest of the data is the beginning of this field
+          length = data_.size() - position_;
+        }
         bytes_ = data_.substr(position_, static_cast<std::size_t>(length));
         position_ += static_cast<std::size_t>(length);
         return true;
@@ -55,6 +75,8 @@ class ProtoReader {
   std::string_view bytes() const noexcept { return bytes_; }
   /// False if the walk stopped on malformed input.
   bool ok() const noexcept { return ok_; }
+  /// True when the current field ran past the end of a prefix: `bytes()` is its beginning.
+  bool cut() const noexcept { return cut_; }
 
  private:
   bool read_varint(std::uint64_t& value) noexcept {
@@ -83,6 +105,8 @@ class ProtoReader {
   std::uint64_t varint_ = 0;
   std::string_view bytes_;
   bool ok_ = true;
+  bool prefix_ = false;
+  bool cut_ = false;
 };
 
 }  // namespace detail
