@@ -344,7 +344,10 @@ class RequestReader {
       texts_.push_back(name == "bytesValue" && held.is_string() ? held.get<std::string>() : plain_json(value).dump());
       return std::string_view(texts_.back());
     }
-    fail(where + "." + name, "unexpected " + type_name(held) + " " + excerpt(held));
+    for (std::string_view known : {"stringValue", "boolValue", "intValue", "doubleValue"}) {
+      if (name == known) fail(where + "." + name, "unexpected value " + excerpt(held));
+    }
+    fail(where, "unknown AnyValue member " + excerpt(json(name)));
   }
 
   // An AnyValue tree as plain JSON (arrays as arrays, key-value lists as objects, numbers as
@@ -487,8 +490,10 @@ std::string describe_parse_error(const json::parse_error& error) {
   return message;
 }
 
-bool is_truncated(const json::parse_error& error) {
-  return std::string_view(error.what()).find("unexpected end of input") != std::string_view::npos;
+// Whether the text ended inside a JSON value (the error is at its very end).
+bool is_truncated(const json::parse_error& error, const std::string& text) {
+  return error.byte > text.size() ||
+         std::string_view(error.what()).find("unexpected end of input") != std::string_view::npos;
 }
 
 void report_problems(Reporter& reporter, std::size_t line, const std::vector<Problem>& problems) {
@@ -531,7 +536,7 @@ void read_input(std::FILE* file, const std::string& name, RequestReader& reader,
     try {
       request = json::parse(line);
     } catch (const json::parse_error& error) {
-      if (number == 1 && is_truncated(error)) {
+      if (number == 1 && is_truncated(error, line)) {
         // Perhaps pretty-printed: the rest of the input completes the first line.
         std::string document = line;
         std::size_t document_lines = 1;
@@ -564,7 +569,7 @@ void read_input(std::FILE* file, const std::string& name, RequestReader& reader,
         }
       } else {
         reporter(number, fmt::format("{}: {} (byte {} of the line)",
-                                     is_truncated(error) ? "the line is incomplete JSON (truncated?)" : "the line is not valid JSON",
+                                     is_truncated(error, line) ? "the line is incomplete JSON (truncated?)" : "the line is not valid JSON",
                                      describe_parse_error(error), error.byte));
         continue;
       }
@@ -577,6 +582,10 @@ void read_input(std::FILE* file, const std::string& name, RequestReader& reader,
   if (spans == 0 && reporter.count() == 0) reporter(number, "no spans");
   totals.spans += spans;
   totals.problems += reporter.count();
+}
+
+std::string count(std::size_t number, const char* noun) {
+  return fmt::format("{} {}{}", number, noun, number == 1 ? "" : "s");
 }
 
 std::optional<std::size_t> parse_count(const char* text) {
@@ -648,8 +657,8 @@ int main(int argc, char** argv) {
   }
   if (!exporter.shutdown(std::chrono::milliseconds(0))) return 1;
   const tracewire::HtmlExporterStats stats = exporter.stats();
-  std::fprintf(stderr, "tracewire-view: wrote %s: %zu traces, %zu spans", options.path == "-" ? "stdout" : options.path.c_str(),
-               stats.traces_kept, stats.spans_kept);
+  std::fprintf(stderr, "tracewire-view: wrote %s: %s, %s", options.path == "-" ? "stdout" : options.path.c_str(),
+               count(stats.traces_kept, "trace").c_str(), count(stats.spans_kept, "span").c_str());
   if (stats.traces_left_out != 0) {
     std::fprintf(stderr, " (%llu older traces left out: --max-traces %zu)", static_cast<unsigned long long>(stats.traces_left_out),
                  options.max_traces);

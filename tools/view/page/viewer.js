@@ -771,8 +771,8 @@
     var status = element('span', span.status === 2 ? 'status-error' : '', STATUS[span.status] || String(span.status));
     if (span.message) status.textContent += ': ' + span.message;
     var parent = span.parentId === '' ? 'none (root)' : span.parentId +
-      (span.parent ? ' (' + clip(span.parent.name, 80) + ')' : span.cycle ? ' (cycle)' : ' (not in the data: orphan)') +
-      (span.remoteParent ? ', remote' : '');
+      (span.parent ? ' (' + clip(span.parent.name, 80) + ')' + (span.remoteParent ? ', remote' : '') :
+        span.cycle ? ' (a cycle of parents)' : span.remoteParent ? ' (remote, not in the data)' : ' (not in the data: orphan)');
     var rows = [
       {key: 'service', value: span.service},
       {key: 'kind', value: KINDS[span.kind] || String(span.kind)},

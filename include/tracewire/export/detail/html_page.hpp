@@ -20,14 +20,14 @@ inline constexpr std::string_view html_page_before_data[] = {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-rJ76WwUWIYRdBlID6VcX0N5WZ6Gqwx4RTdiTSYxW+Vk='; script-src 'sha256-s5raWjXw1X6ecfhXRBYbcmx0sIB2GHdZmsLggmsK6nk='; img-src data:; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-ZUXpc5MVVQJxZjTuvbTYaJt/fBHWpGFXPNwDXmnEFV0='; script-src 'sha256-sAa2QhG71ZfXI52MXrZBqMc/slLF9RaxeCx4oO+a1Rg='; img-src data:; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
 <title>tracewire traces</title>
 <style>/* The trace viewer's style: a trace list on top, the selected trace below (legend, service
    graph, waterfall with a details panel). Plain CSS, system fonts, no external resources. */
 :root {
   --row-height: 24px;
-  --label-width: 34%;
+  --label-width: 40%;
   --track-margin: 12px;
   --border: #d7dbe0;
   --muted: #5f6b7a;
@@ -121,12 +121,12 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liber
 .row .duration { position: absolute; top: 4px; font-size: 11px; color: var(--muted); white-space: nowrap; }
 .row .duration.inside { color: #fff; text-shadow: 0 0 2px #000a; }
 
-.details { width: 36%; flex: none; overflow: auto; padding: 8px 14px 24px; background: #fcfcfd; }
+.details { width: 32%; flex: none; overflow: auto; padding: 8px 14px 24px; background: #fcfcfd; }
 .details h2 { font-size: 14px; margin: 4px 0 8px; word-break: break-all; }
 .details h3 { font-size: 12px; margin: 14px 0 4px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
 .details table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 .details td { border-top: 1px solid #eef0f3; padding: 3px 6px 3px 0; vertical-align: top; }
-.details td.key { width: 34%; color: var(--muted); word-break: break-all; }
+.details td.key { width: 40%; color: var(--muted); overflow-wrap: anywhere; }
 .details td.value { white-space: pre-wrap; word-break: break-all; }
 .details .long { max-height: 14em; overflow: auto; }
 .details .more { margin-top: 2px; border: 1px solid var(--border); background: #fff; border-radius: 3px; cursor: pointer; font-size: 11px; }
@@ -972,8 +972,8 @@ inline constexpr std::string_view html_page_after_data[] = {
     var status = element('span', span.status === 2 ? 'status-error' : '', STATUS[span.status] || String(span.status));
     if (span.message) status.textContent += ': ' + span.message;
     var parent = span.parentId === '' ? 'none (root)' : span.parentId +
-      (span.parent ? ' (' + clip(span.parent.name, 80) + ')' : span.cycle ? ' (cycle)' : ' (not in the data: orphan)') +
-      (span.remoteParent ? ', remote' : '');
+      (span.parent ? ' (' + clip(span.parent.name, 80) + ')' + (span.remoteParent ? ', remote' : '') :
+        span.cycle ? ' (a cycle of parents)' : span.remoteParent ? ' (remote, not in the data)' : ' (not in the data: orphan)');
     var rows = [
       {key: 'service', value: span.service},
       {key: 'kind', value: KINDS[span.kind] || String(span.kind)},
@@ -1041,13 +1041,13 @@ inline constexpr std::string_view html_page_after_data[] = {
       if (leftSpans) parts.push(leftSpans + (leftSpans === 1 ? ' span' : ' spans') + ' left out for lack of room');
       var notice = byId('notice');
       notice.textContent = parts.join('; ');
-      notice.hidden = false;
+)twpage",
+    R"twpage(      notice.hidden = false;
     }
   }
 
   function start() {
-)twpage",
-    R"twpage(    model = buildModel(readData());
+    model = buildModel(readData());
     renderHeader();
     if (model.error || model.traces.length === 0) {
       var empty = byId('empty');
