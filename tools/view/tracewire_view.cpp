@@ -65,6 +65,15 @@ std::string type_name(const json& value) {
   }
 }
 
+// A whole string as a decimal integer of type T, or nothing.
+template <class T>
+std::optional<T> parse_decimal(std::string_view text) {
+  T number{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return number;
+}
+
 // A short, printable excerpt of a value, for messages.
 std::string excerpt(const json& value) {
   std::string text = value.dump(-1, ' ', true, json::error_handler_t::replace);
@@ -218,10 +227,7 @@ class RequestReader {
     }
     if (found->is_number_unsigned()) return found->get<std::uint64_t>();
     if (found->is_string()) {
-      const std::string& text = found->get_ref<const std::string&>();
-      std::uint64_t number = 0;
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-      if (error == std::errc() && end == text.data() + text.size() && !text.empty()) return number;
+      if (auto number = parse_decimal<std::uint64_t>(found->get_ref<const std::string&>())) return *number;
     }
     fail(path, "expected a non-negative integer (a decimal string in OTLP/JSON), got " + excerpt(*found));
   }
@@ -328,10 +334,7 @@ class RequestReader {
     if (name == "intValue") {
       if (held.is_number_integer()) return held.get<std::int64_t>();
       if (held.is_string()) {
-        const std::string& text = held.get_ref<const std::string&>();
-        std::int64_t number = 0;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-        if (error == std::errc() && end == text.data() + text.size() && !text.empty()) return number;
+        if (auto number = parse_decimal<std::int64_t>(held.get_ref<const std::string&>())) return *number;
       }
     }
     if (name == "doubleValue") {
@@ -370,10 +373,7 @@ class RequestReader {
       return out;
     }
     if (name == "intValue" && held.is_string()) {
-      std::int64_t number = 0;
-      const std::string& text = held.get_ref<const std::string&>();
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-      if (error == std::errc() && end == text.data() + text.size()) return number;
+      if (auto number = parse_decimal<std::int64_t>(held.get_ref<const std::string&>())) return *number;
     }
     return held;
   }
@@ -589,10 +589,8 @@ std::string count(std::size_t number, const char* noun) {
 }
 
 std::optional<std::size_t> parse_count(const char* text) {
-  std::size_t value = 0;
-  const char* end = text + std::strlen(text);
-  const auto [at, error] = std::from_chars(text, end, value);
-  if (error != std::errc() || at != end || value == 0) return std::nullopt;
+  const auto value = parse_decimal<std::size_t>(text);
+  if (!value || *value == 0) return std::nullopt;
   return value;
 }
 

@@ -20,7 +20,7 @@ inline constexpr std::string_view html_page_before_data[] = {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-ZUXpc5MVVQJxZjTuvbTYaJt/fBHWpGFXPNwDXmnEFV0='; script-src 'sha256-sAa2QhG71ZfXI52MXrZBqMc/slLF9RaxeCx4oO+a1Rg='; img-src data:; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-SgdFI8hqf1ZcB12D6vErLDTxUpphxkF25lbiJoPlvAE='; script-src 'sha256-sAa2QhG71ZfXI52MXrZBqMc/slLF9RaxeCx4oO+a1Rg='; img-src data:; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
 <title>tracewire traces</title>
 <style>/* The trace viewer's style: a trace list on top, the selected trace below (legend, service
@@ -122,12 +122,12 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liber
 .row .duration.inside { color: #fff; text-shadow: 0 0 2px #000a; }
 
 .details { width: 32%; flex: none; overflow: auto; padding: 8px 14px 24px; background: #fcfcfd; }
-.details h2 { font-size: 14px; margin: 4px 0 8px; word-break: break-all; }
+.details h2 { font-size: 14px; margin: 4px 0 8px; overflow-wrap: anywhere; }
 .details h3 { font-size: 12px; margin: 14px 0 4px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
 .details table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 .details td { border-top: 1px solid #eef0f3; padding: 3px 6px 3px 0; vertical-align: top; }
 .details td.key { width: 40%; color: var(--muted); overflow-wrap: anywhere; }
-.details td.value { white-space: pre-wrap; word-break: break-all; }
+.details td.value { white-space: pre-wrap; overflow-wrap: anywhere; }
 .details .long { max-height: 14em; overflow: auto; }
 .details .more { margin-top: 2px; border: 1px solid var(--border); background: #fff; border-radius: 3px; cursor: pointer; font-size: 11px; }
 .details .event-item, .details .link-item { margin: 6px 0; padding: 4px 6px; border-left: 3px solid var(--border); background: #fff; }
