@@ -370,6 +370,16 @@ TEST_SUITE("view") {
       span->set_status(tracewire::StatusCode::error, names[1]);
       spans.push_back(std::move(span));
     }
+    // Broken parentage: a parent that is not in the data, and two spans each other's parent.
+    const std::pair<const char*, std::uint64_t> broken[] = {{"lost child", 99}, {"loop a", 12}, {"loop b", 11}};
+    for (std::size_t i = 0; i < 3; ++i) {
+      auto span = std::make_unique<tracewire::SpanData>(*spans[0]);
+      span->set_context({tracewire::TraceId::from_halves(7, 7), tracewire::SpanId::from_u64(10 + i), tracewire::TraceFlags(1), {}, false});
+      span->set_parent(tracewire::SpanId::from_u64(broken[i].second), false);
+      span->set_name(broken[i].first);
+      span->set_start_time(tracewire_test::scenario_origin_ns + (5 + i) * 1000000);
+      spans.push_back(std::move(span));
+    }
     std::vector<const tracewire::SpanData*> batch;
     for (const auto& span : spans) batch.push_back(span.get());
     tracewire::HtmlExporterOptions options;
@@ -405,11 +415,18 @@ TEST_SUITE("view") {
       CHECK(injected.at("scripts") == 2);  // the data block and the viewer's own script
       CHECK(injected.at("handlers") == 0);
       CHECK(injected.at("marker").is_null());
-      REQUIRE(report.at("rows").size() == names.size());
+      REQUIRE(report.at("rows").size() == names.size() + 3);
       std::vector<std::string> shown;
-      for (const json& row : report.at("rows")) shown.push_back(row.at("name"));
-      const std::vector<std::string> expected{names[0], names[1], names[2], "bad \ufffd\ufffd utf8 \u2028 line separator"};
+      std::vector<json> badges;
+      for (const json& row : report.at("rows")) {
+        shown.push_back(row.at("name"));
+        badges.push_back(row.at("badge"));
+      }
+      const std::vector<std::string> expected{names[0], names[1], names[2], "bad \ufffd\ufffd utf8 \u2028 line separator",
+                                              "lost child", "loop a", "loop b"};
       CHECK(shown == expected);
+      CHECK(badges == std::vector<json>{nullptr, nullptr, nullptr, nullptr, "orphan", "parent cycle", nullptr});
+      CHECK(report.at("rows")[6].at("depth") == 1);
       CHECK(report.at("legend")[0].at("service") == "<svg onload=\"window.__tracewire_injected = 3\">");
 
       // The 1 MiB value is shown in part, then in full on request, as text.
