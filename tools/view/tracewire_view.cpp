@@ -327,7 +327,8 @@ class RequestReader {
     if (value.is_null()) return {};
     if (!value.is_object()) fail(where, "expected an AnyValue object, got " + type_name(value));
     if (value.empty()) return {};
-    const auto& [name, held] = *value.items().begin();
+    const std::string& name = value.begin().key();  // a reference into the object, not into a temporary
+    const json& held = value.begin().value();
     if (value.size() != 1) fail(where, "an AnyValue holds one member, got " + std::to_string(value.size()));
     if (name == "stringValue" && held.is_string()) return std::string_view(held.get_ref<const std::string&>());
     if (name == "boolValue" && held.is_boolean()) return held.get<bool>();
@@ -357,7 +358,8 @@ class RequestReader {
   // numbers), the text shown for the values tracewire's attribute model has no type for.
   static json plain_json(const json& value) {
     if (!value.is_object() || value.size() != 1) return value;
-    const auto& [name, held] = *value.items().begin();
+    const std::string& name = value.begin().key();
+    const json& held = value.begin().value();
     const bool list = name == "kvlistValue";
     if ((name == "arrayValue" || list) && held.is_object()) {
       json out = list ? json::object() : json::array();
@@ -415,7 +417,12 @@ class LineReader {
         line.clear();
         line.shrink_to_fit();
       }
-      if (!too_long) line.append(start, length);
+      if (!too_long) {
+        // A long line gets the limit's room at once: one allocation rather than a doubling
+        // series whose freed steps would add up to twice the limit.
+        if (line.size() + length > line.capacity() && line.size() + length > (std::size_t{1} << 20)) line.reserve(limit_);
+        line.append(start, length);
+      }
       begin_ += length;
       if (newline) {
         ++begin_;
