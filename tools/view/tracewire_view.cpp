@@ -117,7 +117,7 @@ class RequestReader {
     std::vector<const tracewire::SpanData*> batch;
     batch.reserve(records_.size());
     for (const auto& record : records_) batch.push_back(record.get());
-    exporter_.export_spans({batch.data(), batch.size()});
+    if (!batch.empty()) exporter_.export_spans({batch.data(), batch.size()});  // exporters get no empty batch
     return batch.size();
   }
 
