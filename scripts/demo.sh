@@ -10,7 +10,7 @@ scripts/install-deps.sh demo
 echo "building the demo (Release; the first build takes a few minutes, log: build/demo-build.log)"
 mkdir -p build
 if ! { cmake --preset release -DTRACEWIRE_BUILD_TESTS=OFF -DTRACEWIRE_BUILD_BENCH=OFF &&
-       cmake --build --preset release --target uservice1 uservice2 uservice3 uservice4 trace_tree; } \
+       cmake --build --preset release --target uservice1 uservice2 uservice3 uservice4 trace_tree tracewire_view; } \
      >build/demo-build.log 2>&1; then
   tail -n 40 build/demo-build.log >&2
   echo "the build failed; the whole log is in build/demo-build.log" >&2
@@ -80,3 +80,7 @@ echo
 echo
 echo "Spans as OTLP/JSON: $out/uservices-traces.json (Jaeger UI: Search → JSON File)"
 echo "Service output: $out/uservice{1,2,3,4}.log"
+# The same spans as one self-contained page (trace list, waterfall, service graph): open it
+# in any browser, no backend needed.
+build/release/tools/tracewire-view -o "$out/traces.html" "$out/uservice3.traces.jsonl" "$out/uservice4.traces.jsonl"
+echo "The traces in a browser: $(pwd)/$out/traces.html"

@@ -13,6 +13,7 @@ case "$purpose" in
     packages+=(clang doctest-dev libbenchmark-dev
                thrift-compiler python3-thrift python3-yaml protobuf-compiler libprotobuf-dev
                libgrpc++-dev protobuf-compiler-grpc openssl git curl gzip)
+    packages+=(chromium)  # the trace viewer's tests run the page in headless chromium
     ;;
   *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
 esac

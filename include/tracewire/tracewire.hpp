@@ -15,6 +15,7 @@
 #include "tracewire/trace/tracer_provider.hpp"
 
 #include "tracewire/export/console_exporter.hpp"
+#include "tracewire/export/html_exporter.hpp"
 #include "tracewire/export/in_memory_exporter.hpp"
 
 #include "tracewire/config/provider_from_environment.hpp"

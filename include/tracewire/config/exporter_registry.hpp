@@ -16,7 +16,7 @@
 namespace tracewire {
 inline namespace v0 {
 
-/// Maps exporter names (`console`, `otlp`, `zipkin`, `jaeger`, …) to factories that build
+/// Maps exporter names (`console`, `otlp`, `zipkin`, `jaeger`, `html`, …) to factories that build
 /// the exporter from the environment. The built-in names are registered by
 /// `provider_from_environment.hpp` according to the targets the application links;
 /// applications can add their own (`register_exporter("mine", ...)`).

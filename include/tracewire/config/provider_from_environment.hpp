@@ -14,6 +14,7 @@
 #include "tracewire/config/propagators_from_environment.hpp"
 #include "tracewire/config/tracer_config.hpp"
 #include "tracewire/core/logger.hpp"
+#include "tracewire/export/html_exporter.hpp"
 #include "tracewire/propagation/global_propagator.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/simple_span_processor.hpp"
@@ -35,6 +36,13 @@ inline void register_builtin_exporters() {
     });
     registry.register_exporter("zipkin", [](const Environment& environment) {
       return make_zipkin_exporter_from_environment(environment);
+    });
+    // tracewire's own: the last traces as one HTML page, written at shutdown.
+    registry.register_exporter("html", [](const Environment& environment) {
+      HtmlExporterOptions options;
+      options.path = environment.get("TRACEWIRE_HTML_FILE").value_or(options.path);
+      options.max_traces = env::get_unsigned(environment, "TRACEWIRE_HTML_MAX_TRACES", options.max_traces, 1, 1000000);
+      return std::make_unique<HtmlExporter>(std::move(options));
     });
     return true;
   }();
