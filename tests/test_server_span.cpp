@@ -9,6 +9,7 @@
 
 #include "tracewire/export/in_memory_exporter.hpp"
 #include "tracewire/instrumentation/server_span.hpp"
+#include "tracewire/propagation/make_propagator.hpp"
 #include "tracewire/propagation/trace_context_propagator.hpp"
 #include "tracewire/trace/simple_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
@@ -96,5 +97,19 @@ TEST_SUITE("instrumentation") {
     inject_context(request, ContainerSetter(outgoing), TraceContextPropagator());
     CHECK(outgoing["traceparent"] == "00-0af7651916cd43dd8448eb211c80319c-" + request.context().span_id.to_hex() + "-00");
     CHECK(request.context().span_id.to_hex() != "b7ad6b7169203331");  // unsampled, yet its own id
+  }
+}
+
+TEST_SUITE("instrumentation") {
+  TEST_CASE("a debug request stays debug downstream: B3's d passes through the server span and its children") {
+    Server server;
+    const auto b3 = make_propagator("b3");
+    std::map<std::string, std::string> headers{{"b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-d"}};
+    auto request = start_server_span(server.tracer, "request", ContainerGetter(headers), *b3);
+    Scope scope(request);
+    auto call = server.tracer.start_span("call", SpanKind::client);
+    std::map<std::string, std::string> outgoing;
+    inject_context(ContainerSetter(outgoing), *b3);
+    CHECK(outgoing["b3"] == "80f198ee56343ba864fe8b2a57d3eff7-" + call.context().span_id.to_hex() + "-d");
   }
 }
