@@ -10,6 +10,7 @@
 #include <tracewire/export/otlp/otlp_http_exporter.hpp>
 #include <tracewire/propagation/make_propagator.hpp>
 #include <tracewire/tracewire.hpp>
+#include <tracewire/transport/curl_http_client.hpp>  // the OTLP/HTTP exporter sends through libcurl
 
 namespace uservices {
 

@@ -2,8 +2,8 @@
 // span injected into an outgoing request.
 #pragma once
 
-#if !defined(TRACEWIRE_HAS_BOOST)
-#error "tracewire/instrumentation/beast.hpp needs Boost.Beast: link tracewire::beast"
+#if !__has_include(<boost/beast/http/message.hpp>)
+#error "tracewire/instrumentation/beast.hpp needs Boost.Beast's headers (Boost 1.74+; Debian: libboost-dev; CMake: link tracewire::beast)"
 #endif
 
 #include <cstdint>
