@@ -13,6 +13,7 @@
 #include "tracewire/core/resource.hpp"
 #include "tracewire/core/resource_detectors.hpp"
 #include "tracewire/core/span_limits.hpp"
+#include "tracewire/semconv.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/parent_based_sampler.hpp"
 #include "tracewire/trace/probability_sampler.hpp"
@@ -131,7 +132,7 @@ inline Resource resource_from_environment(const Environment& environment, const 
     for (const auto& [key, value] : parse_key_value_list("OTEL_RESOURCE_ATTRIBUTES", *text)) attributes.set(key, value);
   }
   if (auto name = config.service_name ? config.service_name : environment.get("OTEL_SERVICE_NAME")) {
-    attributes.set("service.name", *name);
+    attributes.set(semconv::service::name, *name);
   }
   attributes.merge(config.resource_attributes);
   return detected_resource().merged_with(Resource(std::move(attributes)));
