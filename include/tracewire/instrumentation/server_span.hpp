@@ -20,7 +20,7 @@ inline namespace v0 {
 /// **Example** (Boost.Beast):
 /// ```
 /// auto span = tracewire::start_server_span(tracer, "POST /test", tracewire::BeastHeaderGetter(request));
-/// span.set_attribute("http.request.method", "POST");
+/// span.set_attribute(tracewire::semconv::http::request_method, "POST");
 /// ```
 inline Span start_server_span(Tracer& tracer, std::string_view name, const TextMapGetter& headers,
                               const TextMapPropagator& propagator) {
