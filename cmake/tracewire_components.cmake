@@ -19,7 +19,7 @@ endfunction()
 # After the find_package calls of <component>: provides it when every variable of
 # <found_variables> is true. Otherwise ON stops the configure naming <debian_packages>, and
 # AUTO says in the configure output what is left out and why. Appends the component to
-# TRACEWIRE_COMPONENTS and a line to TRACEWIRE_COMPONENTS_SUMMARY.
+# TRACEWIRE_COMPONENTS.
 function(tracewire_require_component component option mode found_variables what debian_packages)
   set(found TRUE)
   foreach(variable IN LISTS found_variables)
@@ -31,15 +31,13 @@ function(tracewire_require_component component option mode found_variables what 
     set(TRACEWIRE_PROVIDE_${component} ON PARENT_SCOPE)
     list(APPEND TRACEWIRE_COMPONENTS ${component})
     set(TRACEWIRE_COMPONENTS ${TRACEWIRE_COMPONENTS} PARENT_SCOPE)
-    set(TRACEWIRE_COMPONENTS_SUMMARY "${TRACEWIRE_COMPONENTS_SUMMARY}, tracewire::${component}" PARENT_SCOPE)
   elseif(mode STREQUAL "ON")
     message(FATAL_ERROR
-      "${option}=ON, but tracewire::${component} needs ${what}, which was not found.\n"
+      "${option}=ON, but tracewire::${component} needs ${what}: not found.\n"
       "On Debian or Ubuntu: apt-get install ${debian_packages}\n"
       "(or configure with -D${option}=OFF to leave tracewire::${component} out)")
   else()
-    set(TRACEWIRE_COMPONENTS_SUMMARY
-      "${TRACEWIRE_COMPONENTS_SUMMARY}; not tracewire::${component}: ${what} not found (Debian: ${debian_packages}; -D${option}=ON makes it required)"
-      PARENT_SCOPE)
+    message(STATUS "tracewire::${component} left out: ${what} not found "
+      "(Debian: ${debian_packages}; -D${option}=ON makes it required)")
   endif()
 endfunction()
