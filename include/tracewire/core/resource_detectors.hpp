@@ -78,7 +78,8 @@ inline Resource os_resource() {
     std::string type = name.sysname;
     for (char& c : type) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     attributes.set(semconv::incubating::os::type, type);
-    attributes.set(semconv::incubating::os::description, std::string(name.sysname) + " " + name.release + " " + name.version);
+    attributes.set(semconv::incubating::os::description,
+                   std::string(name.sysname) + " " + name.release + " " + name.version);
   }
   return Resource(std::move(attributes));
 }

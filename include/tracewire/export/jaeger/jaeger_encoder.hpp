@@ -265,7 +265,9 @@ class JaegerEncoder {
       begin_tag(writer, "error", TagType::boolean);
       writer.field_bool(5, true);
       writer.struct_end();
-      if (!span.status_message().empty()) write_string_tag(writer, semconv::otel::status_description, span.status_message());
+      if (!span.status_message().empty()) {
+        write_string_tag(writer, semconv::otel::status_description, span.status_message());
+      }
     }
     if (has_trace_state) {
       scratch_ = span.context().trace_state.to_header(std::numeric_limits<std::size_t>::max());
