@@ -21,8 +21,9 @@
 #include "tracewire/export/otlp/detail/proto_reader.hpp"
 #include "tracewire/export/otlp/otlp_encoder.hpp"
 
-#if defined(TRACEWIRE_HAS_CURL)
+#if defined(TRACEWIRE_BENCH_WITH_CURL)
 #include "tracewire/export/otlp/otlp_http_exporter.hpp"
+#include "tracewire/transport/curl_http_client.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
 #endif
@@ -52,7 +53,7 @@ BENCHMARK(BM_OtlpProtoEncode512);
 void BM_OtlpJsonEncode512(benchmark::State& state) { encode_512(state, tracewire::OtlpEncoding::json); }
 BENCHMARK(BM_OtlpJsonEncode512);
 
-#if defined(TRACEWIRE_HAS_CURL)
+#if defined(TRACEWIRE_BENCH_WITH_CURL)
 
 // An OTLP/HTTP receiver that does no more than a receiver must: reads each request on a
 // kept-alive connection, counts the spans in its ExportTraceServiceRequest (so the
@@ -209,6 +210,6 @@ void BM_ExportOtlpHttpLoopback(benchmark::State& state) {
 }
 BENCHMARK(BM_ExportOtlpHttpLoopback)->Arg(512)->Arg(8192)->UseRealTime()->Unit(benchmark::kMillisecond);
 
-#endif  // TRACEWIRE_HAS_CURL
+#endif  // TRACEWIRE_BENCH_WITH_CURL
 
 }  // namespace

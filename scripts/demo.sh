@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh demo
 echo "building the demo (Release; the first build takes a few minutes, log: build/demo-build.log)"
 mkdir -p build
-if ! { cmake --preset release -DTRACEWIRE_BUILD_TESTS=OFF -DTRACEWIRE_BUILD_BENCH=OFF &&
+if ! { cmake --preset release -DTRACEWIRE_WITH_CURL=ON -DTRACEWIRE_WITH_BOOST=ON &&
        cmake --build --preset release --target uservice1 uservice2 uservice3 uservice4 trace_tree tracewire_view; } \
      >build/demo-build.log 2>&1; then
   tail -n 40 build/demo-build.log >&2

@@ -1,37 +1,60 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages tracewire needs for a purpose, skipping what is
-# already there. Usage: scripts/install-deps.sh demo|test|bench
+# already there; enough on a bare Debian 12 or Ubuntu 24.04 (CMake 3.25 or later).
+# Usage: scripts/install-deps.sh install|demo|bench|test
+#   install  what `cmake --preset install` and `cmake --install` need: CMake, a C++17
+#            compiler, fmt (the optional components' libraries are looked for, not required)
+#   demo     scripts/demo.sh: the microservices demo (libcurl, zlib, Boost, nlohmann-json)
+#   bench    bench/run.sh: the benchmarks (Google Benchmark)
+#   test     scripts/test.sh: everything above, clang with its sanitizer runtime, the test
+#            frameworks and independent decoders, gRPC, Doxygen, pkg-config, and what the
+#            packaging tests run (python3-jsonschema, python3-pyflakes)
 # Works as root (no sudo needed) or as a user with sudo.
 set -euo pipefail
 
 purpose=${1:-test}
-packages=(cmake ninja-build g++ libfmt-dev libcurl4-openssl-dev libboost-dev nlohmann-json3-dev ca-certificates)
+packages=(cmake ninja-build g++ libfmt-dev ca-certificates)
+components=(libcurl4-openssl-dev zlib1g-dev libboost-dev)  # tracewire::otlp_http, tracewire::beast
 case "$purpose" in
-  demo) packages+=(curl) ;;  # demo.sh sends its requests with curl
-  bench) packages+=(libbenchmark-dev python3) ;;  # python3: bench/report.py prints the table
+  install) ;;
+  demo) packages+=("${components[@]}" nlohmann-json3-dev curl) ;;  # demo.sh sends its requests with curl
+  bench) packages+=("${components[@]}" nlohmann-json3-dev libbenchmark-dev python3) ;;  # bench/report.py
   test)
-    packages+=(clang doctest-dev libbenchmark-dev
+    packages+=("${components[@]}" nlohmann-json3-dev libgrpc++-dev protobuf-compiler-grpc
+               clang doctest-dev libbenchmark-dev
                thrift-compiler python3-thrift python3-yaml protobuf-compiler libprotobuf-dev
-               libgrpc++-dev protobuf-compiler-grpc openssl git curl gzip)
+               openssl git curl gzip tar doxygen pkg-config python3-jsonschema python3-pyflakes)
     packages+=(chromium)  # the trace viewer's tests run the page in headless chromium
     ;;
-  *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 install|demo|bench|test" >&2; exit 2 ;;
 esac
 
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-# Node.js runs the independent decoders in tests; a node from another source (whose
-# package may itself provide npm) is used as is.
-if [ "$purpose" = test ]; then
-  command -v node >/dev/null || missing+=(nodejs)
-  command -v npm >/dev/null || missing+=(npm)
-fi
-[ ${#missing[@]} -eq 0 ] && exit 0
-
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
-echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+updated=false
+install_missing() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing: ${missing[*]}"
+  if [ "$updated" = false ]; then
+    "${sudo[@]}" apt-get update -qq
+    updated=true
+  fi
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_missing "${packages[@]}"
+if [ "$purpose" = test ]; then
+  # The sanitizer runtime is only a recommendation of clang (libclang-rt-14-dev on Debian 12,
+  # -18- on Ubuntu 24.04): without it the ASan+UBSan build cannot link.
+  install_missing "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+  # Node.js runs the independent decoders in tests; a node from another source (whose
+  # package may itself provide npm) is used as is.
+  node_packages=()
+  command -v node >/dev/null || node_packages+=(nodejs)
+  command -v npm >/dev/null || node_packages+=(npm)
+  [ ${#node_packages[@]} -eq 0 ] || install_missing "${node_packages[@]}"
+fi

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, then build and run every test with
-# g++ (Debug) and with clang++ under AddressSanitizer and UndefinedBehaviorSanitizer
-# (warnings are errors in both), and check that an installed tracewire works from another
-# CMake project through find_package.
+# g++ (Debug, every component required, the API reference) and with clang++ under
+# AddressSanitizer and UndefinedBehaviorSanitizer (warnings are errors in both), then the
+# packaging tests (tests/packaging: installs, the vcpkg port, the Conan recipe, consumer
+# projects). Ends with the list of test suites it skipped and why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
@@ -15,15 +16,23 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 for preset in ci-gcc ci-clang; do
   echo "=== $preset: configure, build, test"
-  cmake --preset "$preset" >/dev/null
+  cmake --preset "$preset"
   cmake --build --preset "$preset"
   ctest --preset "$preset"
 done
 
-echo "=== find_package(tracewire) from a separate project"
-prefix=$(pwd)/build/ci-gcc/install-root
-rm -rf "$prefix" build/cmake-import
-cmake --install build/ci-gcc --prefix "$prefix" >/dev/null
-cmake -S tests/cmake_import -B build/cmake-import -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
-cmake --build build/cmake-import
-ctest --test-dir build/cmake-import --output-on-failure
+echo "=== packaging: installs, the vcpkg port, the Conan recipe, consumer projects (tests/packaging)"
+rm -rf build/packaging
+cmake -S tests/packaging -B build/packaging -G Ninja
+ctest --test-dir build/packaging --output-on-failure -j2
+
+echo "=== skipped test suites"
+skipped=false
+for preset in ci-gcc ci-clang; do
+  list=build/$preset/tests/skipped-suites.txt
+  if [ -s "$list" ]; then
+    sed "s/^/$preset: /" "$list"
+    skipped=true
+  fi
+done
+[ "$skipped" = true ] || echo "none"

@@ -10,6 +10,7 @@
 #include "support/peer_process.hpp"
 #include "support/sample_spans.hpp"
 #include "tracewire/export/jaeger/jaeger_http_exporter.hpp"
+#include "tracewire/transport/curl_http_client.hpp"
 
 using namespace tracewire;
 using nlohmann::json;

@@ -13,6 +13,7 @@
 #include "support/peer_process.hpp"
 #include "support/sample_spans.hpp"
 #include "tracewire/config/jaeger_zipkin_from_environment.hpp"
+#include "tracewire/transport/curl_http_client.hpp"
 
 using namespace tracewire;
 using nlohmann::json;

@@ -13,6 +13,7 @@
 #include "support/peer_process.hpp"
 #include "support/test_certificates.hpp"
 #include "tracewire/export/otlp/otlp_http_exporter.hpp"
+#include "tracewire/transport/curl_http_client.hpp"
 
 using namespace tracewire;
 using tracewire_test::CapturedLog;

@@ -8,6 +8,9 @@
 #include <thread>
 
 #include <tracewire/tracewire.hpp>
+#if defined(TRACEWIRE_EXAMPLE_WITH_CURL)
+#include <tracewire/transport/curl_http_client.hpp>  // OTEL_TRACES_EXPORTER=otlp sends through libcurl
+#endif
 
 namespace {
 

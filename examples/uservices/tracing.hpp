@@ -9,6 +9,7 @@
 #include <tracewire/export/otlp/otlp_file_exporter.hpp>
 #include <tracewire/export/otlp/otlp_http_exporter.hpp>
 #include <tracewire/tracewire.hpp>
+#include <tracewire/transport/curl_http_client.hpp>  // the OTLP/HTTP exporter sends through libcurl
 
 namespace uservices {
 

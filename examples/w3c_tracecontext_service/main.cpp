@@ -37,6 +37,9 @@
 #include <tracewire/instrumentation/beast.hpp>
 #include <tracewire/propagation/trace_context_propagator.hpp>
 #include <tracewire/tracewire.hpp>
+#if defined(TRACEWIRE_EXAMPLE_WITH_CURL)
+#include <tracewire/transport/curl_http_client.hpp>  // OTEL_TRACES_EXPORTER=otlp sends through libcurl
+#endif
 
 namespace beast = boost::beast;
 namespace http = beast::http;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tracewire/export/otlp/otlp_http_exporter.hpp"
+#include "tracewire/transport/curl_http_client.hpp"  // registers libcurl as the default HTTP client
 #include "tracewire/tracewire.hpp"
 
 namespace {

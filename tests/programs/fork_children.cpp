@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tracewire/export/otlp/otlp_http_exporter.hpp"
+#include "tracewire/transport/curl_http_client.hpp"  // registers libcurl as the default HTTP client
 #include "tracewire/tracewire.hpp"
 
 namespace {

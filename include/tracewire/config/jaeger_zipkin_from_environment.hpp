@@ -22,8 +22,9 @@ inline namespace v0 {
 /// (6831, or 6832 for binary) for the agent, `OTEL_EXPORTER_JAEGER_ENDPOINT`
 /// (`http://localhost:14268/api/traces`; when set without a protocol, HTTP is used),
 /// `_TIMEOUT` (10000 ms), `_USER`/`_PASSWORD`. The HTTP exporter posts through
-/// `http_client`, by default a CurlHttpClient when built with tracewire::otlp_http
-/// (without either, its exports fail with a rate-limited diagnostic saying so).
+/// `http_client`, by default the program's default client (a CurlHttpClient when a source
+/// file includes `tracewire/transport/curl_http_client.hpp`; without either, its exports
+/// fail with a rate-limited diagnostic saying so).
 ///
 /// **Example**: `auto exporter = tracewire::make_jaeger_exporter_from_environment(tracewire::ProcessEnvironment());`
 inline std::unique_ptr<SpanExporter> make_jaeger_exporter_from_environment(

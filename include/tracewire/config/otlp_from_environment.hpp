@@ -7,19 +7,17 @@
 
 #include "tracewire/config/environment.hpp"
 #include "tracewire/core/logger.hpp"
+#include "tracewire/export/otlp/detail/grpc_exporter_factory.hpp"
 #include "tracewire/export/otlp/otlp_exporter_options.hpp"
 #include "tracewire/export/otlp/otlp_http_exporter.hpp"
 #include "tracewire/export/span_exporter.hpp"
 #include "tracewire/transport/http_client.hpp"
-#if defined(TRACEWIRE_HAS_GRPC)
-#include "tracewire/export/otlp/otlp_grpc_exporter.hpp"
-#endif
 
 namespace tracewire {
 inline namespace v0 {
 namespace detail {
 
-/// The OTLP/HTTP endpoint to use instead of a gRPC one when gRPC is not built in. The
+/// The OTLP/HTTP endpoint to use instead of a gRPC one when gRPC is not in the program. The
 /// Collector, Tempo and Jaeger serve OTLP/HTTP on 4318 next to gRPC on 4317, so an
 /// endpoint on the gRPC default port moves to 4318; any other port is kept (a proxy or a
 /// receiver configured by hand). A gRPC endpoint has no path, so `/v1/traces` is added
@@ -49,9 +47,11 @@ inline std::string http_fallback_endpoint(const OtlpExporterOptions& options) {
 /// chosen by `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`:
 ///
 /// - `http/protobuf` (default) and `http/json`: an OtlpHttpExporter posting through
-///   `http_client`, by default a CurlHttpClient when built with tracewire::otlp_http;
-/// - `grpc`: an OtlpGrpcExporter when the application links tracewire::otlp_grpc. Without
-///   it, tracewire warns once (naming the target to link) and sends http/protobuf
+///   `http_client`, by default the program's default client (a CurlHttpClient when any
+///   translation unit includes `tracewire/transport/curl_http_client.hpp`);
+/// - `grpc`: an OtlpGrpcExporter when any translation unit of the program includes
+///   `tracewire/export/otlp/otlp_grpc_exporter.hpp` (link tracewire::otlp_grpc). Without
+///   it, tracewire warns once (naming the header and the target) and sends http/protobuf
 ///   instead, to the same host with the gRPC default port 4317 changed to the OTLP/HTTP
 ///   port 4318: the Collector, Tempo and Jaeger listen on both, so spans still arrive
 ///   rather than being dropped by a missing build option.
@@ -64,17 +64,15 @@ inline std::unique_ptr<SpanExporter> make_otlp_exporter_from_environment(
     const Environment& environment, std::unique_ptr<HttpClient> http_client = nullptr) {
   OtlpExporterOptions options = OtlpExporterOptions::from_environment(environment);
   if (options.protocol.value_or(OtlpProtocol::http_protobuf) == OtlpProtocol::grpc) {
-#if defined(TRACEWIRE_HAS_GRPC)
-    return std::make_unique<OtlpGrpcExporter>(options.finalize());
-#else
+    if (auto* make_grpc_exporter = detail::GrpcExporterFactory::get()) return make_grpc_exporter(options.finalize());
     const std::string endpoint = detail::http_fallback_endpoint(options);
     detail::log(LogLevel::warn,
-                "OTEL_EXPORTER_OTLP_PROTOCOL=grpc, but this program was built without gRPC support (link "
-                "tracewire::otlp_grpc); sending http/protobuf to {} instead",
+                "OTEL_EXPORTER_OTLP_PROTOCOL=grpc, but this program was built without gRPC support (include "
+                "<tracewire/export/otlp/otlp_grpc_exporter.hpp> and link tracewire::otlp_grpc); sending "
+                "http/protobuf to {} instead",
                 endpoint);
     options.protocol = OtlpProtocol::http_protobuf;
     options.traces_endpoint = endpoint;
-#endif
   }
   return std::make_unique<OtlpHttpExporter>(options.finalize(), std::move(http_client));
 }

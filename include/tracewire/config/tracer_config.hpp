@@ -14,6 +14,7 @@
 #include "tracewire/core/resource.hpp"
 #include "tracewire/core/resource_detectors.hpp"
 #include "tracewire/core/span_limits.hpp"
+#include "tracewire/semconv.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/parent_based_sampler.hpp"
 #include "tracewire/trace/probability_sampler.hpp"
@@ -148,10 +149,10 @@ inline Resource resource_from_environment(const Environment& environment, const 
     for (const auto& [key, value] : parse_key_value_list("OTEL_RESOURCE_ATTRIBUTES", *text)) attributes.set(key, value);
   }
   if (auto name = config.service_name ? config.service_name : environment.get("OTEL_SERVICE_NAME")) {
-    attributes.set("service.name", *name);
-  } else if (config.default_service_name && attributes.get("service.name") == nullptr &&
-             config.resource_attributes.get("service.name") == nullptr) {
-    attributes.set("service.name", *config.default_service_name);
+    attributes.set(semconv::service::name, *name);
+  } else if (config.default_service_name && attributes.get(semconv::service::name) == nullptr &&
+             config.resource_attributes.get(semconv::service::name) == nullptr) {
+    attributes.set(semconv::service::name, *config.default_service_name);
   }
   attributes.merge(config.resource_attributes);
   return detected_resource().merged_with(Resource(std::move(attributes)));

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "tracewire/core/attribute_set.hpp"
+#include "tracewire/semconv.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -33,7 +34,7 @@ class Resource {
 
   /// `service.name`, or an empty view.
   std::string_view service_name() const noexcept {
-    const AttributeValue* value = attributes_.get("service.name");
+    const AttributeValue* value = attributes_.get(semconv::service::name);
     const std::string_view* name = value ? value->get_if<std::string_view>() : nullptr;
     return name ? *name : std::string_view();
   }

@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 
 #include "tracewire/core/resource.hpp"
+#include "tracewire/semconv.hpp"
 #include "tracewire/version.hpp"
 
 namespace tracewire {
@@ -47,25 +48,25 @@ inline std::string base_name(const std::string& path) {
 /// `unknown_service:<executable>` (the specification's fallback when no name is configured).
 inline Resource sdk_resource() {
   AttributeSet attributes;
-  attributes.set("service.name", "unknown_service:" + detail::base_name(detail::executable_path()));
-  attributes.set("telemetry.sdk.name", "tracewire");
-  attributes.set("telemetry.sdk.language", "cpp");
-  attributes.set("telemetry.sdk.version", version_string);
+  attributes.set(semconv::service::name, "unknown_service:" + detail::base_name(detail::executable_path()));
+  attributes.set(semconv::telemetry::sdk_name, "tracewire");
+  attributes.set(semconv::telemetry::sdk_language, "cpp");
+  attributes.set(semconv::telemetry::sdk_version, version_string);
   return Resource(std::move(attributes));
 }
 
 /// `process.pid`, `process.executable.name`, `process.executable.path`, `process.command_args`.
 inline Resource process_resource() {
   AttributeSet attributes;
-  attributes.set("process.pid", static_cast<std::int64_t>(::getpid()));
+  attributes.set(semconv::incubating::process::pid, static_cast<std::int64_t>(::getpid()));
   const std::string path = detail::executable_path();
   if (!path.empty()) {
-    attributes.set("process.executable.name", detail::base_name(path));
-    attributes.set("process.executable.path", path);
+    attributes.set(semconv::incubating::process::executable_name, detail::base_name(path));
+    attributes.set(semconv::incubating::process::executable_path, path);
   }
   const std::vector<std::string> args = detail::read_command_args();
   std::vector<std::string_view> views(args.begin(), args.end());
-  if (!views.empty()) attributes.set("process.command_args", ArrayView<std::string_view>(views));
+  if (!views.empty()) attributes.set(semconv::incubating::process::command_args, ArrayView<std::string_view>(views));
   return Resource(std::move(attributes));
 }
 
@@ -76,8 +77,9 @@ inline Resource os_resource() {
   if (::uname(&name) == 0) {
     std::string type = name.sysname;
     for (char& c : type) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    attributes.set("os.type", type);
-    attributes.set("os.description", std::string(name.sysname) + " " + name.release + " " + name.version);
+    attributes.set(semconv::incubating::os::type, type);
+    attributes.set(semconv::incubating::os::description,
+                   std::string(name.sysname) + " " + name.release + " " + name.version);
   }
   return Resource(std::move(attributes));
 }
@@ -86,11 +88,11 @@ inline Resource os_resource() {
 inline Resource host_resource() {
   AttributeSet attributes;
   char host[256] = {};
-  if (::gethostname(host, sizeof(host) - 1) == 0) attributes.set("host.name", std::string(host));
+  if (::gethostname(host, sizeof(host) - 1) == 0) attributes.set(semconv::incubating::host::name, std::string(host));
   struct utsname name {};
   if (::uname(&name) == 0) {
     std::string arch = name.machine;
-    attributes.set("host.arch", arch == "x86_64" ? "amd64" : arch == "aarch64" ? "arm64" : arch);
+    attributes.set(semconv::incubating::host::arch, arch == "x86_64" ? "amd64" : arch == "aarch64" ? "arm64" : arch);
   }
   return Resource(std::move(attributes));
 }

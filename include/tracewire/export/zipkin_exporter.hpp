@@ -43,8 +43,9 @@ struct ZipkinExporterOptions {
 };
 
 /// Posts spans to `POST /api/v2/spans` as a Zipkin v2 JSON array (see
-/// `detail::ZipkinEncoder` for the mapping), through an HttpClient (a CurlHttpClient by
-/// default when built with tracewire::otlp_http). Retries 429/502/503/504 and lost
+/// `detail::ZipkinEncoder` for the mapping), through an HttpClient (by default the
+/// program's, see make_default_http_client: a CurlHttpClient when a source file includes
+/// `tracewire/transport/curl_http_client.hpp`). Retries 429/502/503/504 and lost
 /// connections within the timeout; any 2xx answer (Zipkin says 202) counts the spans as
 /// exported; anything else counts them as failed and is reported by a rate-limited
 /// diagnostic that never shows credentials.

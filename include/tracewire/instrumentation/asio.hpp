@@ -1,8 +1,8 @@
 // bind_context: carrying the current trace into Boost.Asio completion handlers.
 #pragma once
 
-#if !defined(TRACEWIRE_HAS_BOOST)
-#error "tracewire/instrumentation/asio.hpp needs Boost.Asio: link tracewire::beast"
+#if !__has_include(<boost/asio/associated_executor.hpp>)
+#error "tracewire/instrumentation/asio.hpp needs Boost.Asio's headers (Boost 1.74+; Debian: libboost-dev; CMake: link tracewire::beast)"
 #endif
 
 #include <type_traits>

@@ -2,8 +2,8 @@
 // span injected into an outgoing request.
 #pragma once
 
-#if !defined(TRACEWIRE_HAS_BOOST)
-#error "tracewire/instrumentation/beast.hpp needs Boost.Beast: link tracewire::beast"
+#if !__has_include(<boost/beast/http/message.hpp>)
+#error "tracewire/instrumentation/beast.hpp needs Boost.Beast's headers (Boost 1.74+; Debian: libboost-dev; CMake: link tracewire::beast)"
 #endif
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include "tracewire/instrumentation/beast_carrier.hpp"
 #include "tracewire/instrumentation/server_span.hpp"
 #include "tracewire/propagation/global_propagator.hpp"
+#include "tracewire/semconv.hpp"
 #include "tracewire/trace/tracer.hpp"
 
 namespace tracewire {
@@ -46,18 +47,18 @@ inline void set_host_attributes(Span& span, std::string_view host, std::int64_t 
   }
   if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   if (host.empty()) return;
-  span.set_attribute("server.address", host);
-  span.set_attribute("server.port", port);
+  span.set_attribute(semconv::server::address, host);
+  span.set_attribute(semconv::server::port, port);
 }
 
 template <class Body>
 void set_request_attributes(Span& span, const boost::beast::http::request<Body>& request) {
   namespace http = boost::beast::http;
-  span.set_attribute("http.request.method", to_std(request.method_string()));
-  span.set_attribute("url.path", target_path(to_std(request.target())));
+  span.set_attribute(semconv::http::request_method, to_std(request.method_string()));
+  span.set_attribute(semconv::url::path, target_path(to_std(request.target())));
   set_host_attributes(span, to_std(request[http::field::host]), 80);
   const auto agent = request.find(http::field::user_agent);
-  if (agent != request.end()) span.set_attribute("user_agent.original", to_std(agent->value()));
+  if (agent != request.end()) span.set_attribute(semconv::user_agent::original, to_std(agent->value()));
 }
 
 template <class Body>
@@ -69,7 +70,7 @@ std::string default_span_name(const boost::beast::http::request<Body>& request) 
 
 /// Records the status code, sets Error from `error_from` on, ends the span.
 inline void finish_http_span(Span& span, unsigned status, unsigned error_from) {
-  span.set_attribute("http.response.status_code", static_cast<std::int64_t>(status));
+  span.set_attribute(semconv::http::response_status_code, static_cast<std::int64_t>(status));
   if (status >= error_from) span.set_status(StatusCode::error);
   span.end();
 }

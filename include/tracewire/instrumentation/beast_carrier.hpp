@@ -1,8 +1,8 @@
 // BeastHeaderGetter and BeastHeaderSetter: Boost.Beast HTTP headers as propagation carriers.
 #pragma once
 
-#if !defined(TRACEWIRE_HAS_BOOST)
-#error "tracewire/instrumentation/beast_carrier.hpp needs Boost.Beast: link tracewire::beast"
+#if !__has_include(<boost/beast/http/fields.hpp>)
+#error "tracewire/instrumentation/beast_carrier.hpp needs Boost.Beast's headers (Boost 1.74+; Debian: libboost-dev; CMake: link tracewire::beast)"
 #endif
 
 #include <optional>

@@ -27,6 +27,7 @@ inline namespace v0 {
 /// **Example** (Boost.Beast):
 /// ```
 /// span_ = tracewire::start_server_span(tracer, "POST /test", tracewire::BeastHeaderGetter(request_));
+/// span_.set_attribute(tracewire::semconv::http::request_method, "POST");
 /// tracewire::Scope scope(span_);
 /// handle(request_);                       // its spans are children of span_
 /// ```

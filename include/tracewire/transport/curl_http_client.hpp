@@ -1,10 +1,12 @@
-// CurlHttpClient: the libcurl HttpClient (link tracewire::otlp_http).
+// CurlHttpClient: the libcurl HttpClient (link tracewire::otlp_http); including this header
+// makes it the default client of every HTTP exporter in the program.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -14,18 +16,14 @@
 #include <zlib.h>
 
 #include "tracewire/core/detail/fork_hooks.hpp"
+#include "tracewire/transport/default_http_client.hpp"
 #include "tracewire/transport/http_client.hpp"
 
 namespace tracewire {
 inline namespace v0 {
 
-/// TLS settings of a CurlHttpClient. Verification of the server is always on; these only
-/// say which CAs to trust and which client certificate to present.
-struct CurlTlsOptions {
-  std::string certificate_file;         ///< PEM CA bundle; empty = the system's
-  std::string client_certificate_file;  ///< PEM client certificate (mutual TLS)
-  std::string client_key_file;          ///< PEM client private key (mutual TLS)
-};
+/// The TLS files of a CurlHttpClient (the name it had before HttpTlsOptions).
+using CurlTlsOptions = HttpTlsOptions;
 
 /// An HttpClient on one libcurl easy handle, reused for every request so the connection
 /// (and its TLS session) stays open between exports. TLS verifies the server's
@@ -50,7 +48,7 @@ class CurlHttpClient final : public HttpClient {
  public:
   static constexpr std::size_t max_response_bytes = 64 * 1024;
 
-  explicit CurlHttpClient(CurlTlsOptions tls = {}) : tls_(std::move(tls)) {
+  explicit CurlHttpClient(HttpTlsOptions tls = {}) : tls_(std::move(tls)) {
     static std::once_flag global_init;
     std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     open_handle();
@@ -248,11 +246,21 @@ class CurlHttpClient final : public HttpClient {
     return bytes;
   }
 
-  CurlTlsOptions tls_;
+  HttpTlsOptions tls_;
   std::uint32_t handle_generation_ = 0;
   CURL* handle_ = nullptr;
   std::string compressed_;
 };
+
+namespace detail {
+inline std::unique_ptr<HttpClient> make_curl_http_client(const HttpTlsOptions& tls) {
+  return std::make_unique<CurlHttpClient>(tls);
+}
+/// Including this header registers CurlHttpClient as the default HTTP client of the whole
+/// program (see RegisteredFactory for why this is not a macro): exporters built without a
+/// client in any translation unit, including ones that never include this header, use it.
+inline const bool curl_http_client_registered = (set_default_http_client_factory(&make_curl_http_client), true);
+}  // namespace detail
 
 }  // namespace v0
 }  // namespace tracewire

@@ -17,10 +17,8 @@
 #include "tracewire/export/detail/retry_policy.hpp"
 #include "tracewire/export/export_stats.hpp"
 #include "tracewire/transport/detail/http_auth.hpp"
+#include "tracewire/transport/default_http_client.hpp"
 #include "tracewire/transport/http_client.hpp"
-#if defined(TRACEWIRE_HAS_CURL)
-#include "tracewire/transport/curl_http_client.hpp"
-#endif
 
 namespace tracewire {
 inline namespace v0 {
@@ -31,17 +29,15 @@ namespace detail {
 /// exported (any 2xx; both receivers answer 202) or failed, report a failure through one
 /// rate-limited diagnostic that shows the URL without credentials and the start of the
 /// response body (never a header value), and let `shutdown` stop retries and wait for the
-/// export in progress. Without a client (none given, no libcurl) every export fails with
-/// that reason.
+/// export in progress. Without a client (none given, and no default one registered: see
+/// make_default_http_client) every export fails with that reason.
 class HttpExportChannel {
  public:
   /// `request` holds the URL, content type and headers every post uses.
   HttpExportChannel(std::string exporter, HttpRequest request, std::chrono::milliseconds timeout,
                     std::unique_ptr<HttpClient> client, const RetryPolicy::Options& retry = {})
       : exporter_(std::move(exporter)), request_(std::move(request)), timeout_(timeout), client_(std::move(client)) {
-#if defined(TRACEWIRE_HAS_CURL)
-    if (!client_) client_ = std::make_unique<CurlHttpClient>();
-#endif
+    if (!client_) client_ = make_default_http_client();
     if (client_) sender_ = std::make_unique<HttpSender>(*client_, retry, counters_);
   }
 
@@ -70,7 +66,7 @@ class HttpExportChannel {
 
   /// Posts `body` carrying `spans` spans; true if the receiver took it.
   bool post(std::string_view body, std::uint64_t spans) noexcept {
-    if (!sender_) return fail(spans, "no HTTP client (build with tracewire::otlp_http or pass one)");
+    if (!sender_) return fail(spans, no_http_client_reason);
     try {
       request_.body = body;
       const HttpSender::Outcome outcome = sender_->send(request_, timeout_);

@@ -12,6 +12,7 @@
 #include "tracewire/core/span_data.hpp"
 #include "tracewire/export/detail/json_writer.hpp"
 #include "tracewire/export/detail/non_otlp_mapping.hpp"
+#include "tracewire/semconv.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -131,7 +132,7 @@ class ZipkinEncoder {
     resource_tags_.clear();
     JsonWriter tags(resource_tags_);
     for (const KeyValue& attribute : resource.attributes()) {
-      if (attribute.key != "service.name") write_tag(tags, attribute.key, attribute.value);
+      if (attribute.key != semconv::service::name) write_tag(tags, attribute.key, attribute.value);
     }
   }
 
@@ -164,26 +165,26 @@ class ZipkinEncoder {
     const Resource& resource = span.resource();
     bool collides = false;
     for (const KeyValue& attribute : resource.attributes()) {
-      if (attribute.key != "service.name" && span.attribute(attribute.key) != nullptr) collides = true;
+      if (attribute.key != semconv::service::name && span.attribute(attribute.key) != nullptr) collides = true;
     }
     if (!collides) {
       json.raw_members(resource_tags_);
     } else {
       for (const KeyValue& attribute : resource.attributes()) {
-        if (attribute.key != "service.name" && span.attribute(attribute.key) == nullptr) {
+        if (attribute.key != semconv::service::name && span.attribute(attribute.key) == nullptr) {
           write_tag(json, attribute.key, attribute.value);
         }
       }
     }
     if (!scope.name.empty()) {
-      write_tag(json, "otel.scope.name", std::string_view(scope.name));
+      write_tag(json, semconv::otel::scope_name, std::string_view(scope.name));
       write_tag(json, "otel.library.name", std::string_view(scope.name));
     }
     if (!scope.version.empty()) {
-      write_tag(json, "otel.scope.version", std::string_view(scope.version));
+      write_tag(json, semconv::otel::scope_version, std::string_view(scope.version));
       write_tag(json, "otel.library.version", std::string_view(scope.version));
     }
-    if (status != StatusCode::unset) write_tag(json, "otel.status_code", to_string(status));
+    if (status != StatusCode::unset) write_tag(json, semconv::otel::status_code, to_string(status));
     if (status == StatusCode::error) write_tag(json, "error", span.status_message());
     if (span.dropped_attributes_count() != 0) {
       write_tag(json, "otel.dropped_attributes_count", span.dropped_attributes_count());

@@ -14,6 +14,7 @@
 #include "tracewire/core/span_data.hpp"
 #include "tracewire/export/detail/non_otlp_mapping.hpp"
 #include "tracewire/export/jaeger/detail/thrift_writer.hpp"
+#include "tracewire/semconv.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -157,11 +158,11 @@ class JaegerEncoder {
   void write_process_fields(Writer& writer, const Resource& resource) {
     writer.field_binary(1, detail::service_name_or_default(resource));
     std::uint32_t count = 0;
-    for (const KeyValue& attribute : resource.attributes()) count += attribute.key != "service.name";
+    for (const KeyValue& attribute : resource.attributes()) count += attribute.key != semconv::service::name;
     if (count == 0) return;
     writer.field_list_begin(2, detail::ThriftType::structure, count);
     for (const KeyValue& attribute : resource.attributes()) {
-      if (attribute.key != "service.name") write_tag(writer, attribute.key, attribute.value);
+      if (attribute.key != semconv::service::name) write_tag(writer, attribute.key, attribute.value);
     }
   }
 
@@ -248,23 +249,25 @@ class JaegerEncoder {
 
     writer.field_list_begin(10, detail::ThriftType::structure, count);
     if (!scope.name.empty()) {
-      write_string_tag(writer, "otel.scope.name", scope.name);
+      write_string_tag(writer, semconv::otel::scope_name, scope.name);
       write_string_tag(writer, "otel.library.name", scope.name);
     }
     if (!scope.version.empty()) {
-      write_string_tag(writer, "otel.scope.version", scope.version);
+      write_string_tag(writer, semconv::otel::scope_version, scope.version);
       write_string_tag(writer, "otel.library.version", scope.version);
     }
     for (const KeyValue& attribute : span.attributes()) {
       if (!replaced_by_status(span, attribute)) write_tag(writer, attribute.key, attribute.value);
     }
     if (!kind.empty()) write_string_tag(writer, "span.kind", kind);
-    if (status != StatusCode::unset) write_string_tag(writer, "otel.status_code", to_string(status));
+    if (status != StatusCode::unset) write_string_tag(writer, semconv::otel::status_code, to_string(status));
     if (status == StatusCode::error) {
       begin_tag(writer, "error", TagType::boolean);
       writer.field_bool(5, true);
       writer.struct_end();
-      if (!span.status_message().empty()) write_string_tag(writer, "otel.status_description", span.status_message());
+      if (!span.status_message().empty()) {
+        write_string_tag(writer, semconv::otel::status_description, span.status_message());
+      }
     }
     if (has_trace_state) {
       scratch_ = span.context().trace_state.to_header(std::numeric_limits<std::size_t>::max());

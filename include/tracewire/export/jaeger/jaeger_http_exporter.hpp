@@ -53,8 +53,9 @@ struct JaegerHttpExporterOptions {
 };
 
 /// Posts spans to a Jaeger collector's `/api/traces` as a bare Thrift binary `Batch`
-/// (one request per resource; normally one per export), through an HttpClient (a
-/// CurlHttpClient by default when built with tracewire::otlp_http). Retries 429/502/503/504
+/// (one request per resource; normally one per export), through an HttpClient (by default
+/// the program's, see make_default_http_client: a CurlHttpClient when a source file
+/// includes `tracewire/transport/curl_http_client.hpp`). Retries 429/502/503/504
 /// and lost connections within the timeout, as the OTLP exporter does; any 2xx answer
 /// (the collector says 202) counts the spans as exported; anything else counts them as
 /// failed and is reported by a rate-limited diagnostic that never shows credentials.

@@ -27,6 +27,7 @@
 
 #include "tracewire/core/logger.hpp"
 #include "tracewire/export/detail/retry_policy.hpp"
+#include "tracewire/export/otlp/detail/grpc_exporter_factory.hpp"
 #include "tracewire/export/otlp/detail/otlp_export_state.hpp"
 #include "tracewire/export/otlp/detail/proto_reader.hpp"
 #include "tracewire/export/otlp/otlp_encoder.hpp"
@@ -318,6 +319,15 @@ class OtlpGrpcExporter final : public SpanExporter {
   std::mutex call_mutex_;
   grpc::ClientContext* current_call_ = nullptr;  // the call shutdown cancels
 };
+
+namespace detail {
+inline std::unique_ptr<SpanExporter> make_otlp_grpc_exporter(OtlpExporterConfig config) {
+  return std::make_unique<OtlpGrpcExporter>(std::move(config));
+}
+/// Including this header lets `make_otlp_exporter_from_environment` build an OtlpGrpcExporter
+/// anywhere in the program (see RegisteredFactory for why this is not a macro).
+inline const bool otlp_grpc_exporter_registered = (GrpcExporterFactory::set(&make_otlp_grpc_exporter), true);
+}  // namespace detail
 
 }  // namespace v0
 }  // namespace tracewire

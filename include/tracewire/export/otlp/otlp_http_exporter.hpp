@@ -15,10 +15,8 @@
 #include "tracewire/export/otlp/otlp_encoder.hpp"
 #include "tracewire/export/otlp/otlp_exporter_options.hpp"
 #include "tracewire/export/span_exporter.hpp"
+#include "tracewire/transport/default_http_client.hpp"
 #include "tracewire/transport/http_client.hpp"
-#if defined(TRACEWIRE_HAS_CURL)
-#include "tracewire/transport/curl_http_client.hpp"
-#endif
 
 namespace tracewire {
 inline namespace v0 {
@@ -32,13 +30,15 @@ inline namespace v0 {
 /// the count is not there: see `OtlpExportState::accepted`); a final error is logged once
 /// per minute with its status and the first 200 bytes of the body. Header values never appear in logs or in `describe()`.
 ///
-/// Sends through the HttpClient given, or a CurlHttpClient (with the configuration's TLS
-/// files) when built with tracewire::otlp_http. Called from the processor's thread only.
+/// Sends through the HttpClient given, or else the program's default client (with the
+/// configuration's TLS files): a CurlHttpClient when any translation unit includes
+/// `tracewire/transport/curl_http_client.hpp` (link tracewire::otlp_http). Called from the
+/// processor's thread only.
 ///
 /// **Example**:
 /// ```
 /// auto config = tracewire::OtlpExporterOptions::from_environment(tracewire::ProcessEnvironment()).finalize();
-/// auto exporter = std::make_unique<tracewire::OtlpHttpExporter>(config);
+/// auto exporter = std::make_unique<tracewire::OtlpHttpExporter>(config);  // with <tracewire/transport/curl_http_client.hpp>
 /// ```
 class OtlpHttpExporter final : public SpanExporter {
  public:
@@ -57,7 +57,7 @@ class OtlpHttpExporter final : public SpanExporter {
     detail::OtlpExportState::Export in_progress(state_);
     if (!in_progress.open()) return state_.fail(state_.count_spans(batch), "the exporter is shut down");
     if (!sender_) {
-      return state_.fail(state_.count_spans(batch), "no HTTP client (build with tracewire::otlp_http or pass one)");
+      return state_.fail(state_.count_spans(batch), detail::no_http_client_reason);
     }
     try {
       HttpRequest request;
@@ -103,13 +103,9 @@ class OtlpHttpExporter final : public SpanExporter {
   const OtlpExporterConfig& config() const noexcept { return config_; }
 
  private:
-  static std::unique_ptr<HttpClient> make_default_client([[maybe_unused]] const OtlpExporterConfig& config) {
-#if defined(TRACEWIRE_HAS_CURL)
-    return std::make_unique<CurlHttpClient>(
-        CurlTlsOptions{config.certificate_file, config.client_certificate_file, config.client_key_file});
-#else
-    return nullptr;
-#endif
+  static std::unique_ptr<HttpClient> make_default_client(const OtlpExporterConfig& config) {
+    return make_default_http_client(
+        HttpTlsOptions{config.certificate_file, config.client_certificate_file, config.client_key_file});
   }
 
   OtlpExporterConfig config_;

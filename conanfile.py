@@ -1,0 +1,116 @@
+# Conan 2 recipe of tracewire, after conan-center-index's header-only conventions:
+#   conan create . -o "tracewire/*:with_otlp_http=True"
+import os
+import re
+
+from conan import ConanFile
+from conan.tools.build import check_min_cppstd
+from conan.tools.cmake import CMake, CMakeDeps, CMakeToolchain, cmake_layout
+from conan.tools.files import copy, load, rmdir
+
+required_conan_version = ">=2.1"
+
+
+class TracewireConan(ConanFile):
+    name = "tracewire"
+    description = "Header-only C++17 distributed tracing on OpenTelemetry's data model"
+    license = "Apache-2.0"
+    topics = ("tracing", "opentelemetry", "otlp", "jaeger", "zipkin", "header-only")
+    package_type = "header-library"
+    settings = "os", "arch", "compiler", "build_type"
+    options = {
+        "with_otlp_http": [True, False],
+        "with_otlp_grpc": [True, False],
+        "with_beast": [True, False],
+    }
+    default_options = {
+        "with_otlp_http": False,
+        "with_otlp_grpc": False,
+        "with_beast": False,
+    }
+    exports_sources = "CMakeLists.txt", "LICENSE", "cmake/*", "include/*"
+    no_copy_source = True
+
+    # Each option: the component it adds, the requirements it brings, and what the
+    # component requires of them ("<package>::<component>"; "<package>::<package>" is all of it).
+    _components = {
+        "with_otlp_http": ("otlp_http", ["libcurl/[>=7.78 <9]", "zlib/[>=1.2.11 <2]"], ["libcurl::curl", "zlib::zlib"]),
+        "with_otlp_grpc": ("otlp_grpc", ["grpc/[>=1.51 <2]"], ["grpc::grpc++"]),
+        "with_beast": ("beast", ["boost/[>=1.74 <2]"], ["boost::headers"]),
+    }
+
+    def set_version(self):
+        # The version is project(VERSION) in CMakeLists.txt, nowhere else.
+        cmakelists = load(self, os.path.join(self.recipe_folder, "CMakeLists.txt"))
+        self.version = re.search(r"project\(tracewire VERSION (\d+\.\d+\.\d+)", cmakelists).group(1)
+
+    def layout(self):
+        cmake_layout(self, src_folder=".")
+
+    def requirements(self):
+        # The public headers include these libraries' headers, and a header-only package's
+        # consumers link them: headers and libraries are both transitive.
+        self.requires("fmt/[>=9.1 <12]", transitive_headers=True, transitive_libs=True)
+        for option, (_, requirements, _) in self._components.items():
+            if self.options.get_safe(option):
+                for requirement in requirements:
+                    self.requires(requirement, transitive_headers=True, transitive_libs=True)
+
+    def package_id(self):
+        self.info.clear()
+
+    def validate(self):
+        check_min_cppstd(self, 17)
+
+    def generate(self):
+        # Only the headers and the generated version.hpp are packaged; the CMake and
+        # pkg-config files Conan's consumers use come from package_info(), so the install
+        # needs fmt and nothing else.
+        toolchain = CMakeToolchain(self)
+        toolchain.cache_variables["TRACEWIRE_BUILD_TESTS"] = False
+        toolchain.cache_variables["TRACEWIRE_BUILD_EXAMPLES"] = False
+        toolchain.cache_variables["TRACEWIRE_BUILD_BENCH"] = False
+        toolchain.cache_variables["TRACEWIRE_INSTALL"] = True
+        for variable in ("TRACEWIRE_WITH_CURL", "TRACEWIRE_WITH_GRPC", "TRACEWIRE_WITH_BOOST"):
+            toolchain.cache_variables[variable] = "OFF"
+        toolchain.generate()
+        CMakeDeps(self).generate()
+
+    def build(self):
+        cmake = CMake(self)
+        cmake.configure()
+
+    def package(self):
+        copy(self, "LICENSE", src=self.source_folder, dst=os.path.join(self.package_folder, "licenses"))
+        cmake = CMake(self)
+        cmake.install()
+        rmdir(self, os.path.join(self.package_folder, "share"))
+
+    def package_info(self):
+        # find_package(tracewire) and the same targets as tracewire's own CMake package. The
+        # root target is renamed: CMakeDeps makes it depend on every component, and
+        # tracewire::tracewire must stay the core alone.
+        self.cpp_info.set_property("cmake_file_name", "tracewire")
+        self.cpp_info.set_property("cmake_target_name", "tracewire::tracewire_all_components")
+        self.cpp_info.set_property("pkg_config_name", "tracewire-all-components")
+        self.cpp_info.bindirs = []
+        self.cpp_info.libdirs = []
+
+        core = self.cpp_info.components["core"]
+        core.set_property("cmake_target_name", "tracewire::tracewire")
+        core.set_property("pkg_config_name", "tracewire")
+        core.requires = ["fmt::fmt"]
+        core.bindirs = []
+        core.libdirs = []
+        if self.settings.os in ("Linux", "FreeBSD"):
+            core.system_libs = ["pthread"]
+
+        for option, (component_name, _, requires) in self._components.items():
+            if not self.options.get_safe(option):
+                continue
+            component = self.cpp_info.components[component_name]
+            component.set_property("cmake_target_name", f"tracewire::{component_name}")
+            component.set_property("pkg_config_name", "tracewire-" + component_name.replace("_", "-"))
+            component.requires = ["core"] + requires
+            component.bindirs = []
+            component.libdirs = []

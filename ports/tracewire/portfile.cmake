@@ -1,0 +1,32 @@
+# tracewire is header-only: one (release) configuration is all there is to install.
+set(VCPKG_BUILD_TYPE release)
+
+# An overlay port of the checkout it lives in (ports/tracewire -> the repository root):
+#   vcpkg install tracewire[otlp-http] --overlay-ports=<clone>/ports
+# A registry's port would take the sources from vcpkg_from_github(... REF v${VERSION}).
+get_filename_component(SOURCE_PATH "${CMAKE_CURRENT_LIST_DIR}/../.." ABSOLUTE)
+
+# Each feature requires its component: the configure stops if its dependency is missing.
+vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
+  FEATURES
+    otlp-http TRACEWIRE_WITH_CURL
+    otlp-grpc TRACEWIRE_WITH_GRPC
+    beast     TRACEWIRE_WITH_BOOST
+)
+
+vcpkg_cmake_configure(
+  SOURCE_PATH "${SOURCE_PATH}"
+  OPTIONS
+    ${FEATURE_OPTIONS}
+    -DTRACEWIRE_BUILD_TESTS=OFF
+    -DTRACEWIRE_BUILD_EXAMPLES=OFF
+    -DTRACEWIRE_BUILD_BENCH=OFF
+    -DTRACEWIRE_INSTALL=ON
+    -DTRACEWIRE_INSTALL_CMAKEDIR=share/tracewire
+)
+vcpkg_cmake_install()
+vcpkg_cmake_config_fixup()
+vcpkg_fixup_pkgconfig()
+
+vcpkg_install_copyright(FILE_LIST "${SOURCE_PATH}/LICENSE")
+file(INSTALL "${CMAKE_CURRENT_LIST_DIR}/usage" DESTINATION "${CURRENT_PACKAGES_DIR}/share/${PORT}")

@@ -1,0 +1,9 @@
+"""conan.errors stand-in."""
+
+
+class ConanException(Exception):
+    pass
+
+
+class ConanInvalidConfiguration(ConanException):
+    pass

@@ -1,0 +1,1 @@
+"""conan.tools stand-in."""

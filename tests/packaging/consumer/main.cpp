@@ -1,0 +1,89 @@
+// A program built against tracewire the way a user gets it (an installed package, a moved
+// or staged prefix, add_subdirectory, FetchContent, pkg-config, the vcpkg port's layout):
+// exports one span to the console and uses each component it was built with
+// (CONSUMER_WITH_<COMPONENT>). Prints "<span name> exported" last, and only when all is well.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <tracewire/export/console_exporter.hpp>
+#include <tracewire/trace/simple_span_processor.hpp>
+#include <tracewire/trace/tracer_provider.hpp>
+#include <tracewire/version.hpp>
+
+#if defined(CONSUMER_WITH_OTLP_HTTP)
+#include <tracewire/export/otlp/otlp_http_exporter.hpp>
+#include <tracewire/transport/curl_http_client.hpp>
+#endif
+#if defined(CONSUMER_WITH_OTLP_GRPC)
+#include <tracewire/export/otlp/otlp_grpc_exporter.hpp>
+#endif
+#if defined(CONSUMER_WITH_BEAST)
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <tracewire/instrumentation/beast_carrier.hpp>
+#include <tracewire/propagation/trace_context_propagator.hpp>
+#endif
+
+namespace {
+
+bool check(bool ok, const char* what) {
+  if (!ok) std::fprintf(stderr, "consumer: %s failed\n", what);
+  return ok;
+}
+
+// Uses the components; `span` is the span being exported.
+bool use_components([[maybe_unused]] const tracewire::Span& span) {
+  bool ok = true;
+#if defined(CONSUMER_WITH_OTLP_HTTP)
+  // Including the libcurl client made it the default one.
+  ok &= check(tracewire::make_default_http_client() != nullptr, "otlp_http: the default HTTP client");
+  tracewire::OtlpHttpExporter http(tracewire::OtlpExporterOptions().finalize());
+  ok &= check(http.describe().rfind("OtlpHttpExporter{", 0) == 0, "otlp_http: OtlpHttpExporter");
+#endif
+#if defined(CONSUMER_WITH_OTLP_GRPC)
+  tracewire::OtlpExporterOptions options;
+  options.protocol = tracewire::OtlpProtocol::grpc;
+  tracewire::OtlpGrpcExporter grpc(options.finalize());
+  ok &= check(grpc.describe().rfind("OtlpGrpcExporter{", 0) == 0, "otlp_grpc: OtlpGrpcExporter");
+#endif
+#if defined(CONSUMER_WITH_BEAST)
+  boost::beast::http::request<boost::beast::http::string_body> request;
+  tracewire::BeastHeaderSetter setter(request);
+  tracewire::TraceContextPropagator().inject(tracewire::Context::current(), setter);
+  const std::string traceparent(request["traceparent"]);
+  ok &= check(traceparent.find(span.context().trace_id.to_hex()) != std::string::npos, "beast: traceparent");
+#endif
+  return ok;
+}
+
+}  // namespace
+
+int main() {
+  std::FILE* console = std::tmpfile();
+  if (console == nullptr) return 1;
+  tracewire::ConsoleExporter::Options console_options;
+  console_options.output = console;
+  tracewire::TracerProviderOptions options;
+  options.processors.push_back(std::make_unique<tracewire::SimpleSpanProcessor>(
+      std::make_unique<tracewire::ConsoleExporter>(console_options)));
+  tracewire::TracerProvider provider(std::move(options));
+
+  // Built at run time, so that the name appears in the output only if it was exported.
+  const std::string name = "consumer-span-" + std::to_string(6 * 7);
+  bool ok = true;
+  {
+    auto span = provider.tracer("consumer", tracewire::version_string).start_span(name);
+    ok &= use_components(span);
+  }
+  ok &= check(provider.shutdown(), "shutdown");
+
+  // What the console exporter wrote, shown, and checked.
+  std::string written;
+  std::rewind(console);
+  for (int c; (c = std::fgetc(console)) != EOF;) written.push_back(static_cast<char>(c));
+  std::fputs(written.c_str(), stdout);
+  ok &= check(written.find(name) != std::string::npos, "the console export");
+  if (ok) std::printf("%s exported\n", name.c_str());
+  return ok ? 0 : 1;
+}

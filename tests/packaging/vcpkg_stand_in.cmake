@@ -1,0 +1,243 @@
+# A stand-in for the vcpkg helper functions ports/tracewire/portfile.cmake calls, so that the
+# portfile itself runs here (Debian has no vcpkg). Each function does what vcpkg documents
+# for it, for a Linux triplet, with the strictness of vcpkg's CI where it matters:
+#
+#   vcpkg_check_features       -D<var>=ON/OFF for each listed feature, by ${FEATURES}
+#   vcpkg_cmake_configure      Ninja; vcpkg's usual -D options (install dirs, no package
+#                              registry, absolute install destinations an error); one build
+#                              tree per configuration, only release if VCPKG_BUILD_TYPE says
+#                              so; an option the project does not use is an error
+#   vcpkg_cmake_install        build, then install into ${CURRENT_PACKAGES_DIR}
+#   vcpkg_cmake_config_fixup   config files moved to share/<package> and their prefix made
+#                              relative to it, as vcpkg rewrites it
+#   vcpkg_fixup_pkgconfig      .pc prefix made relative to ${pcfiledir}; each .pc must resolve
+#   vcpkg_install_copyright    share/${PORT}/copyright
+#
+# What it cannot show: vcpkg's own dependency resolution, its toolchain file, binary
+# caching, and ports other than this one (dependencies come from the system here).
+
+macro(z_stand_in_require_empty prefix)
+  if(DEFINED ${prefix}_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "${CMAKE_CURRENT_FUNCTION} was passed extra arguments: ${${prefix}_UNPARSED_ARGUMENTS}")
+  endif()
+endmacro()
+
+function(vcpkg_check_features)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "OUT_FEATURE_OPTIONS;PREFIX" "FEATURES;INVERTED_FEATURES")
+  z_stand_in_require_empty(arg)
+  if(NOT arg_OUT_FEATURE_OPTIONS)
+    message(FATAL_ERROR "vcpkg_check_features: OUT_FEATURE_OPTIONS is required")
+  endif()
+  set(options "")
+  foreach(kind FEATURES INVERTED_FEATURES)
+    list(LENGTH arg_${kind} length)
+    math(EXPR odd "${length} % 2")
+    if(odd)
+      message(FATAL_ERROR "vcpkg_check_features: ${kind} takes <feature> <variable> pairs")
+    endif()
+    while(arg_${kind})
+      list(POP_FRONT arg_${kind} feature variable)
+      if(NOT feature IN_LIST MANIFEST_FEATURES)
+        message(FATAL_ERROR "vcpkg_check_features: feature \"${feature}\" is not in the port's vcpkg.json")
+      endif()
+      set(on OFF)
+      if(feature IN_LIST FEATURES)
+        set(on ON)
+      endif()
+      if(kind STREQUAL "INVERTED_FEATURES")
+        if(on)
+          set(on OFF)
+        else()
+          set(on ON)
+        endif()
+      endif()
+      list(APPEND options "-D${variable}=${on}")
+    endwhile()
+  endforeach()
+  set(${arg_OUT_FEATURE_OPTIONS} "${options}" PARENT_SCOPE)
+endfunction()
+
+function(vcpkg_cmake_configure)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "SOURCE_PATH" "OPTIONS;OPTIONS_RELEASE;OPTIONS_DEBUG;MAYBE_UNUSED_VARIABLES")
+  z_stand_in_require_empty(arg)
+  set(configurations release debug)
+  if(DEFINED VCPKG_BUILD_TYPE)
+    set(configurations ${VCPKG_BUILD_TYPE})
+  endif()
+  foreach(configuration IN LISTS configurations)
+    if(configuration STREQUAL "release")
+      set(suffix rel)
+      set(build_type Release)
+      set(install_prefix "${CURRENT_PACKAGES_DIR}")
+      set(extra ${arg_OPTIONS_RELEASE})
+    else()
+      set(suffix dbg)
+      set(build_type Debug)
+      set(install_prefix "${CURRENT_PACKAGES_DIR}/debug")
+      set(extra ${arg_OPTIONS_DEBUG})
+    endif()
+    set(build "${CURRENT_BUILDTREES_DIR}/${TARGET_TRIPLET}-${suffix}")
+    file(REMOVE_RECURSE "${build}")
+    execute_process(
+      COMMAND ${CMAKE_COMMAND} -S "${arg_SOURCE_PATH}" -B "${build}" -G Ninja
+        -DCMAKE_BUILD_TYPE=${build_type} "-DCMAKE_INSTALL_PREFIX=${install_prefix}"
+        -DCMAKE_INSTALL_LIBDIR:STRING=lib -DCMAKE_INSTALL_BINDIR:STRING=bin
+        -DBUILD_SHARED_LIBS=OFF -DCMAKE_EXPORT_NO_PACKAGE_REGISTRY=ON -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON
+        -DCMAKE_FIND_PACKAGE_NO_SYSTEM_PACKAGE_REGISTRY=ON -DCMAKE_INSTALL_SYSTEM_RUNTIME_LIBS_SKIP=TRUE
+        -DCMAKE_ERROR_ON_ABSOLUTE_INSTALL_DESTINATION=ON -DFETCHCONTENT_FULLY_DISCONNECTED=ON
+        ${arg_OPTIONS} ${extra}
+      OUTPUT_VARIABLE output ERROR_VARIABLE output RESULT_VARIABLE result)
+    message(STATUS "${output}")
+    if(NOT result EQUAL 0)
+      message(FATAL_ERROR "vcpkg_cmake_configure (${configuration}) failed")
+    endif()
+    # vcpkg reports the port's options that the project ignored (its own are not checked).
+    if(output MATCHES "Manually-specified variables were not used by the project:[ \n]*([^\n]*(\n    [^\n]*)*)")
+      string(REGEX MATCHALL "[A-Za-z0-9_]+" unused "${CMAKE_MATCH_1}")
+      foreach(option IN LISTS arg_OPTIONS extra)
+        if(option MATCHES "^-D([^:=]*)[:=]" AND CMAKE_MATCH_1 IN_LIST unused
+           AND NOT CMAKE_MATCH_1 IN_LIST arg_MAYBE_UNUSED_VARIABLES)
+          message(FATAL_ERROR "vcpkg_cmake_configure: the project ignores the port's option ${CMAKE_MATCH_1}")
+        endif()
+      endforeach()
+    endif()
+    set_property(GLOBAL APPEND PROPERTY Z_STAND_IN_BUILD_TREES "${build}")
+  endforeach()
+endfunction()
+
+function(vcpkg_cmake_install)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "DISABLE_PARALLEL" "" "")
+  z_stand_in_require_empty(arg)
+  get_property(builds GLOBAL PROPERTY Z_STAND_IN_BUILD_TREES)
+  if(NOT builds)
+    message(FATAL_ERROR "vcpkg_cmake_install before vcpkg_cmake_configure")
+  endif()
+  foreach(build IN LISTS builds)
+    execute_process(COMMAND ${CMAKE_COMMAND} --build "${build}" --target install COMMAND_ERROR_IS_FATAL ANY)
+  endforeach()
+endfunction()
+
+function(vcpkg_cmake_config_fixup)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "DO_NOT_DELETE_PARENT_CONFIG_PATH;NO_PREFIX_CORRECTION"
+    "PACKAGE_NAME;CONFIG_PATH" "")
+  z_stand_in_require_empty(arg)
+  if(NOT arg_PACKAGE_NAME)
+    set(arg_PACKAGE_NAME "${PORT}")
+  endif()
+  if(NOT arg_CONFIG_PATH)
+    set(arg_CONFIG_PATH "share/${arg_PACKAGE_NAME}")
+  endif()
+  set(share "${CURRENT_PACKAGES_DIR}/share/${arg_PACKAGE_NAME}")
+  set(config "${CURRENT_PACKAGES_DIR}/${arg_CONFIG_PATH}")
+  if(NOT EXISTS "${config}")
+    message(FATAL_ERROR "vcpkg_cmake_config_fixup: '${config}' does not exist")
+  endif()
+  if(NOT arg_CONFIG_PATH STREQUAL "share/${arg_PACKAGE_NAME}")
+    file(GLOB files "${config}/*")
+    file(COPY ${files} DESTINATION "${share}")
+    file(REMOVE_RECURSE "${config}")
+    get_filename_component(parent "${config}" DIRECTORY)
+    get_filename_component(parent_name "${parent}" NAME)
+    if(parent_name STREQUAL "cmake" AND NOT arg_DO_NOT_DELETE_PARENT_CONFIG_PATH)
+      file(REMOVE_RECURSE "${parent}")
+    endif()
+  endif()
+  file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/debug/share/${arg_PACKAGE_NAME}")
+  # vcpkg assumes every file it fixes is two levels below the prefix (share/<package>).
+  file(GLOB_RECURSE cmake_files "${share}/*.cmake")
+  foreach(file IN LISTS cmake_files)
+    file(READ "${file}" contents)
+    if(NOT arg_NO_PREFIX_CORRECTION)
+      string(REGEX REPLACE
+        "get_filename_component\\(_IMPORT_PREFIX \"\\\${CMAKE_CURRENT_LIST_FILE}\" PATH\\)(\nget_filename_component\\(_IMPORT_PREFIX \"\\\${_IMPORT_PREFIX}\" PATH\\))*"
+        "get_filename_component(_IMPORT_PREFIX \"\${CMAKE_CURRENT_LIST_FILE}\" PATH)\nget_filename_component(_IMPORT_PREFIX \"\${_IMPORT_PREFIX}\" PATH)\nget_filename_component(_IMPORT_PREFIX \"\${_IMPORT_PREFIX}\" PATH)"
+        contents "${contents}")
+      string(REGEX REPLACE
+        "get_filename_component\\(PACKAGE_PREFIX_DIR \"\\\${CMAKE_CURRENT_LIST_DIR}/\\.\\./(\\.\\./)*\" ABSOLUTE\\)"
+        "get_filename_component(PACKAGE_PREFIX_DIR \"\${CMAKE_CURRENT_LIST_DIR}/../../\" ABSOLUTE)"
+        contents "${contents}")
+    endif()
+    string(REPLACE "${CURRENT_INSTALLED_DIR}" "\${_IMPORT_PREFIX}" contents "${contents}")
+    string(REPLACE "${CURRENT_PACKAGES_DIR}" "\${_IMPORT_PREFIX}" contents "${contents}")
+    file(WRITE "${file}" "${contents}")
+  endforeach()
+endfunction()
+
+function(vcpkg_fixup_pkgconfig)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "SKIP_CHECK" "" "RELEASE_FILES;DEBUG_FILES;SYSTEM_LIBRARIES")
+  z_stand_in_require_empty(arg)
+  find_program(PKGCONFIG pkg-config REQUIRED)
+  if(NOT arg_RELEASE_FILES)
+    file(GLOB arg_RELEASE_FILES "${CURRENT_PACKAGES_DIR}/lib/pkgconfig/*.pc" "${CURRENT_PACKAGES_DIR}/share/pkgconfig/*.pc")
+  endif()
+  foreach(file IN LISTS arg_RELEASE_FILES)
+    get_filename_component(directory "${file}" DIRECTORY)
+    file(RELATIVE_PATH relative "${directory}" "${CURRENT_PACKAGES_DIR}")
+    string(REGEX REPLACE "/$" "" relative "${relative}")
+    file(READ "${file}" contents)
+    string(REPLACE "${CURRENT_PACKAGES_DIR}" "\${prefix}" contents "${contents}")
+    string(REPLACE "${CURRENT_INSTALLED_DIR}" "\${prefix}" contents "${contents}")
+    string(REGEX REPLACE "(^|\n)prefix=[^\n]*" "\\1prefix=\${pcfiledir}/${relative}" contents "${contents}")
+    file(WRITE "${file}" "${contents}")
+  endforeach()
+  if(NOT arg_SKIP_CHECK)
+    set(ENV{PKG_CONFIG_PATH} "${CURRENT_PACKAGES_DIR}/lib/pkgconfig:${CURRENT_PACKAGES_DIR}/share/pkgconfig")
+    foreach(file IN LISTS arg_RELEASE_FILES)
+      get_filename_component(name "${file}" NAME_WLE)
+      execute_process(COMMAND "${PKGCONFIG}" --print-errors --exists "${name}" RESULT_VARIABLE result
+                      ERROR_VARIABLE errors)
+      if(NOT result EQUAL 0)
+        message(FATAL_ERROR "vcpkg_fixup_pkgconfig: ${name}.pc does not resolve: ${errors}")
+      endif()
+    endforeach()
+  endif()
+endfunction()
+
+function(vcpkg_install_copyright)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "COMMENT" "FILE_LIST")
+  z_stand_in_require_empty(arg)
+  if(NOT arg_FILE_LIST)
+    message(FATAL_ERROR "vcpkg_install_copyright: FILE_LIST is required")
+  endif()
+  set(text "")
+  foreach(file IN LISTS arg_FILE_LIST)
+    file(READ "${file}" contents)
+    string(APPEND text "${contents}")
+  endforeach()
+  file(WRITE "${CURRENT_PACKAGES_DIR}/share/${PORT}/copyright" "${text}")
+endfunction()
+
+# Runs <port_dir>/portfile.cmake as vcpkg would for x64-linux with <features> ("core" and
+# the requested ones), in a fresh <root> (buildtrees/, packages/tracewire_x64-linux/).
+function(vcpkg_stand_in_run_port port_dir root features)
+  get_filename_component(PORT "${port_dir}" NAME)
+  set(TARGET_TRIPLET x64-linux)
+  set(VCPKG_TARGET_IS_LINUX ON)
+  set(VCPKG_LIBRARY_LINKAGE static)
+  set(VCPKG_CRT_LINKAGE dynamic)
+  set(CURRENT_PORT_DIR "${port_dir}")
+  set(CURRENT_BUILDTREES_DIR "${root}/buildtrees/${PORT}")
+  set(CURRENT_PACKAGES_DIR "${root}/packages/${PORT}_${TARGET_TRIPLET}")
+  set(CURRENT_INSTALLED_DIR "${root}/installed/${TARGET_TRIPLET}")
+  file(REMOVE_RECURSE "${root}")
+  file(MAKE_DIRECTORY "${CURRENT_BUILDTREES_DIR}" "${CURRENT_PACKAGES_DIR}" "${CURRENT_INSTALLED_DIR}")
+  # The features the port's manifest declares, for vcpkg_check_features' check.
+  file(READ "${port_dir}/vcpkg.json" manifest)
+  string(JSON feature_count LENGTH "${manifest}" features)
+  set(MANIFEST_FEATURES "")
+  if(feature_count GREATER 0)
+    math(EXPR last "${feature_count} - 1")
+    foreach(index RANGE ${last})
+      string(JSON feature MEMBER "${manifest}" features ${index})
+      list(APPEND MANIFEST_FEATURES "${feature}")
+    endforeach()
+  endif()
+  set(FEATURES ${features})
+  foreach(feature IN LISTS FEATURES)
+    if(NOT feature STREQUAL "core" AND NOT feature IN_LIST MANIFEST_FEATURES)
+      message(FATAL_ERROR "feature ${feature} is not in ${port_dir}/vcpkg.json")
+    endif()
+  endforeach()
+  message(STATUS "vcpkg stand-in: ${PORT}[${FEATURES}]:${TARGET_TRIPLET} into ${CURRENT_PACKAGES_DIR}")
+  include("${port_dir}/portfile.cmake")
+endfunction()
