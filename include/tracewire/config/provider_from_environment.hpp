@@ -11,11 +11,13 @@
 #include "tracewire/config/otlp_from_environment.hpp"
 #include "tracewire/config/propagators_from_environment.hpp"
 #include "tracewire/config/tracer_config.hpp"
+#include "tracewire/config/xray_from_environment.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/propagation/global_propagator.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/simple_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
+#include "tracewire/trace/xray_id_generator.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -33,6 +35,9 @@ inline void register_builtin_exporters() {
     });
     registry.register_exporter("zipkin", [](const Environment& environment) {
       return make_zipkin_exporter_from_environment(environment);
+    });
+    registry.register_exporter("xray", [](const Environment& environment) {
+      return make_xray_exporter_from_environment(environment);
     });
     return true;
   }();
@@ -61,6 +66,7 @@ inline std::shared_ptr<TracerProvider> make_provider(FinalizedTracerConfig confi
   options.detect_resource = false;  // finalize_config already merged the detected resource
   options.sampler = std::move(config.sampler);
   options.limits = config.limits;
+  if (config.id_generator == IdGeneratorKind::xray) options.id_generator = std::make_unique<XRayIdGenerator>();
   for (const std::string& name : config.exporters) {
     if (name == "none") continue;
     const ExporterRegistry::Entry* entry = ExporterRegistry::instance().find(name);
