@@ -159,8 +159,8 @@ class TraceBuilder {
     return tracers_[service].start_span(name, options);
   }
 
-  void fail(tracewire::Span& span, const ErrorSpec& error, std::string_view message, double end_us) {
-    span.set_status(tracewire::StatusCode::error, message);
+  void fail(tracewire::Span& span, const ErrorSpec& error, double end_us) {
+    span.set_status(tracewire::StatusCode::error, error.message);
     if (error.exception) {
       tracewire::KeyValue exception[] = {{"exception.type", error.exception_type},
                                          {"exception.message", error.exception_message},
@@ -169,6 +169,19 @@ class TraceBuilder {
                      at(end_us));
     }
     if (error.http_status != 0) span.set_attribute("http.response.status_code", error.http_status);
+  }
+
+  // Draws whether `operation` fails this time, and marks `span` if it does.
+  Outcome maybe_fail(tracewire::Span& span, const Operation& operation, std::size_t service, double end_us) {
+    Outcome outcome;
+    outcome.end_us = end_us;
+    if (operation.error.rate > 0 && streams_.shape.chance(operation.error.rate)) {
+      fail(span, operation.error, end_us);
+      outcome.failure = &operation.error;
+      outcome.propagates = operation.error.propagate;
+      outcome.failed_service = service;
+    }
+    return outcome;
   }
 
   // One operation as a span under `parent` (nullptr: the root), from `start_us`.
@@ -193,14 +206,8 @@ class TraceBuilder {
     }
     end += work * 4 / 5;
 
-    Outcome outcome;
-    outcome.end_us = end;
-    if (operation.error.rate > 0 && streams_.shape.chance(operation.error.rate)) {
-      fail(span, operation.error, operation.error.message, end);
-      outcome.failure = &operation.error;
-      outcome.propagates = operation.error.propagate;
-      outcome.failed_service = service;
-    } else if (passed_up.failure) {
+    Outcome outcome = maybe_fail(span, operation, service, end);
+    if (!outcome.failure && passed_up.failure) {
       span.set_status(tracewire::StatusCode::error, fmt::format("{} failed: {}", topology_.services[passed_up.failed_service].name,
                                                                 passed_up.failure->message));
       if (operation.has_http_status) span.set_attribute("http.response.status_code", 500);
@@ -229,14 +236,7 @@ class TraceBuilder {
 
     if (!callee.instrumented) {
       const double end = start_us + 2 * latency + operation.duration.draw(streams_.shape);
-      Outcome outcome;
-      outcome.end_us = end;
-      if (operation.error.rate > 0 && streams_.shape.chance(operation.error.rate)) {
-        fail(client, operation.error, operation.error.message, end);
-        outcome.failure = &operation.error;
-        outcome.propagates = operation.error.propagate;
-        outcome.failed_service = call.service;
-      }
+      const Outcome outcome = maybe_fail(client, operation, call.service, end);
       client.end(at(end));
       return outcome;
     }

@@ -247,7 +247,7 @@ int main(int argc, char** argv) {
         }
         const double start = wall_clock_times
                                  ? std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count()
-                                 : origin + due;
+                                 : origin + (schedule.rate > 0 ? due : static_cast<double>(i) / 1000);  // unpaced: 1 ms apart
         const std::size_t made = builder.build(seed, i, static_cast<std::uint64_t>(start * 1e9));
         traces.fetch_add(1, std::memory_order_relaxed);
         spans.fetch_add(made, std::memory_order_relaxed);
