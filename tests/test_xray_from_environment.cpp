@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -153,4 +154,31 @@ TEST_CASE("OTEL_TRACES_EXPORTER=xray: spans reach the daemon as segments with X-
   CHECK(detail::is_xray_trace_id(root_context.trace_id, unix_now()));
   CHECK(XRayIdGenerator::unix_seconds_of(root_context.trace_id) >= before);
 }
+
+#ifdef TRACEWIRE_QUICKSTART_PATH
+// The quickstart, unchanged, pointed at the X-Ray daemon by the environment alone.
+TEST_CASE("the quickstart with OTEL_TRACES_EXPORTER=xray: a segment and its subsegments" * doctest::timeout(60)) {
+  tracewire_test::Receiver receiver;
+  const std::string output = tracewire_test::run_command(
+      {"/usr/bin/env", "OTEL_TRACES_EXPORTER=xray",
+       "AWS_XRAY_DAEMON_ADDRESS=127.0.0.1:" + std::to_string(receiver.udp_xray_port()), TRACEWIRE_QUICKSTART_PATH});
+  (void)output;
+  std::map<std::string, json> by_name;
+  for (int i = 0; i < 4; ++i) {
+    auto record = receiver.next(std::chrono::seconds(10));
+    REQUIRE(record);
+    REQUIRE_MESSAGE(record->at("kind") == "xray", record->dump());
+    CHECK_MESSAGE(tracewire_test::xray_problems(record->at("document"), unix_now()) == "", record->dump());
+    by_name[record->at("document")["name"]] = record->at("document");
+  }
+  const json& checkout = by_name.at("quickstart");  // the server span: a segment named by the service
+  CHECK_FALSE(checkout.contains("type"));
+  CHECK(checkout["error"] == true);  // 402
+  CHECK(checkout["http"]["response"]["status"] == 402);
+  CHECK(by_name.at("load_cart")["parent_id"] == checkout["id"]);
+  CHECK(by_name.at("charge_card")["namespace"] == "remote");
+  CHECK(by_name.at("charge_card")["cause"]["exceptions"][0]["message"] == "card declined");
+  CHECK(by_name.at("SELECT cart")["parent_id"] == by_name.at("load_cart")["id"]);
+}
+#endif
 }
