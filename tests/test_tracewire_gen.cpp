@@ -127,7 +127,9 @@ TEST_CASE("tracewire-gen: the shop topology over OTLP/HTTP, as the decoder reads
   const std::set<std::string> instrumented{"frontend", "shop-backend", "auth-service", "article-service", "cart-service"};
   std::size_t verify_spans = 0, verify_failures = 0, pairs = 0;
   std::set<std::string> users, algorithms;
-  for (const auto& [trace_id, members] : by_trace) {
+  for (const auto& entry : by_trace) {
+    const std::string& trace_id = entry.first;  // not a structured binding: CAPTURE captures it in a lambda
+    const std::vector<const Span*>& members = entry.second;
     CAPTURE(trace_id);
     std::map<std::string, const Span*> by_id;
     for (const Span* span : members) by_id[span->span_id] = span;

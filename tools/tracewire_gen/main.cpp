@@ -31,6 +31,8 @@ them through the exporters the OTEL_* variables configure, like any tracewire pr
 OTEL_TRACES_EXPORTER (otlp by default; also jaeger, zipkin, xray, console, none, and
 `discard`, which drops everything after batching), OTEL_EXPORTER_OTLP_ENDPOINT and
 _PROTOCOL (http/protobuf, http/json, grpc), OTEL_BSP_*, OTEL_TRACES_SAMPLER, ...
+(OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are not used: each simulated service
+has the resource its topology gives it.)
 
   --topology NAME|FILE      shop (default), uservices, random[:SERVICES,DEPTH,FANOUT]
                             (default random:10,4,3), or a topology JSON file
@@ -214,8 +216,9 @@ int main(int argc, char** argv) {
   tracewire_gen::Schedule schedule{options.rate, options.ramp};
   std::optional<std::uint64_t> limit = options.traces;
   if (options.backfill) {
-    if (options.traces) schedule = {*options.traces / *options.backfill, 0};
-    else limit = static_cast<std::uint64_t>(*options.backfill * options.rate);
+    // The window holds R traces per second (or N in all), evenly spread: no ramp.
+    schedule = {options.traces ? *options.traces / *options.backfill : options.rate, 0};
+    if (!options.traces) limit = static_cast<std::uint64_t>(*options.backfill * options.rate);
   }
   const double origin = options.start_time ? *options.start_time : options.backfill ? now - *options.backfill : now;
   const bool paced = !options.backfill && options.rate > 0;
