@@ -362,4 +362,27 @@ TEST_CASE("tracewire-gen: into the X-Ray daemon, with X-Ray ids from the seeded 
   CHECK(trace_ids.size() == 10);
   CHECK(segments > 10);  // every server span is a segment
 }
+
+TEST_CASE("tracewire-gen: otlp_file writes OTLP/JSON lines, one request per batch" * doctest::timeout(60)) {
+  const std::string path = write_file("");
+  const Run run = run_gen({"OTEL_TRACES_EXPORTER=otlp_file", "TRACEWIRE_GEN_OTLP_FILE=" + path},
+                          {"--topology", "uservices", "--traces", "20", "--traces-per-second", "0", "--quiet"});
+  REQUIRE_MESSAGE(run.code == 0, run.output);
+  std::ifstream file(path);
+  std::size_t spans = 0;
+  std::set<std::string> services;
+  for (std::string line; std::getline(file, line);) {
+    const json request = json::parse(line);
+    for (const json& resource_spans : request.at("resourceSpans")) {
+      for (const json& attribute : resource_spans["resource"]["attributes"]) {
+        if (attribute["key"] == "service.name") services.insert(attribute["value"]["stringValue"].get<std::string>());
+      }
+      for (const json& scope_spans : resource_spans["scopeSpans"]) spans += scope_spans["spans"].size();
+    }
+  }
+  std::remove(path.c_str());
+  CHECK(spans == spans_made(run.output));
+  CHECK(services.count("traefik") == 1);
+  CHECK(services.count("redis") == 0);  // not instrumented: seen only in its callers' spans
+}
 }

@@ -28,8 +28,9 @@ constexpr const char* usage = R"(usage: tracewire-gen [options]
 
 Generates synthetic distributed traces (services, client/server calls, errors) and sends
 them through the exporters the OTEL_* variables configure, like any tracewire program:
-OTEL_TRACES_EXPORTER (otlp by default; also jaeger, zipkin, xray, console, none, and
-`discard`, which drops everything after batching), OTEL_EXPORTER_OTLP_ENDPOINT and
+OTEL_TRACES_EXPORTER (otlp by default; also jaeger, zipkin, xray, console, none,
+`otlp_file` (OTLP/JSON lines to the file TRACEWIRE_GEN_OTLP_FILE names, default stdout)
+and `discard`, which drops everything after batching), OTEL_EXPORTER_OTLP_ENDPOINT and
 _PROTOCOL (http/protobuf, http/json, grpc), OTEL_BSP_*, OTEL_TRACES_SAMPLER, ...
 (OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are not used: each simulated service
 has the resource its topology gives it.)

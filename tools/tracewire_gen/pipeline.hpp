@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tracewire/config/provider_from_environment.hpp"
+#include "tracewire/export/otlp/otlp_file_exporter.hpp"
 #include "tracewire/export/span_exporter.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/multi_span_processor.hpp"
@@ -61,15 +62,19 @@ struct Totals {
   std::uint64_t bytes = 0;     ///< encoded bytes sent
 };
 
-/// The exporters `OTEL_TRACES_EXPORTER` names (default `otlp`; `discard` is added), built
+/// The exporters `OTEL_TRACES_EXPORTER` names (default `otlp`; `discard`, and `otlp_file`
+/// writing OTLP/JSON lines to `TRACEWIRE_GEN_OTLP_FILE` or stdout, are added), built
 /// once, and a TracerProvider per instrumented service whose resource is the service's:
 /// each provider's spans go to the one shared pipeline, so exporters batch spans of every
 /// service together, as a collector would receive them from many hosts.
 class Pipeline {
  public:
   Pipeline(const Topology& topology, const tracewire::Environment& environment) {
-    tracewire::ExporterRegistry::instance().register_exporter(
-        "discard", [](const tracewire::Environment&) { return std::make_unique<DiscardExporter>(); });
+    auto& registry = tracewire::ExporterRegistry::instance();
+    registry.register_exporter("discard", [](const tracewire::Environment&) { return std::make_unique<DiscardExporter>(); });
+    registry.register_exporter("otlp_file", [](const tracewire::Environment& environment) {
+      return std::make_unique<tracewire::OtlpFileExporter>(environment.get("TRACEWIRE_GEN_OTLP_FILE").value_or("-"));
+    });
     config_ = tracewire::finalize_config({}, environment);
     std::vector<std::unique_ptr<tracewire::SpanProcessor>> processors;
     if (!config_.disabled) {
