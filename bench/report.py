@@ -179,6 +179,18 @@ def build(runs):
     table.rate_row("end to end: spans → batch processor → OTLP/HTTP over loopback (queue 8192)", 5e5, loopback,
                    drop_counters)
 
+    # tracewire-gen: shop traces per second, one and two generating threads.
+    for prefix, measure, target in (
+            ("BM_GeneratorDiscard", "tracewire-gen, shop topology, discarding exporter", 1e6),
+            ("BM_GeneratorOtlpHttpLoopback", "tracewire-gen, shop topology, OTLP/HTTP over loopback", None)):
+        for threads in (1, 2):
+            name = next((n for n in runs if n.startswith(prefix) and n.endswith(f"threads:{threads}")), None)
+            label = f"{measure}, {threads} worker{'s' if threads > 1 else ''}"
+            if name is None:
+                table.missing(label, f"≥ {target / 1e6:g} M spans/s" if target else "(no target)", prefix)
+            else:
+                table.rate_row(label, target if threads == 1 else None, name, ["dropped"])
+
     down = next((name for name in runs if name.startswith("BM_BackendDownRss")), None)
     if down is None:
         table.missing("memory with the backend down, spans produced at full speed for 10 s",

@@ -61,6 +61,30 @@ else()
   tracewire_skip_suite(tracewire_jaeger_zipkin_tests "needs tracewire::otlp_http (libcurl, zlib)")
 endif()
 
+# AWS X-Ray: ids, segment documents and the daemon's UDP protocol, checked against AWS's
+# segment document rules (support/xray_segment_rules.hpp), the AWS X-Ray SDK for Node.js
+# and OpenTelemetry's X-Ray packages (tests/peers/xray.js), and receiver.js's UDP port.
+tracewire_add_peers_suite(tracewire_xray_tests LABELS export SOURCES
+  test_xray_id_generator.cpp
+  test_xray_encoder.cpp
+  test_xray_udp_exporter.cpp
+  test_xray_from_environment.cpp
+)
+if(TARGET quickstart)
+  add_dependencies(tracewire_xray_tests quickstart)
+  target_compile_definitions(tracewire_xray_tests PRIVATE TRACEWIRE_QUICKSTART_PATH="$<TARGET_FILE:quickstart>")
+endif()
+
+# tracewire-gen run end to end: its OTLP/HTTP output decoded by receiver.js; its topology
+# parser's messages through the tool's own headers.
+if(TARGET tracewire-gen AND TARGET tracewire::otlp_http)
+  tracewire_add_peers_suite(tracewire_gen_tests LABELS tools SOURCES test_tracewire_gen.cpp LIBS tracewire_gen_headers)
+  add_dependencies(tracewire_gen_tests tracewire-gen)
+  target_compile_definitions(tracewire_gen_tests PRIVATE TRACEWIRE_GEN_PATH="$<TARGET_FILE:tracewire-gen>")
+else()
+  tracewire_skip_suite(tracewire_gen_tests "needs TRACEWIRE_BUILD_TOOLS (tracewire-gen, nlohmann-json) and tracewire::otlp_http")
+endif()
+
 # Boost.Beast helpers (tracewire::beast), and the microservices demo end to end with its
 # OTLP/HTTP spans decoded by receiver.js.
 if(TARGET tracewire::beast)

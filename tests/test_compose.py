@@ -58,7 +58,8 @@ class ComposeFile(unittest.TestCase):
 
     def test_the_expected_services(self):
         self.assertEqual(set(self.services),
-                         {"tempo", "prometheus", "grafana", "traefik", "uservice1", "uservice2", "uservice3", "uservice4"})
+                         {"tempo", "prometheus", "grafana", "traefik", "uservice1", "uservice2", "uservice3", "uservice4",
+                          "tracewire-gen"})
         self.assertEqual(set(self.defaults), {"uservice1", "uservice2", "uservice3", "uservice4"})
 
     def test_every_mounted_and_built_file_exists(self):
@@ -110,6 +111,30 @@ class ComposeFile(unittest.TestCase):
             self.assertEqual(urlsplit(url).path, "/v1/traces")
         for receiver_port in (4317, 4318, 14268, 9411, tempo["server"]["http_listen_port"]):
             self.assertIn(receiver_port, self.published("tempo"))
+
+    def test_tracewire_gen_sends_a_shipped_topology_to_tempo_over_otlp_grpc(self):
+        service = self.services["tracewire-gen"]
+        environment = self.environment("tracewire-gen")
+        tempo = load(DEMO / "compose" / "tempo.yaml")
+        otlp_grpc = tempo["distributor"]["receivers"]["otlp"]["protocols"]["grpc"]["endpoint"]
+        self.assertEqual(environment["OTEL_TRACES_EXPORTER"], "otlp")
+        self.assertEqual(environment["OTEL_EXPORTER_OTLP_PROTOCOL"], "grpc")
+        self.assertEqual(host_port(environment["OTEL_EXPORTER_OTLP_ENDPOINT"]), ("tempo", int(otlp_grpc.rsplit(":", 1)[1])))
+        self.assertIn(4317, self.published("tempo"))
+        self.assertIn("tempo", service.get("depends_on", []))
+        # The image builds the tool with gRPC and runs it; the command uses only its options.
+        dockerfile = (DEMO / service["build"]["context"] / service["build"]["dockerfile"]).resolve().read_text()
+        self.assertIn("--target tracewire-gen", dockerfile)
+        self.assertIn("libgrpc++-dev", dockerfile)
+        self.assertIn('ENTRYPOINT ["tracewire-gen"]', dockerfile)
+        tool = ROOT / "tools" / "tracewire_gen"
+        usage = (tool / "main.cpp").read_text()
+        command = service["command"]
+        for option in (argument for argument in command if argument.startswith("--")):
+            self.assertIn(f"  {option}", usage, f"tracewire-gen has no option {option}")
+        topology = command[command.index("--topology") + 1]
+        self.assertTrue((tool / "topologies" / f"{topology}.json").is_file(), f"{topology} is not a shipped topology")
+        self.assertIn(topology, (ROOT / "tools" / "CMakeLists.txt").read_text())
 
     def test_traefik_routes_to_the_services_and_traces_to_tempo(self):
         command = self.services["traefik"]["command"]

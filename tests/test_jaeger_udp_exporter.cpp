@@ -156,6 +156,9 @@ TEST_SUITE("export") {
     for (const json& record : records) CHECK(record.at("bytes").get<std::size_t>() <= 65000);
     CHECK(records[0].at("bytes").get<std::size_t>() > 60000);  // the first is filled before the second starts
     CHECK(exporter.stats().spans_exported == 12);
+    // bytes_sent counts what the agent received, through the SpanExporter interface too.
+    const SpanExporter& any = exporter;
+    CHECK(any.stats().bytes_sent == records[0].at("bytes").get<std::uint64_t>() + records[1].at("bytes").get<std::uint64_t>());
   }
 
   TEST_CASE("JaegerUdpExporter: a span too large for any datagram is dropped, counted and reported") {

@@ -112,6 +112,13 @@ TEST_SUITE("export") {
       CHECK(stats.spans_exported == 4);
       CHECK(stats.spans_failed == 0);
       CHECK(stats.requests_sent == 1);
+      // The encoded body, before any compression: what the receiver got when not gzipped.
+      const auto content_length = std::stoull((*request)["headers"]["content-length"].get<std::string>());
+      if (variant.gzip) {
+        CHECK(stats.bytes_sent > content_length);  // spans this repetitive compress well
+      } else {
+        CHECK(stats.bytes_sent == content_length);
+      }
       CHECK(exporter.describe().find("x-honeycomb-team") != std::string::npos);
       CHECK(exporter.describe().find("secret-key-123") == std::string::npos);
     }

@@ -449,6 +449,30 @@ TEST_CASE("receiver: garbage is reported and answered, never fatal") {
     CHECK(next_record(receiver).at("kind") == "zipkin");
 }
 
+TEST_CASE("receiver: X-Ray daemon datagrams (header line, newline, document)") {
+    Receiver receiver;
+    const std::string datagram = "{\"format\":\"json\",\"version\":1}\n{\"name\":\"a\",\"id\":\"70de5b6f19ff9a0a\"}";
+    send_udp(receiver.udp_xray_port(), datagram);
+    const json record = next_record(receiver);
+    CHECK(record.at("kind") == "xray");
+    CHECK(record.at("header") == json::parse(R"({"format":"json","version":1})"));
+    CHECK(record.at("document") == json::parse(R"({"name":"a","id":"70de5b6f19ff9a0a"})"));
+    CHECK(record.at("bytes") == datagram.size());
+    send_udp(receiver.udp_xray_port(), "{\"format\":\"json\",\"version\":1}");  // no document
+    send_udp(receiver.udp_xray_port(), "{\"format\":\"json\",\"version\":1}\n{\"name\":");
+    CHECK(next_record(receiver).at("kind") == "error");
+    CHECK(next_record(receiver).at("kind") == "error");
+}
+
+TEST_CASE("xray.js: the AWS X-Ray SDK's validation refuses what it should") {
+    tracewire_test::ReferenceXRay sdk;
+    CHECK(sdk.request({{"op", "traceid"}, {"value", "1-581cf771-a006649127e371903a2de979"}})["accepted"] == true);
+    CHECK(sdk.request({{"op", "traceid"}, {"value", "581cf771a006649127e371903a2de979"}})["accepted"] == false);
+    CHECK(sdk.request({{"op", "header"}, {"value", "Root=1-581cf771-a006649127e371903a2de979;Sampled=0"}})["sampled"] == "0");
+    CHECK_THROWS(sdk.request({{"op", "daemon"}, {"address", "no-port"}}));
+    CHECK_THROWS(sdk.request({{"op", "nope"}}));
+}
+
 TEST_CASE("receiver: HTTPS with --tls-cert/--tls-key") {
     if (!executable("/usr/bin/openssl") || !executable("/usr/bin/curl")) {
         MESSAGE("openssl or curl missing: TLS not checked");

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "mocks/recording_logger.hpp"
 #include "support/headers.hpp"
 #include "tracewire/config/provider_from_environment.hpp"
 
@@ -37,5 +38,22 @@ TEST_SUITE("config") {
 
     make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "none"}, {"OTEL_PROPAGATORS", "none"}});
     CHECK(tracewire_test::inject(*global_propagator(), context).empty());
+  }
+
+  TEST_CASE("make_exporter_pipelines: one processor per named exporter, the exporter reachable for its stats") {
+    tracewire_test::CapturedLog log;
+    const auto config = finalize_config({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "console,xray,nope,none"}});
+    const auto pipelines = make_exporter_pipelines(config, MapEnvironment{{"AWS_XRAY_DAEMON_ADDRESS", "127.0.0.1:2999"}});
+    REQUIRE(pipelines.size() == 2);
+    CHECK(pipelines[0].name == "console");
+    CHECK(dynamic_cast<SimpleSpanProcessor*>(pipelines[0].processor.get()) != nullptr);
+    CHECK(pipelines[1].name == "xray");
+    CHECK(dynamic_cast<BatchSpanProcessor*>(pipelines[1].processor.get()) != nullptr);
+    CHECK(pipelines[1].exporter->describe() == "XRayUdpExporter{daemon=udp://127.0.0.1:2999, indexed_attributes=0}");
+    CHECK(pipelines[1].processor->describe().find(pipelines[1].exporter->describe()) != std::string::npos);
+    CHECK(pipelines[1].exporter->stats().spans_exported == 0);
+    CHECK(log.contains("unknown or unavailable exporter \"nope\""));
+    CHECK(make_exporter_pipelines(finalize_config({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "none"}}), MapEnvironment{})
+              .empty());
   }
 }

@@ -13,10 +13,12 @@
 #include "tracewire/trace/rate_limiting_sampler.hpp"
 #include "tracewire/trace/simple_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
+#include "tracewire/trace/xray_id_generator.hpp"
 
 #include "tracewire/export/console_exporter.hpp"
 #include "tracewire/export/html_exporter.hpp"
 #include "tracewire/export/in_memory_exporter.hpp"
+#include "tracewire/export/xray/xray_udp_exporter.hpp"
 
 #include "tracewire/config/provider_from_environment.hpp"
 

@@ -2,13 +2,15 @@
 'use strict';
 // One loopback receiver for every tracewire exporter: OTLP/HTTP (protobuf and
 // JSON), the Jaeger collector (Thrift binary over HTTP), the Jaeger agent
-// (Thrift compact and binary over UDP) and Zipkin v2 JSON. Payloads are decoded
-// only by independent implementations (see lib/), never by tracewire's code.
+// (Thrift compact and binary over UDP), Zipkin v2 JSON and the AWS X-Ray daemon (UDP).
+// Payloads are decoded only by independent implementations (see lib/), never by
+// tracewire's code.
 //
 //   node receiver.js [--http-port N] [--udp-compact-port N] [--udp-binary-port N]
-//                    [--script FILE] [--tls-cert F --tls-key F] [--thrift-gen-dir DIR]
+//                    [--udp-xray-port N] [--script FILE] [--tls-cert F --tls-key F]
+//                    [--thrift-gen-dir DIR]
 //
-// Prints `READY {"http":P,"udpCompact":P,"udpBinary":P}`, then one JSON line per
+// Prints `READY {"http":P,"udpCompact":P,"udpBinary":P,"udpXray":P}`, then one JSON line per
 // request or datagram. Exits when stdin closes, so it cannot outlive its test.
 // README.md describes the output and the script format.
 
@@ -25,6 +27,7 @@ const { values: opts } = parseArgs({
     'http-port': { type: 'string', default: '0' },
     'udp-compact-port': { type: 'string', default: '0' },
     'udp-binary-port': { type: 'string', default: '0' },
+    'udp-xray-port': { type: 'string', default: '0' },
     script: { type: 'string' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
@@ -164,12 +167,23 @@ function listenHttp(port) {
   });
 }
 
+// The X-Ray daemon's datagram: a JSON header line, a newline, one segment document.
+function decodeXray(msg) {
+  const text = msg.toString('utf8');
+  const newline = text.indexOf('\n');
+  if (newline < 0) throw new Error('no newline after the header');
+  return { header: JSON.parse(text.slice(0, newline)), document: JSON.parse(text.slice(newline + 1)) };
+}
+
 // A datagram that does not decode is reported, never fatal.
 function listenUdp(port, protocolName) {
   const socket = dgram.createSocket('udp4');
   socket.on('message', (msg) => {
     try {
-      emit({ kind: `jaeger-udp-${protocolName}`, ...jaeger.decodeEmitBatch(msg, protocolName), bytes: msg.length });
+      const decoded = protocolName === 'xray'
+        ? { kind: 'xray', ...decodeXray(msg) }
+        : { kind: `jaeger-udp-${protocolName}`, ...jaeger.decodeEmitBatch(msg, protocolName) };
+      emit({ ...decoded, bytes: msg.length });
     } catch (e) {
       emit({ kind: 'error', path: `udp-${protocolName}`, message: describe(e), bytes: msg.length });
     }
@@ -185,6 +199,7 @@ async function main() {
     http: await listenHttp(opts['http-port']),
     udpCompact: await listenUdp(opts['udp-compact-port'], 'compact'),
     udpBinary: await listenUdp(opts['udp-binary-port'], 'binary'),
+    udpXray: await listenUdp(opts['udp-xray-port'], 'xray'),
   };
   process.stdin.on('end', () => process.exit(0)).resume();
   process.stdout.write(`READY ${JSON.stringify(ports)}\n`);

@@ -244,6 +244,7 @@ public:
         int http_port = 0;  // 0: an ephemeral port
         int udp_compact_port = 0;
         int udp_binary_port = 0;
+        int udp_xray_port = 0;
         nlohmann::json script;  // scripted HTTP replies (a JSON array), or null
         std::string tls_cert;   // PEM files; both set make the HTTP port HTTPS
         std::string tls_key;
@@ -264,6 +265,7 @@ public:
         http_port_ = ports.at("http").get<int>();
         udp_compact_port_ = ports.at("udpCompact").get<int>();
         udp_binary_port_ = ports.at("udpBinary").get<int>();
+        udp_xray_port_ = ports.at("udpXray").get<int>();
     }
 
     Receiver(const Receiver&) = delete;
@@ -272,6 +274,7 @@ public:
     int http_port() const { return http_port_; }
     int udp_compact_port() const { return udp_compact_port_; }
     int udp_binary_port() const { return udp_binary_port_; }
+    int udp_xray_port() const { return udp_xray_port_; }
 
     // The next request or datagram as decoded by the peer; nullopt on timeout.
     std::optional<nlohmann::json> next(std::chrono::milliseconds timeout = 5s) {
@@ -311,7 +314,9 @@ private:
                                       "--udp-compact-port",
                                       std::to_string(o.udp_compact_port),
                                       "--udp-binary-port",
-                                      std::to_string(o.udp_binary_port)};
+                                      std::to_string(o.udp_binary_port),
+                                      "--udp-xray-port",
+                                      std::to_string(o.udp_xray_port)};
         if (!script_file.empty()) argv.insert(argv.end(), {"--script", script_file});
         if (!o.tls_cert.empty()) argv.insert(argv.end(), {"--tls-cert", o.tls_cert, "--tls-key", o.tls_key});
 #ifdef TRACEWIRE_THRIFT_GEN_DIR
@@ -325,13 +330,34 @@ private:
     int http_port_ = 0;
     int udp_compact_port_ = 0;
     int udp_binary_port_ = 0;
+    int udp_xray_port_ = 0;
 };
 
 // propagators.js: the official OpenTelemetry JS propagators. Formats:
 // tracecontext, baggage, b3 (single header), b3multi, jaeger, xray.
-class ReferencePropagators {
+// A peer script that answers one JSON command per stdin line with one JSON line
+// (propagators.js, xray.js); an answer holding "error" throws.
+class JsonLinePeer {
 public:
-    ReferencePropagators() : process_({TRACEWIRE_NODE, peers_path("propagators.js")}) {}
+    explicit JsonLinePeer(std::string script) : script_(std::move(script)), process_({TRACEWIRE_NODE, peers_path(script_)}) {}
+
+    nlohmann::json request(const nlohmann::json& command) {
+        if (!process_.write_line(command.dump())) throw std::runtime_error(script_ + " is gone");
+        const auto line = process_.read_line(10s);
+        if (!line) throw std::runtime_error(script_ + " did not answer " + command.dump());
+        auto answer = nlohmann::json::parse(*line);
+        if (answer.contains("error")) throw std::runtime_error(script_ + ": " + answer["error"].get<std::string>());
+        return answer;
+    }
+
+private:
+    std::string script_;
+    PeerProcess process_;
+};
+
+class ReferencePropagators : public JsonLinePeer {
+public:
+    ReferencePropagators() : JsonLinePeer("propagators.js") {}
 
     // The headers the reference propagator writes for this context.
     // `baggage` maps keys to values or to {"value":..,"metadata":..}.
@@ -350,19 +376,12 @@ public:
     nlohmann::json extract(const std::string& format, const nlohmann::json& headers) {
         return request({{"op", "extract"}, {"format", format}, {"headers", headers}});
     }
+};
 
-    // Any command of propagators.js (see there); throws on its error answers.
-    nlohmann::json request(const nlohmann::json& command) {
-        if (!process_.write_line(command.dump())) throw std::runtime_error("propagators.js is gone");
-        const auto line = process_.read_line(10s);
-        if (!line) throw std::runtime_error("propagators.js did not answer " + command.dump());
-        auto answer = nlohmann::json::parse(*line);
-        if (answer.contains("error")) throw std::runtime_error("propagators.js: " + answer["error"].get<std::string>());
-        return answer;
-    }
-
-private:
-    PeerProcess process_;
+// xray.js: the AWS X-Ray SDK for Node.js and OpenTelemetry's X-Ray id generator.
+class ReferenceXRay : public JsonLinePeer {
+public:
+    ReferenceXRay() : JsonLinePeer("xray.js") {}
 };
 
 }  // namespace tracewire_test

@@ -13,12 +13,14 @@
 #include "tracewire/config/otlp_from_environment.hpp"
 #include "tracewire/config/propagators_from_environment.hpp"
 #include "tracewire/config/tracer_config.hpp"
+#include "tracewire/config/xray_from_environment.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/export/html_exporter.hpp"
 #include "tracewire/propagation/global_propagator.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/simple_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
+#include "tracewire/trace/xray_id_generator.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -44,34 +46,34 @@ inline void register_builtin_exporters() {
       options.max_traces = env::get_unsigned(environment, "TRACEWIRE_HTML_MAX_TRACES", options.max_traces, 1, 1000000);
       return std::make_unique<HtmlExporter>(std::move(options));
     });
+    registry.register_exporter("xray", [](const Environment& environment) {
+      return make_xray_exporter_from_environment(environment);
+    });
     return true;
   }();
   (void)registered;
 }
 }  // namespace detail
 
-/// Builds the provider a finalized configuration describes: `disabled` gives the no-op
-/// provider; each exporter name gets its exporter (through the ExporterRegistry) behind a
-/// batch processor (or a simple one for `console`); `none` means no exporter. Unknown or
-/// unavailable exporters are reported once and skipped. Logs one line describing the
-/// pipeline at info level.
-///
-/// It also sets the global propagator (what `start_server_span` and `inject_context` use)
-/// to the one `OTEL_PROPAGATORS` names (or `config.default_propagators`), as the OpenTelemetry SDKs' environment
-/// configuration does — even when the SDK is disabled, since an untraced service must still
-/// pass its callers' context on.
-inline std::shared_ptr<TracerProvider> make_provider(FinalizedTracerConfig config, const Environment& environment) {
-  std::shared_ptr<const TextMapPropagator> propagator =
-      propagator_from_environment(environment, config.default_propagators);
-  detail::log(LogLevel::info, "{}", propagator->describe());
-  set_global_propagator(std::move(propagator));
-  if (config.disabled) return TracerProvider::noop();
+/// One exporter named in `OTEL_TRACES_EXPORTER` with the processor that feeds it.
+struct ExporterPipeline {
+  std::string name;
+  /// A BatchSpanProcessor, or a SimpleSpanProcessor for exporters registered as `simple`
+  /// (`console`); it owns the exporter.
+  std::unique_ptr<SpanProcessor> processor;
+  /// The exporter inside `processor` (for its `stats()`); valid while `processor` lives.
+  const SpanExporter* exporter = nullptr;
+};
+
+/// The pipelines `config.exporters` names, each exporter built through the
+/// ExporterRegistry from `environment`; `none` names none. Unknown or unavailable exporters
+/// are reported in one warning, once per list, and skipped. `make_provider` builds its
+/// processors with this; a program that feeds several providers into one pipeline
+/// (tracewire-gen: one provider per simulated service) calls it directly.
+inline std::vector<ExporterPipeline> make_exporter_pipelines(const FinalizedTracerConfig& config,
+                                                             const Environment& environment) {
   detail::register_builtin_exporters();
-  TracerProviderOptions options;
-  options.resource = std::move(config.resource);
-  options.detect_resource = false;  // finalize_config already merged the detected resource
-  options.sampler = std::move(config.sampler);
-  options.limits = config.limits;
+  std::vector<ExporterPipeline> pipelines;
   std::vector<std::string_view> unknown;
   for (const std::string& name : config.exporters) {
     if (name == "none") continue;
@@ -82,11 +84,13 @@ inline std::shared_ptr<TracerProvider> make_provider(FinalizedTracerConfig confi
     }
     std::unique_ptr<SpanExporter> exporter = entry->factory(environment);
     if (!exporter) continue;
+    ExporterPipeline pipeline{name, nullptr, exporter.get()};
     if (entry->processing == ExporterRegistry::Processing::simple) {
-      options.processors.push_back(std::make_unique<SimpleSpanProcessor>(std::move(exporter)));
+      pipeline.processor = std::make_unique<SimpleSpanProcessor>(std::move(exporter));
     } else {
-      options.processors.push_back(std::make_unique<BatchSpanProcessor>(std::move(exporter), config.batch));
+      pipeline.processor = std::make_unique<BatchSpanProcessor>(std::move(exporter), config.batch);
     }
+    pipelines.push_back(std::move(pipeline));
   }
   if (!unknown.empty()) {
     // One warning for the whole list, once per list (see detail::ReportedValues).
@@ -96,6 +100,33 @@ inline std::shared_ptr<TracerProvider> make_provider(FinalizedTracerConfig confi
                       "OTEL_TRACES_EXPORTER: skipped {} unknown or unavailable exporter(s): {} (available: {})",
                       unknown.size(), detail::quote_list(unknown), ExporterRegistry::instance().names());
   }
+  return pipelines;
+}
+
+/// Builds the provider a finalized configuration describes: `disabled` gives the no-op
+/// provider; otherwise the processors of `make_exporter_pipelines` (each exporter behind a
+/// batch processor, or a simple one for `console`), and the id generator
+/// `OTEL_TRACES_ID_GENERATOR` names. Logs one line describing the pipeline at info level.
+///
+/// It also sets the global propagator (what `start_server_span` and `inject_context` use)
+/// to the one `OTEL_PROPAGATORS` names (or `config.default_propagators`), as the
+/// OpenTelemetry SDKs' environment configuration does — even when the SDK is disabled, since
+/// an untraced service must still pass its callers' context on.
+inline std::shared_ptr<TracerProvider> make_provider(FinalizedTracerConfig config, const Environment& environment) {
+  std::shared_ptr<const TextMapPropagator> propagator =
+      propagator_from_environment(environment, config.default_propagators);
+  detail::log(LogLevel::info, "{}", propagator->describe());
+  set_global_propagator(std::move(propagator));
+  if (config.disabled) return TracerProvider::noop();
+  TracerProviderOptions options;
+  for (ExporterPipeline& pipeline : make_exporter_pipelines(config, environment)) {
+    options.processors.push_back(std::move(pipeline.processor));
+  }
+  options.resource = std::move(config.resource);
+  options.detect_resource = false;  // finalize_config already merged the detected resource
+  options.sampler = std::move(config.sampler);
+  options.limits = config.limits;
+  if (config.id_generator == IdGeneratorKind::xray) options.id_generator = std::make_unique<XRayIdGenerator>();
   auto provider = std::make_shared<TracerProvider>(std::move(options));
   detail::log(LogLevel::info, "{}", provider->describe());
   return provider;

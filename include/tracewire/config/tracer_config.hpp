@@ -1,6 +1,7 @@
 // TracerConfig: the provider's settings, from code and from OTEL_* variables.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,6 +25,10 @@
 namespace tracewire {
 inline namespace v0 {
 
+/// Where new trace ids come from: `random` (RandomIdGenerator), or `xray`
+/// (XRayIdGenerator: the start time in the first 4 bytes, as AWS X-Ray requires).
+enum class IdGeneratorKind { random, xray };
+
 /// What the application sets in code. Every field is optional: a field set here wins, an
 /// unset field is read from its environment variable, and failing that takes the
 /// specification's default. `finalize_config` turns it into a FinalizedTracerConfig once.
@@ -42,6 +47,9 @@ struct TracerConfig {
   std::optional<SpanLimits> limits;           ///< OTEL_SPAN_*_LIMIT, OTEL_ATTRIBUTE_*_LIMIT, ...
   /// The propagators to use when `OTEL_PROPAGATORS` is unset (default `tracecontext,baggage`).
   std::optional<std::string> default_propagators;
+  /// OTEL_TRACES_ID_GENERATOR, tracewire's own variable (the specification has none):
+  /// `random` or `xray`. Default `random`, or `xray` when the exporters include `xray`.
+  std::optional<IdGeneratorKind> id_generator;
 };
 
 /// The validated, complete configuration a provider is built from.
@@ -53,6 +61,7 @@ struct FinalizedTracerConfig {
   BatchSpanProcessorOptions batch;
   SpanLimits limits;
   std::string default_propagators = "tracecontext,baggage";  ///< used when OTEL_PROPAGATORS is unset
+  IdGeneratorKind id_generator = IdGeneratorKind::random;
 };
 
 namespace detail {
@@ -180,6 +189,15 @@ inline FinalizedTracerConfig finalize_config(const TracerConfig& config, const E
   result.batch = config.batch ? *config.batch : detail::batch_options_from_environment(environment);
   result.limits = config.limits ? *config.limits : detail::limits_from_environment(environment);
   if (config.default_propagators) result.default_propagators = *config.default_propagators;
+  if (config.id_generator) {
+    result.id_generator = *config.id_generator;
+  } else {
+    // X-Ray rejects random trace ids, so exporting to it asks for its ids unless told otherwise.
+    const bool xray = std::find(result.exporters.begin(), result.exporters.end(), "xray") != result.exporters.end();
+    const std::string name =
+        env::get_choice(environment, "OTEL_TRACES_ID_GENERATOR", xray ? "xray" : "random", {"random", "xray"});
+    result.id_generator = name == "xray" ? IdGeneratorKind::xray : IdGeneratorKind::random;
+  }
   return result;
 }
 

@@ -22,6 +22,8 @@ struct ExportStats {
   std::uint64_t requests_sent = 0;     ///< attempts, retries included
   std::uint64_t requests_retried = 0;  ///< attempts that were retries
   std::uint64_t requests_failed = 0;   ///< exports that ended in failure
+  /// Encoded bytes handed to the transport (before HTTP compression), retries included.
+  std::uint64_t bytes_sent = 0;
 };
 
 namespace detail {
@@ -35,6 +37,7 @@ struct ExportCounters {
   std::atomic<std::uint64_t> requests_sent{0};
   std::atomic<std::uint64_t> requests_retried{0};
   std::atomic<std::uint64_t> requests_failed{0};
+  std::atomic<std::uint64_t> bytes_sent{0};
 
   ExportStats snapshot() const noexcept {
     ExportStats stats;
@@ -45,6 +48,7 @@ struct ExportCounters {
     stats.requests_sent = requests_sent.load(std::memory_order_relaxed);
     stats.requests_retried = requests_retried.load(std::memory_order_relaxed);
     stats.requests_failed = requests_failed.load(std::memory_order_relaxed);
+    stats.bytes_sent = bytes_sent.load(std::memory_order_relaxed);
     return stats;
   }
   void add(std::atomic<std::uint64_t>& counter, std::uint64_t count) noexcept {

@@ -7,6 +7,7 @@
 
 #include "tracewire/core/attribute_value.hpp"
 #include "tracewire/core/span_data.hpp"
+#include "tracewire/export/export_stats.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -76,6 +77,9 @@ class SpanExporter {
   virtual bool shutdown(std::chrono::milliseconds /*timeout*/) noexcept { return true; }
   /// One line for the startup log, e.g. `OtlpHttpExporter{endpoint=http://localhost:4318/v1/traces}`.
   virtual std::string describe() const { return "SpanExporter"; }
+  /// What the exporter has sent and lost so far (network and file exporters count; the
+  /// default is all zeros). Callable from any thread.
+  virtual ExportStats stats() const noexcept { return {}; }
 };
 
 }  // namespace v0

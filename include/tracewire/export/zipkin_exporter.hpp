@@ -87,7 +87,7 @@ class ZipkinExporter final : public SpanExporter {
   }
 
   /// Spans exported and failed, requests sent and retried so far.
-  ExportStats stats() const noexcept { return channel_.stats(); }
+  ExportStats stats() const noexcept override { return channel_.stats(); }
   const ZipkinExporterOptions& options() const noexcept { return options_; }
 
  private:

@@ -45,6 +45,7 @@ class HttpSender {
       }
       request.timeout = remaining;
       counters_.add(counters_.requests_sent, 1);
+      counters_.add(counters_.bytes_sent, request.body.size());
       if (attempt > 1) counters_.add(counters_.requests_retried, 1);
       Expected<HttpResponse> result = client_.post(request);
       std::optional<std::chrono::milliseconds> server_delay;

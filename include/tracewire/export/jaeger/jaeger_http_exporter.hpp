@@ -104,7 +104,7 @@ class JaegerHttpExporter final : public SpanExporter {
   }
 
   /// Spans exported and failed, requests sent and retried so far.
-  ExportStats stats() const noexcept { return channel_.stats(); }
+  ExportStats stats() const noexcept override { return channel_.stats(); }
   const JaegerHttpExporterOptions& options() const noexcept { return options_; }
 
  private:

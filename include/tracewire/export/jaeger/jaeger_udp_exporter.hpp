@@ -82,6 +82,7 @@ class JaegerUdpExporter final : public SpanExporter {
             counters_.add(counters_.requests_sent, 1);
             auto sent = sender_.send(packet);
             if (sent) {
+              counters_.add(counters_.bytes_sent, packet.size());
               exported += count;
               counters_.add(counters_.spans_exported, count);
             } else {
@@ -117,7 +118,7 @@ class JaegerUdpExporter final : public SpanExporter {
   }
 
   /// Spans exported, failed and too large, and datagrams sent and failed so far.
-  ExportStats stats() const noexcept { return counters_.snapshot(); }
+  ExportStats stats() const noexcept override { return counters_.snapshot(); }
   const JaegerUdpExporterOptions& options() const noexcept { return options_; }
 
  private:

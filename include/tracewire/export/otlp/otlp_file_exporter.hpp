@@ -55,6 +55,7 @@ class OtlpFileExporter final : public SpanExporter {
       if (file_ && std::fwrite(body.data(), 1, body.size(), file_) == body.size() && std::fputc('\n', file_) != EOF &&
           std::fflush(file_) == 0) {
         counters_.add(counters_.spans_exported, spans);
+        counters_.add(counters_.bytes_sent, body.size() + 1);
         return ExportResult::success;
       }
     } catch (...) {
@@ -77,7 +78,7 @@ class OtlpFileExporter final : public SpanExporter {
   }
 
   std::string describe() const override { return fmt::format("OtlpFileExporter{{path={}}}", path_); }
-  ExportStats stats() const noexcept { return counters_.snapshot(); }
+  ExportStats stats() const noexcept override { return counters_.snapshot(); }
 
  private:
   void close() noexcept {

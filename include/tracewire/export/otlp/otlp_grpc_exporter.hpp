@@ -200,6 +200,7 @@ class OtlpGrpcExporter final : public SpanExporter {
         if (remaining.count() <= 0) return state_.fail(spans, "export timed out");
         auto& counters = state_.counters();
         counters.add(counters.requests_sent, 1);
+        counters.add(counters.bytes_sent, body.size());
         if (attempt > 1) counters.add(counters.requests_retried, 1);
         std::string response;
         const grpc::Status status = call(request, remaining, response);
@@ -243,7 +244,7 @@ class OtlpGrpcExporter final : public SpanExporter {
   }
 
   /// Spans exported, failed and rejected, and calls made and retried so far.
-  ExportStats stats() const noexcept { return state_.stats(); }
+  ExportStats stats() const noexcept override { return state_.stats(); }
   const OtlpExporterConfig& config() const noexcept { return config_; }
 
  private:

@@ -99,7 +99,7 @@ class OtlpHttpExporter final : public SpanExporter {
   }
 
   /// Spans exported, failed and rejected, and requests sent and retried so far.
-  ExportStats stats() const noexcept { return state_.stats(); }
+  ExportStats stats() const noexcept override { return state_.stats(); }
   const OtlpExporterConfig& config() const noexcept { return config_; }
 
  private:
