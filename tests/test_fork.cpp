@@ -12,13 +12,13 @@
 
 #include "support/peer_process.hpp"
 
-using tracewire_test::PeerProcess;
+using tracewire_test::ChildProcess;
 using tracewire_test::Receiver;
 
 TEST_SUITE("export") {
   TEST_CASE("forked children get a pipeline of their own: each span exported exactly once, no child hangs") {
     Receiver receiver;
-    PeerProcess program({"env", "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:" + std::to_string(receiver.http_port()),
+    ChildProcess program({"env", "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:" + std::to_string(receiver.http_port()),
                          "OTEL_SERVICE_NAME=fork-test", "OTEL_BSP_MAX_QUEUE_SIZE=256", "OTEL_BSP_SCHEDULE_DELAY=200",
                          TRACEWIRE_FORK_PROGRAM});
     const auto output = program.read_to_eof(std::chrono::minutes(3));

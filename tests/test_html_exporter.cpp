@@ -153,7 +153,7 @@ TEST_SUITE("view") {
     const auto again = std::vector<const SpanData*>{records.spans.back().get()};
     exporter.export_spans({again.data(), again.size()});
 
-    const HtmlExporterStats stats = exporter.stats();
+    const HtmlExporterStats stats = exporter.page_stats();
     CHECK(stats.spans_exported == 22);
     CHECK(stats.traces_kept == 3);
     CHECK(stats.spans_kept == 7);
@@ -176,7 +176,7 @@ TEST_SUITE("view") {
     const auto batch = records.batch();
     exporter.export_spans({batch.data(), batch.size()});
 
-    const HtmlExporterStats stats = exporter.stats();
+    const HtmlExporterStats stats = exporter.page_stats();
     CHECK(stats.traces_left_out == 1);  // trace 1 made room first
     CHECK(stats.traces_kept == 1);
     CHECK(stats.spans_left_out > 0);
@@ -207,8 +207,8 @@ TEST_SUITE("view") {
       tracewire_test::write_file(options.path, "changed");
       CHECK(exporter.shutdown(std::chrono::milliseconds(100)));  // a second call writes nothing
       CHECK(exporter.export_spans({batch.data(), batch.size()}) == ExportResult::failure);
-      CHECK(exporter.stats().spans_failed == 1);
-      CHECK(exporter.stats().pages_written == 2);
+      CHECK(exporter.page_stats().spans_failed == 1);
+      CHECK(exporter.page_stats().pages_written == 2);
     }
     CHECK(tracewire_test::read_file(options.path) == "changed");
     CHECK_FALSE(std::filesystem::exists(options.path + ".tmp"));
@@ -226,7 +226,7 @@ TEST_SUITE("view") {
     HtmlExporter exporter(options);
     exporter.export_spans({batch.data(), batch.size()});
     CHECK_FALSE(exporter.shutdown(std::chrono::milliseconds(100)));
-    CHECK(exporter.stats().page_write_failures == 1);
+    CHECK(exporter.page_stats().page_write_failures == 1);
     CHECK(log.contains("error: HtmlExporter cannot write " + options.path + ": No such file or directory"));
   }
 

@@ -210,15 +210,15 @@ bool executable(const char* path) { return ::access(path, X_OK) == 0; }
 
 }  // namespace
 
-TEST_CASE("PeerProcess: reads time out and the destructor ends a child that ignores stdin") {
+TEST_CASE("ChildProcess: reads time out and the destructor ends a child that ignores stdin") {
     const auto start = std::chrono::steady_clock::now();
     {
-        PeerProcess sleeper({"sleep", "30"});
+        ChildProcess sleeper({"sleep", "30"});
         CHECK_FALSE(sleeper.read_line(100ms).has_value());
     }
     CHECK(std::chrono::steady_clock::now() - start < 10s);
 
-    PeerProcess cat({"cat"});
+    ChildProcess cat({"cat"});
     REQUIRE(cat.write_line("hello"));
     CHECK(cat.read_line(5s) == std::optional<std::string>("hello"));
     cat.close_stdin();

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "support/hostile_receiver.hpp"
-#include "support/peer_process.hpp"
+#include "support/child_process.hpp"
 
 using tracewire_test::HostileReceiver;
 
@@ -36,7 +36,7 @@ TEST_SUITE("export") {
         threads.emplace_back([&, i] {
           Run& run = runs[i];
           const auto started = std::chrono::steady_clock::now();
-          tracewire_test::PeerProcess process({"env", "OTEL_EXPORTER_OTLP_ENDPOINT=" + collector.url(),
+          tracewire_test::ChildProcess process({"env", "OTEL_EXPORTER_OTLP_ENDPOINT=" + collector.url(),
                                                "OTEL_EXPORTER_OTLP_TIMEOUT=1000", "OTEL_SERVICE_NAME=exit-test",
                                                TRACEWIRE_EXIT_PROGRAM, run.order, run.end});
           run.status = process.wait(std::chrono::seconds(60)).value_or(-1);

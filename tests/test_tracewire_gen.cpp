@@ -18,7 +18,7 @@
 #include "tracewire_gen/topology.hpp"
 
 using nlohmann::json;
-using tracewire_test::PeerProcess;
+using tracewire_test::ChildProcess;
 using tracewire_test::Receiver;
 
 namespace {
@@ -34,7 +34,7 @@ Run run_gen(const std::vector<std::string>& environment, const std::vector<std::
   argv.insert(argv.end(), environment.begin(), environment.end());
   argv.push_back(TRACEWIRE_GEN_PATH);
   argv.insert(argv.end(), arguments.begin(), arguments.end());
-  PeerProcess process(argv);
+  ChildProcess process(argv);
   process.close_stdin();
   Run run;
   run.output = process.read_to_eof(std::chrono::seconds(180)).value_or("(timed out)");

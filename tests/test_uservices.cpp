@@ -24,7 +24,7 @@
 
 #include "support/peer_process.hpp"
 
-using tracewire_test::PeerProcess;
+using tracewire_test::ChildProcess;
 using tracewire_test::Receiver;
 using nlohmann::json;
 using namespace std::chrono_literals;
@@ -80,7 +80,7 @@ class Service {
     return argv;
   }
 
-  PeerProcess process_;
+  ChildProcess process_;
   int port_ = 0;
 };
 
@@ -331,7 +331,7 @@ TEST_SUITE("demo") {
     CHECK(median < 2100.0);
     uservice2.stop();
 
-    PeerProcess refused({LOADGEN_PATH, "--clients", "2", "--requests", "4", uservice2.url()});  // nothing listens now
+    ChildProcess refused({LOADGEN_PATH, "--clients", "2", "--requests", "4", uservice2.url()});  // nothing listens now
     const auto output = refused.read_to_eof(30s);
     REQUIRE(output);
     CHECK(output->find("4 requests in ") != std::string::npos);

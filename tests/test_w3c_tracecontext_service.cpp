@@ -136,7 +136,7 @@ class Service {
   }
 
  private:
-  tracewire_test::PeerProcess process_;
+  tracewire_test::ChildProcess process_;
   unsigned short port_ = 0;
 };
 

@@ -60,7 +60,7 @@ class Browser {
     return answer.at("result");
   }
 
-  PeerProcess process_;
+  ChildProcess process_;
   std::string version_;
 };
 

@@ -661,7 +661,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!exporter.shutdown(std::chrono::milliseconds(0))) return 1;
-  const tracewire::HtmlExporterStats stats = exporter.stats();
+  const tracewire::HtmlExporterStats stats = exporter.page_stats();
   std::fprintf(stderr, "tracewire-view: wrote %s: %s, %s", options.path == "-" ? "stdout" : options.path.c_str(),
                count(stats.traces_kept, "trace").c_str(), count(stats.spans_kept, "span").c_str());
   if (stats.traces_left_out != 0) {

@@ -115,7 +115,17 @@ class HtmlExporter final : public SpanExporter {
     return fmt::format("HtmlExporter{{path={}, max_traces={}}}", options_.path, options_.max_traces);
   }
 
-  HtmlExporterStats stats() const {
+  /// The exporter's counters as every exporter reports them.
+  ExportStats stats() const noexcept override {
+    const HtmlExporterStats page = page_stats();
+    ExportStats stats;
+    stats.spans_exported = page.spans_exported;
+    stats.spans_failed = page.spans_failed;
+    return stats;
+  }
+
+  /// What the page holds and left out, and how often it was written.
+  HtmlExporterStats page_stats() const {
     std::lock_guard<std::mutex> lock(mutex_);
     HtmlExporterStats stats = stats_;
     const detail::HtmlTraceCounts counts = store_.counts();

@@ -62,7 +62,8 @@ struct BatchPipeline {
   const std::unique_ptr<SpanExporter> exporter;
   BoundedQueue<SpanData> queue;
   WakeSignal wake;
-  /// A producer whose push reaches this position wakes the worker: a batch is ready.
+  /// A producer whose push reaches this position wakes the worker: a batch is ready. Set by
+  /// the worker before it sleeps, from what it has taken so far.
   std::atomic<std::size_t> next_wake_position;
 
   std::atomic<bool> stopping{false};
@@ -135,7 +136,10 @@ class BatchSpanProcessor final : public SpanProcessor {
       return;
     }
     (void)span.release();  // the queue holds the reference now
-    if (position >= pipeline.next_wake_position.load(std::memory_order_relaxed)) {
+    // The worker sleeps until a batch is queued: the push that completes one wakes it. The
+    // seq_cst load pairs with the worker's seq_cst store of the mark and its look at the
+    // queue (see run): either this push sees the new mark, or the worker sees this push.
+    if (position >= pipeline.next_wake_position.load(std::memory_order_seq_cst)) {
       pipeline.next_wake_position.store(position + pipeline.options.max_export_batch_size, std::memory_order_relaxed);
       pipeline.wake.notify();
     }
@@ -301,6 +305,7 @@ class BatchSpanProcessor final : public SpanProcessor {
       const auto next_export = std::chrono::steady_clock::now() + pipeline.options.schedule_delay;
       std::uint64_t flush_ticket = 0;
       bool stop = false;
+      bool drain_all = false;  // woken by the timer, a flush or shutdown: partial batches go too
       for (;;) {
         bool flush = false;
         {
@@ -309,13 +314,21 @@ class BatchSpanProcessor final : public SpanProcessor {
           flush = flush_ticket > pipeline.flush_completed;
           stop = pipeline.stopping.load();
         }
-        if (stop || flush || pipeline.queue.size_estimate() >= pipeline.options.max_export_batch_size ||
-            std::chrono::steady_clock::now() >= next_export) {
+        if (stop || flush || std::chrono::steady_clock::now() >= next_export) {
+          drain_all = true;
           break;
         }
+        const std::size_t batch_size = pipeline.options.max_export_batch_size;
+        if (pipeline.queue.size_estimate() >= batch_size) break;
+        // Asks for a wake-up when a whole batch is queued again (counting from what this
+        // worker has taken), then looks once more: a producer that pushed past the mark
+        // before it was stored did not see it, but is seen here.
+        const std::size_t popped = pipeline.queue.pops();
+        pipeline.next_wake_position.store(popped + batch_size - 1, std::memory_order_seq_cst);
+        if (pipeline.queue.pushes() - popped >= batch_size) break;
         pipeline.wake.wait_until(next_export);
       }
-      const std::uint64_t late_drops = export_queued(pipeline, batch, views);
+      const std::uint64_t late_drops = export_queued(pipeline, batch, views, drain_all);
       stop = stop || pipeline.stopping.load();  // a shutdown during the exports: they drained the queue
 
       const std::uint64_t drops = pipeline.dropped_queue_full.load(std::memory_order_relaxed);
@@ -335,14 +348,17 @@ class BatchSpanProcessor final : public SpanProcessor {
     }
   }
 
-  /// Exports everything queued now, in batches, each within the export timeout and, once
-  /// shutdown has begun, within its deadline: after that, what is left is dropped and
-  /// counted; returns how many.
+  /// Exports what is queued now in batches — every span if `drain_all` (or once shutdown
+  /// has begun), else full batches only (the rest waits for the next full batch or the
+  /// timer, so a burst taken in two halves is not left half-exported) — each within the
+  /// export timeout and, once shutdown has begun, within its deadline: after that, what is
+  /// left is dropped and counted; returns how many.
   static std::uint64_t export_queued(detail::BatchPipeline& pipeline, std::vector<SpanDataPtr>& batch,
-                                     std::vector<const SpanData*>& views) {
+                                     std::vector<const SpanData*>& views, bool drain_all) {
     const std::size_t batch_size = pipeline.options.max_export_batch_size;
     std::uint64_t late_drops = 0;
     for (;;) {
+      if (!drain_all && !pipeline.stopping.load() && pipeline.queue.size_estimate() < batch_size) return late_drops;
       // This worker is the queue's only consumer while it runs, so it claims records in
       // runs without a compare-and-swap per record.
       while (batch.size() < batch_size) {

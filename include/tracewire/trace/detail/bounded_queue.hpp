@@ -44,7 +44,10 @@ class BoundedQueue {
       const std::size_t sequence = cell.sequence.load(std::memory_order_acquire);
       const auto difference = static_cast<std::intptr_t>(sequence) - static_cast<std::intptr_t>(pos);
       if (difference == 0) {
-        if (enqueue_pos_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
+        // seq_cst (free on x86, where every locked instruction is a full barrier): a
+        // producer's claim and its next seq_cst load are ordered, which the batch
+        // processor's wake-up protocol relies on.
+        if (enqueue_pos_.compare_exchange_weak(pos, pos + 1, std::memory_order_seq_cst, std::memory_order_relaxed)) {
           cell.value = value;
           cell.sequence.store(pos + 1, std::memory_order_release);
           position = pos;
@@ -95,6 +98,12 @@ class BoundedQueue {
     dequeue_pos_.store(pos, std::memory_order_relaxed);
     return count;
   }
+
+  /// How many pushes have claimed a cell so far, read in the single total order of seq_cst
+  /// operations (see BatchSpanProcessor's wake-up).
+  std::size_t pushes() const noexcept { return enqueue_pos_.load(std::memory_order_seq_cst); }
+  /// How many values have been popped so far.
+  std::size_t pops() const noexcept { return dequeue_pos_.load(std::memory_order_relaxed); }
 
   /// An estimate of the number of queued values (exact when nobody is pushing or popping).
   std::size_t size_estimate() const noexcept {
