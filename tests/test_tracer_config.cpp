@@ -94,6 +94,7 @@ TEST_SUITE("config") {
 
   TEST_CASE("OTEL_TRACES_EXPORTER builds the pipeline; none, duplicates and unknown names") {
     CapturedLog logs;
+    detail::ReportedValues::instance().clear();  // another test may have reported the same list
     auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "console, CONSOLE,none,nope"}});
     REQUIRE(provider->processor() != nullptr);
     CHECK(provider->processor()->describe() == "SimpleSpanProcessor{ConsoleExporter{line}}");
