@@ -60,8 +60,8 @@ class SpanExporter {
  public:
   virtual ~SpanExporter() = default;
 
-  /// Exports one batch (never empty, never holding a null record), bounded by the
-  /// exporter's own timeout.
+  /// Exports one batch, bounded by the exporter's own timeout. A batch never holds a null
+  /// record (and a processor never passes an empty one).
   virtual ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept = 0;
   /// Exports one batch, giving up at `deadline` if the exporter's own timeout is not reached
   /// first: what a processor calls, so that its export timeout and the deadlines of

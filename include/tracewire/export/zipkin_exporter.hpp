@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "tracewire/config/environment.hpp"
-#include "tracewire/export/detail/http_export.hpp"
+#include "tracewire/export/detail/http_export_channel.hpp"
 #include "tracewire/export/detail/zipkin_encoder.hpp"
 #include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/span_exporter.hpp"
@@ -31,6 +31,8 @@ struct ZipkinExporterOptions {
   /// Marks every span `"debug": true`, asking Zipkin to keep it whatever its sampling
   /// (the OpenTelemetry model carries no per-span debug flag).
   bool debug = false;
+  /// CA bundle and client certificate for an https:// endpoint (used by the default client).
+  HttpTlsOptions tls;
 
   /// Reads the variables above from `environment`; a bad value is reported once and the
   /// default kept.
@@ -58,25 +60,24 @@ struct ZipkinExporterOptions {
 class ZipkinExporter final : public SpanExporter {
  public:
   explicit ZipkinExporter(ZipkinExporterOptions options = {}, std::unique_ptr<HttpClient> client = nullptr)
-      : options_(std::move(options)),
-        channel_("ZipkinExporter", make_request(options_), options_.timeout, std::move(client)) {}
+      : options_(std::move(options)), channel_(channel_options(options_), std::move(client)) {}
 
   ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
-    detail::HttpExportChannel::Export guard(channel_);
-    std::uint64_t spans = 0;
-    for (const SpanData* span : batch) spans += span != nullptr;
-    if (spans == 0) return ExportResult::success;
-    bool sent = false;
-    if (!guard.open()) {
-      channel_.fail(spans, "the exporter is shut down");
-    } else {
-      try {
-        sent = channel_.post(encoder_.encode(batch, options_.debug), spans);
-      } catch (...) {
-        channel_.fail(spans, "out of memory while encoding");
-      }
+    return export_spans_until(batch, std::chrono::steady_clock::time_point::max());
+  }
+
+  ExportResult export_spans_until(ArrayView<const SpanData*> batch,
+                                  std::chrono::steady_clock::time_point deadline) noexcept override {
+    if (batch.empty()) return ExportResult::success;
+    detail::ExportGate::Pass pass(channel_.gate());
+    if (!pass.open()) return channel_.fail(batch.size(), "the exporter is shut down");
+    std::string_view body;
+    try {
+      body = encoder_.encode(batch, options_.debug);
+    } catch (...) {
+      return channel_.fail(batch.size(), "out of memory while encoding");
     }
-    return sent ? ExportResult::success : ExportResult::failure;
+    return channel_.post(body, batch.size(), channel_.deadline(deadline));
   }
 
   bool shutdown(std::chrono::milliseconds timeout) noexcept override { return channel_.shutdown(timeout); }
@@ -91,12 +92,15 @@ class ZipkinExporter final : public SpanExporter {
   const ZipkinExporterOptions& options() const noexcept { return options_; }
 
  private:
-  static HttpRequest make_request(const ZipkinExporterOptions& options) {
-    HttpRequest request;
-    request.url = options.endpoint;
-    request.content_type = "application/json";
-    request.headers = options.headers;
-    return request;
+  static detail::HttpExportChannel::Options channel_options(const ZipkinExporterOptions& options) {
+    detail::HttpExportChannel::Options channel;
+    channel.exporter = "ZipkinExporter";
+    channel.request.url = options.endpoint;
+    channel.request.content_type = "application/json";
+    channel.request.headers = options.headers;
+    channel.timeout = options.timeout;
+    channel.tls = options.tls;
+    return channel;
   }
 
   ZipkinExporterOptions options_;

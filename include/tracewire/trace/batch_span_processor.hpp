@@ -99,7 +99,7 @@ struct BatchPipeline {
 /// Deadlines hold whatever the exporter does: each export is bounded by `export_timeout`
 /// (and by the deadline of the force_flush or shutdown it serves), passed to the exporter
 /// as `export_spans_until`'s deadline; `force_flush(t)` and `shutdown(t)` return within `t`
-/// plus 100 ms at most. Spans that could not be exported by the shutdown deadline are
+/// plus 250 ms at most. Spans that could not be exported by the shutdown deadline are
 /// counted as dropped after shutdown and reported once. An exporter that ignores its
 /// deadline is left to finish on its own thread.
 ///
@@ -228,7 +228,7 @@ class BatchSpanProcessor final : public SpanProcessor {
 
  private:
   /// How long shutdown still waits, after its deadline, for an exporter it asked to stop.
-  static constexpr std::chrono::milliseconds abandon_grace{100};
+  static constexpr std::chrono::milliseconds abandon_grace{250};
 
   static BatchSpanProcessorOptions sanitize(BatchSpanProcessorOptions options) {
     options.max_queue_size =

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -17,6 +18,7 @@
 
 #include "tracewire/core/detail/fork_hooks.hpp"
 #include "tracewire/transport/default_http_client.hpp"
+#include "tracewire/transport/detail/http_auth.hpp"
 #include "tracewire/transport/http_client.hpp"
 
 namespace tracewire {
@@ -37,7 +39,9 @@ using CurlTlsOptions = HttpTlsOptions;
 /// are `ErrorCode::network_failure` (worth retrying); a timeout is `ErrorCode::timeout`;
 /// TLS failures (unknown CA, bad certificate files) are `ErrorCode::invalid_configuration`
 /// since retrying cannot fix them. Messages come from libcurl's error buffer and never
-/// contain request header values. One request at a time (the exporter's thread).
+/// contain request header values. One request at a time (the exporter's thread); a
+/// request's `cancel` flag is looked at every 50 ms, so an exporter that shuts down does not
+/// wait on a receiver that never answers.
 ///
 /// **Example**:
 /// ```
@@ -57,15 +61,17 @@ class CurlHttpClient final : public HttpClient {
   CurlHttpClient& operator=(const CurlHttpClient&) = delete;
   ~CurlHttpClient() override {
     if (handle_) curl_easy_cleanup(handle_);
+    if (multi_) curl_multi_cleanup(multi_);
   }
 
 
   Expected<HttpResponse> post(const HttpRequest& request) noexcept override {
     if (handle_generation_ != detail::fork_generation()) {
-      // A forked child: the handle's connections are the parent's sockets, which a request
-      // from here would corrupt. Leave the handle (cleaning it up could close the parent's
-      // TLS session) and start afresh.
+      // A forked child: the handles' connections are the parent's sockets, which a request
+      // from here would corrupt. Leave them (cleaning them up could close the parent's TLS
+      // session) and start afresh.
       handle_ = nullptr;
+      multi_ = nullptr;
       open_handle();
     }
     try {
@@ -96,7 +102,8 @@ class CurlHttpClient final : public HttpClient {
   void open_handle() {
     handle_generation_ = detail::fork_generation();
     handle_ = curl_easy_init();
-    if (!handle_) return;
+    multi_ = curl_multi_init();  // owns the connection cache, so connections outlive a request
+    if (!handle_ || !multi_) return;
     // What does not change between requests is set once; the handle keeps it.
     curl_easy_setopt(handle_, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM in the application's process
     curl_easy_setopt(handle_, CURLOPT_FOLLOWLOCATION, 0L);
@@ -118,7 +125,7 @@ class CurlHttpClient final : public HttpClient {
   };
 
   Expected<HttpResponse> send(const HttpRequest& request) {
-    if (!handle_) return Error{ErrorCode::io_failure, "libcurl could not create a handle"};
+    if (!handle_ || !multi_) return Error{ErrorCode::io_failure, "libcurl could not create a handle"};
     std::string_view body = request.body;
     if (request.gzip) {
       if (!gzip_compress(body, compressed_)) return Error{ErrorCode::io_failure, "gzip compression failed"};
@@ -155,7 +162,7 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
 
-    const CURLcode result = curl_easy_perform(curl);
+    const CURLcode result = perform(curl, request.cancel);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);  // the list dies with this call
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
     if (result != CURLE_OK) {
@@ -165,7 +172,8 @@ class CurlHttpClient final : public HttpClient {
         // port gets; say it in words a user can act on.
         message = "TLS handshake failed (" + message + "); if this port serves plain HTTP, use an http:// URL";
       }
-      return Error{classify(result), "POST " + redact(request.url) + ": " + message};
+      if (result == CURLE_ABORTED_BY_CALLBACK) message = "cancelled";  // see perform
+      return Error{classify(result), "POST " + detail::redact_url_credentials(request.url) + ": " + message};
     }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -193,16 +201,35 @@ class CurlHttpClient final : public HttpClient {
     }
   }
 
-  // A URL's user:password part, if any, must not reach a log line either.
-  static std::string redact(const std::string& url) {
-    const std::size_t scheme = url.find("://");
-    const std::size_t at = url.find('@');
-    const std::size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-    if (scheme == std::string::npos || at == std::string::npos || (slash != std::string::npos && at > slash)) {
-      return url;
+  /// Runs the transfer through the multi interface, waking at least every
+  /// `cancel_check_interval` to look at `cancel`: a transfer waiting on a receiver that
+  /// does not answer is abandoned that soon after its exporter shuts down.
+  CURLcode perform(CURL* curl, const std::atomic<bool>* cancel) {
+    if (curl_multi_add_handle(multi_, curl) != CURLM_OK) return CURLE_FAILED_INIT;
+    CURLcode result = CURLE_OK;
+    for (int running = 1; running;) {
+      if (curl_multi_perform(multi_, &running) != CURLM_OK) {
+        result = CURLE_FAILED_INIT;
+        break;
+      }
+      if (!running) break;
+      if (cancel != nullptr && cancel->load()) {
+        result = CURLE_ABORTED_BY_CALLBACK;
+        break;
+      }
+      curl_multi_poll(multi_, nullptr, 0, static_cast<int>(cancel_check_interval.count()), nullptr);
     }
-    return url.substr(0, scheme + 3) + "***" + url.substr(at);
+    int queued = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
+      if (message->msg == CURLMSG_DONE && message->easy_handle == curl && result == CURLE_OK) {
+        result = message->data.result;
+      }
+    }
+    curl_multi_remove_handle(multi_, curl);
+    return result;
   }
+
+  static constexpr std::chrono::milliseconds cancel_check_interval{50};
 
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) noexcept {
     auto* transfer = static_cast<Transfer*>(user);
@@ -249,6 +276,7 @@ class CurlHttpClient final : public HttpClient {
   HttpTlsOptions tls_;
   std::uint32_t handle_generation_ = 0;
   CURL* handle_ = nullptr;
+  CURLM* multi_ = nullptr;
   std::string compressed_;
 };
 

@@ -1,6 +1,7 @@
 // HttpClient: the transport interface HTTP exporters send through.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ struct HttpRequest {
   HttpHeaders headers;  ///< extra headers (values may be secrets: never log them)
   std::chrono::milliseconds timeout{10000};
   bool gzip = false;  ///< compress the body and send `Content-Encoding: gzip`
+  /// When set and it becomes true, the client abandons the transfer as soon as it can
+  /// (an exporter shutting down); clients that cannot may ignore it.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpResponse {

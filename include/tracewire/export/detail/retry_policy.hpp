@@ -198,6 +198,37 @@ class RetryWait {
   bool interrupted_ = false;
 };
 
+/// What one attempt of a retried send ended with (see retry_until).
+struct AttemptOutcome {
+  /// The failure may be retried: HTTP 429/502/503/504 or a connection lost without an
+  /// answer; gRPC's transient codes. False for a success and for final failures.
+  bool retryable = false;
+  /// The receiver's own delay (`Retry-After`, gRPC RetryInfo), which replaces the backoff.
+  std::optional<std::chrono::milliseconds> server_delay;
+};
+
+/// The retry loop every exporter that sends over a network shares: calls
+/// `attempt(remaining, number)` — `remaining` is what is left until `deadline`, to bound the
+/// attempt, `number` counts from 1 — until an attempt is final, the next wait would end
+/// after `deadline`, the policy's attempts run out, or `wait` is interrupted (shutdown).
+/// Between attempts it waits the receiver's delay or the policy's backoff. Returns how many
+/// attempts were made (0 if the deadline had already passed).
+template <class Attempt>
+std::uint32_t retry_until(std::chrono::steady_clock::time_point deadline, RetryPolicy& policy, RetryWait& wait,
+                          Attempt&& attempt) {
+  const auto until_deadline = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  };
+  for (std::uint32_t number = 1;; ++number) {
+    const std::chrono::milliseconds remaining = until_deadline();
+    if (remaining.count() <= 0) return number - 1;
+    const AttemptOutcome outcome = attempt(remaining, number);
+    if (!outcome.retryable || wait.interrupted()) return number;
+    const auto delay = policy.next_delay(number, outcome.server_delay, until_deadline());
+    if (!delay || !wait.wait(*delay)) return number;
+  }
+}
+
 }  // namespace detail
 }  // namespace v0
 }  // namespace tracewire

@@ -52,7 +52,7 @@ class ZipkinEncoder {
     JsonWriter json(buffer_);
     json.begin_array();
     for (const SpanData* span : batch) {
-      if (span != nullptr) write_span(json, *span, debug);
+      write_span(json, *span, debug);
     }
     json.end_array();
     json.finish();

@@ -24,35 +24,25 @@ namespace detail {
 /// Calls `fn(resource, spans)` once per distinct Resource in `batch`, in order of first
 /// appearance, keeping the spans' order. A Jaeger Batch has one Process, so spans from
 /// two providers cannot share one. The common case (one resource) passes `batch` itself;
-/// otherwise `scratch` holds each group. Null entries are skipped.
+/// otherwise `scratch` holds each group.
 template <class Fn>
 void for_each_resource_group(ArrayView<const SpanData*> batch, std::vector<const SpanData*>& scratch, Fn&& fn) {
-  const Resource* first = nullptr;
+  if (batch.empty()) return;
+  const Resource* first = &batch[0]->resource();
   bool mixed = false;
-  bool has_null = false;
-  for (const SpanData* span : batch) {
-    if (span == nullptr) {
-      has_null = true;
-    } else if (first == nullptr) {
-      first = &span->resource();
-    } else if (&span->resource() != first) {
-      mixed = true;
-    }
-  }
-  if (first == nullptr) return;
-  if (!mixed && !has_null) {
+  for (const SpanData* span : batch) mixed = mixed || &span->resource() != first;
+  if (!mixed) {
     fn(*first, batch);
     return;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i] == nullptr) continue;
     const Resource* resource = &batch[i]->resource();
     bool seen = false;
-    for (std::size_t k = 0; k < i && !seen; ++k) seen = batch[k] != nullptr && &batch[k]->resource() == resource;
+    for (std::size_t k = 0; k < i && !seen; ++k) seen = &batch[k]->resource() == resource;
     if (seen) continue;
     scratch.clear();
     for (std::size_t k = i; k < batch.size(); ++k) {
-      if (batch[k] != nullptr && &batch[k]->resource() == resource) scratch.push_back(batch[k]);
+      if (&batch[k]->resource() == resource) scratch.push_back(batch[k]);
     }
     fn(*resource, ArrayView<const SpanData*>(scratch.data(), scratch.size()));
   }

@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "tracewire/config/environment.hpp"
-#include "tracewire/export/detail/http_export.hpp"
+#include "tracewire/export/detail/http_export_channel.hpp"
 #include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/jaeger/jaeger_encoder.hpp"
 #include "tracewire/export/span_exporter.hpp"
@@ -39,6 +39,8 @@ struct JaegerHttpExporterOptions {
   /// The media type Jaeger's collector documents; older clients sent
   /// `application/x-thrift`, which collectors also accept.
   std::string content_type = "application/vnd.apache.thrift.binary";
+  /// CA bundle and client certificate for an https:// endpoint (used by the default client).
+  HttpTlsOptions tls;
 
   /// Reads the variables above from `environment`; a bad value is reported once and the
   /// default kept.
@@ -69,27 +71,29 @@ struct JaegerHttpExporterOptions {
 class JaegerHttpExporter final : public SpanExporter {
  public:
   explicit JaegerHttpExporter(JaegerHttpExporterOptions options = {}, std::unique_ptr<HttpClient> client = nullptr)
-      : options_(std::move(options)),
-        channel_("JaegerHttpExporter", make_request(options_), options_.timeout, std::move(client)),
+      : options_(std::move(options)), channel_(channel_options(options_), std::move(client)),
         encoder_(ThriftProtocol::binary) {}
 
   ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
-    detail::HttpExportChannel::Export guard(channel_);
-    std::uint64_t spans = 0;
-    for (const SpanData* span : batch) spans += span != nullptr;
-    if (!guard.open()) {
-      channel_.fail(spans, "the exporter is shut down");
-      return ExportResult::failure;
-    }
+    return export_spans_until(batch, std::chrono::steady_clock::time_point::max());
+  }
+
+  /// One request per resource in the batch (normally one), all within one deadline.
+  ExportResult export_spans_until(ArrayView<const SpanData*> batch,
+                                  std::chrono::steady_clock::time_point deadline) noexcept override {
+    detail::ExportGate::Pass pass(channel_.gate());
+    if (!pass.open()) return channel_.fail(batch.size(), "the exporter is shut down");
+    deadline = channel_.deadline(deadline);
     std::uint64_t settled = 0;
     bool all_sent = true;
     try {
       encoder_.encode_collector_batches(batch, [&](std::string_view body, std::size_t count) {
-        all_sent &= channel_.post(body, count);
+        all_sent &= channel_.post(body, count, deadline) == ExportResult::success;
         settled += count;
       });
     } catch (...) {
-      all_sent = channel_.fail(spans - settled, "out of memory while encoding");
+      all_sent = false;
+      channel_.fail(batch.size() - settled, "out of memory while encoding");
     }
     return all_sent ? ExportResult::success : ExportResult::failure;
   }
@@ -108,17 +112,20 @@ class JaegerHttpExporter final : public SpanExporter {
   const JaegerHttpExporterOptions& options() const noexcept { return options_; }
 
  private:
-  static HttpRequest make_request(const JaegerHttpExporterOptions& options) {
-    HttpRequest request;
-    request.url = options.endpoint;
-    request.content_type = options.content_type;
-    request.headers = options.headers;
+  static detail::HttpExportChannel::Options channel_options(const JaegerHttpExporterOptions& options) {
+    detail::HttpExportChannel::Options channel;
+    channel.exporter = "JaegerHttpExporter";
+    channel.request.url = options.endpoint;
+    channel.request.content_type = options.content_type;
+    channel.request.headers = options.headers;
     if (!options.user.empty()) {
-      request.headers.emplace_back("Authorization", detail::basic_authorization(options.user, options.password));
+      channel.request.headers.emplace_back("Authorization", detail::basic_authorization(options.user, options.password));
     } else if (!options.bearer_token.empty()) {
-      request.headers.emplace_back("Authorization", "Bearer " + options.bearer_token);
+      channel.request.headers.emplace_back("Authorization", "Bearer " + options.bearer_token);
     }
-    return request;
+    channel.timeout = options.timeout;
+    channel.tls = options.tls;
+    return channel;
   }
 
   JaegerHttpExporterOptions options_;

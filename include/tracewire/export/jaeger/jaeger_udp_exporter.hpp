@@ -11,6 +11,7 @@
 
 #include "tracewire/config/environment.hpp"
 #include "tracewire/core/logger.hpp"
+#include "tracewire/export/detail/export_gate.hpp"
 #include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/jaeger/jaeger_encoder.hpp"
 #include "tracewire/export/jaeger/jaeger_protocol.hpp"
@@ -69,8 +70,9 @@ class JaegerUdpExporter final : public SpanExporter {
       : options_(std::move(options)), encoder_(options_.protocol), sender_(options_.host, options_.port) {}
 
   ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
-    const std::size_t spans = count_spans(batch);
-    if (shut_down_.load(std::memory_order_acquire)) {
+    const std::size_t spans = batch.size();
+    detail::ExportGate::Pass pass(gate_);
+    if (!pass.open()) {
       counters_.add(counters_.spans_failed, spans);
       return ExportResult::failure;
     }
@@ -106,10 +108,12 @@ class JaegerUdpExporter final : public SpanExporter {
     return failed == 0 ? ExportResult::success : ExportResult::failure;
   }
 
-  bool shutdown(std::chrono::milliseconds /*timeout*/) noexcept override {
-    shut_down_.store(true, std::memory_order_release);
-    sender_.close();
-    return true;
+  /// Refuses new exports and closes the socket once the export in progress (a few
+  /// datagrams: UDP does not wait for the agent) is done.
+  bool shutdown(std::chrono::milliseconds timeout) noexcept override {
+    const bool idle = gate_.shutdown(timeout);
+    if (idle) sender_.close();
+    return idle;
   }
 
   std::string describe() const override {
@@ -122,16 +126,10 @@ class JaegerUdpExporter final : public SpanExporter {
   const JaegerUdpExporterOptions& options() const noexcept { return options_; }
 
  private:
-  static std::size_t count_spans(ArrayView<const SpanData*> batch) noexcept {
-    std::size_t count = 0;
-    for (const SpanData* span : batch) count += span != nullptr;
-    return count;
-  }
-
   JaegerUdpExporterOptions options_;
   JaegerEncoder encoder_;
   UdpSender sender_;
-  std::atomic<bool> shut_down_{false};
+  detail::ExportGate gate_;
   detail::ExportCounters counters_;
   detail::RateLimitedLog send_failure_log_;
   detail::RateLimitedLog too_large_log_;

@@ -360,7 +360,7 @@ class OtlpTraversal {
 /// ```
 class OtlpEncoder {
  public:
-  /// The request body; valid until the next call. Null records in the batch are skipped.
+  /// The request body; valid until the next call.
   std::string_view encode(ArrayView<const SpanData*> batch, OtlpEncoding encoding) {
     group(batch);
     if (encoding == OtlpEncoding::json) {
@@ -391,7 +391,6 @@ class OtlpEncoder {
     order_.reserve(batch.size());
     bool one_group = true;
     for (const SpanData* span : batch) {
-      if (span == nullptr) continue;
       detail::OtlpSpanRef ref{&span->resource(), &span->scope(), span, static_cast<std::uint32_t>(order_.size())};
       if (!order_.empty() && !same_group(order_.back(), ref)) one_group = false;
       order_.push_back(ref);

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "tracewire/core/logger.hpp"
+#include "tracewire/export/detail/export_gate.hpp"
 #include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/otlp/otlp_encoder.hpp"
 #include "tracewire/export/span_exporter.hpp"
@@ -46,10 +47,12 @@ class OtlpFileExporter final : public SpanExporter {
   ~OtlpFileExporter() override { close(); }
 
   ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::uint64_t spans = 0;
-    for (const SpanData* span : batch) spans += span != nullptr;
-    if (spans == 0) return ExportResult::success;
+    const std::uint64_t spans = batch.size();
+    detail::ExportGate::Pass pass(gate_);
+    if (!pass.open()) {
+      counters_.add(counters_.spans_failed, spans);
+      return ExportResult::failure;
+    }
     try {
       std::string_view body = encoder_.encode(batch, OtlpEncoding::json);
       if (file_ && std::fwrite(body.data(), 1, body.size(), file_) == body.size() && std::fputc('\n', file_) != EOF &&
@@ -67,12 +70,13 @@ class OtlpFileExporter final : public SpanExporter {
   }
 
   bool force_flush(std::chrono::milliseconds /*timeout*/) noexcept override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return !file_ || std::fflush(file_) == 0;
+    detail::ExportGate::Pass pass(gate_);
+    return !pass.open() || !file_ || std::fflush(file_) == 0;  // stdio locks the stream itself
   }
 
-  bool shutdown(std::chrono::milliseconds /*timeout*/) noexcept override {
-    std::lock_guard<std::mutex> lock(mutex_);
+  /// Refuses new exports and closes the file once the write in progress is done.
+  bool shutdown(std::chrono::milliseconds timeout) noexcept override {
+    if (!gate_.shutdown(timeout)) return false;
     close();
     return true;
   }
@@ -91,7 +95,7 @@ class OtlpFileExporter final : public SpanExporter {
   std::string path_;
   std::FILE* file_ = nullptr;
   bool owned_ = false;
-  std::mutex mutex_;
+  detail::ExportGate gate_;
   OtlpEncoder encoder_;
   detail::ExportCounters counters_;
   detail::RateLimitedLog failure_log_;

@@ -1,6 +1,7 @@
 // OtlpGrpcExporter: OTLP over gRPC (port 4317) without protobuf code generation.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -26,9 +27,11 @@
 #include <grpcpp/support/status.h>
 
 #include "tracewire/core/logger.hpp"
+#include "tracewire/export/detail/export_gate.hpp"
+#include "tracewire/export/detail/export_report.hpp"
 #include "tracewire/export/detail/retry_policy.hpp"
 #include "tracewire/export/otlp/detail/grpc_exporter_factory.hpp"
-#include "tracewire/export/otlp/detail/otlp_export_state.hpp"
+#include "tracewire/export/otlp/detail/otlp_acceptance.hpp"
 #include "tracewire/export/otlp/detail/proto_reader.hpp"
 #include "tracewire/export/otlp/otlp_encoder.hpp"
 #include "tracewire/export/otlp/otlp_exporter_options.hpp"
@@ -163,7 +166,7 @@ class OtlpGrpcExporter final : public SpanExporter {
   static constexpr const char* export_method = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
   explicit OtlpGrpcExporter(OtlpExporterConfig config)
-      : config_(std::move(config)), state_(config_.endpoint), retry_(config_.retry) {
+      : config_(std::move(config)), report_("OtlpGrpcExporter", config_.endpoint), retry_(config_.retry) {
     if (config_.protocol != OtlpProtocol::grpc) {
       detail::log(LogLevel::warn, "OtlpGrpcExporter given protocol {}; sending grpc to {}", to_string(config_.protocol),
                   config_.endpoint);
@@ -184,51 +187,56 @@ class OtlpGrpcExporter final : public SpanExporter {
   }
 
   ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
-    detail::OtlpExportState::Export in_progress(state_);
-    if (!in_progress.open()) return state_.fail(state_.count_spans(batch), "the exporter is shut down");
-    if (!setup_error_.empty()) return state_.fail(state_.count_spans(batch), setup_error_);
+    return export_spans_until(batch, std::chrono::steady_clock::time_point::max());
+  }
+
+  ExportResult export_spans_until(ArrayView<const SpanData*> batch,
+                                  std::chrono::steady_clock::time_point deadline) noexcept override {
+    detail::ExportGate::Pass pass(gate_);
+    if (!pass.open()) return report_.fail(batch.size(), "the exporter is shut down");
+    if (!setup_error_.empty()) return report_.fail(batch.size(), setup_error_);
     try {
       const std::string_view body = encoder_.encode(batch, OtlpEncoding::protobuf);
       const std::uint64_t spans = encoder_.span_count();
       if (spans == 0) return ExportResult::success;
       grpc::Slice slice(body.data(), body.size());
       const grpc::ByteBuffer request(&slice, 1);
-      const auto deadline = std::chrono::steady_clock::now() + config_.timeout;
-      for (std::uint32_t attempt = 1;; ++attempt) {
-        const auto remaining =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (remaining.count() <= 0) return state_.fail(spans, "export timed out");
-        auto& counters = state_.counters();
-        counters.add(counters.requests_sent, 1);
-        counters.add(counters.bytes_sent, body.size());
-        if (attempt > 1) counters.add(counters.requests_retried, 1);
-        std::string response;
-        const grpc::Status status = call(request, remaining, response);
-        if (status.ok()) return state_.accepted(spans, response, OtlpEncoding::protobuf);
-        const auto server_delay = detail::grpc_retry_info_delay(status.error_details());
-        const bool retryable = detail::is_retryable_grpc_status(status.error_code()) ||
-                               (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED && server_delay);
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        const auto delay = retryable && !wait_.interrupted() ? retry_.next_delay(attempt, server_delay, left)
-                                                             : std::nullopt;
-        if (!delay || !wait_.wait(*delay)) {
-          return state_.fail(spans, fmt::format("gRPC {}: {}{}", detail::grpc_status_name(status.error_code()),
-                                                detail::body_excerpt(status.error_message()),
-                                                wait_.interrupted() ? " (shutting down)"
-                                                : retryable         ? " (retries exhausted)"
-                                                                    : ""));
-        }
-      }
+      deadline = std::min(deadline, std::chrono::steady_clock::now() + config_.timeout);
+      std::optional<grpc::Status> status;
+      std::string response;
+      bool retryable = false;
+      const std::uint32_t attempts =
+          detail::retry_until(deadline, retry_, wait_, [&](std::chrono::milliseconds remaining, std::uint32_t attempt) {
+            auto& counters = report_.counters();
+            counters.add(counters.requests_sent, 1);
+            counters.add(counters.bytes_sent, body.size());
+            if (attempt > 1) counters.add(counters.requests_retried, 1);
+            response.clear();
+            status = call(request, remaining, response);
+            detail::AttemptOutcome outcome;
+            if (status->ok()) return outcome;
+            outcome.server_delay = detail::grpc_retry_info_delay(status->error_details());
+            outcome.retryable = detail::is_retryable_grpc_status(status->error_code()) ||
+                                (status->error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED && outcome.server_delay);
+            retryable = outcome.retryable;
+            return outcome;
+          });
+      if (attempts == 0 || !status) return report_.fail(spans, "the export deadline had passed");
+      if (status->ok()) return acceptance_.accept(report_, spans, response, OtlpEncoding::protobuf, false);
+      return report_.fail(spans, fmt::format("gRPC {}: {}{}", detail::grpc_status_name(status->error_code()),
+                                             detail::body_excerpt(status->error_message()),
+                                             wait_.interrupted() ? " (shutting down)"
+                                             : retryable         ? " (retries exhausted)"
+                                                                 : ""));
     } catch (...) {
-      return state_.fail(state_.count_spans(batch), "out of memory while encoding");
+      return report_.fail(batch.size(), "out of memory while encoding");
     }
   }
 
-  /// Cancels the call in flight and any retry wait, waits up to `timeout` for the export
-  /// to return, then refuses new ones.
+  /// Refuses new exports, cancels the call in flight and any retry wait, and waits up to
+  /// `timeout` for the export to return.
   bool shutdown(std::chrono::milliseconds timeout) noexcept override {
-    return state_.shutdown(timeout, [this] {
+    return gate_.shutdown(timeout, [this] {
       wait_.interrupt();
       std::lock_guard<std::mutex> lock(call_mutex_);
       if (current_call_ != nullptr) current_call_->TryCancel();
@@ -244,7 +252,7 @@ class OtlpGrpcExporter final : public SpanExporter {
   }
 
   /// Spans exported, failed and rejected, and calls made and retried so far.
-  ExportStats stats() const noexcept override { return state_.stats(); }
+  ExportStats stats() const noexcept override { return report_.stats(); }
   const OtlpExporterConfig& config() const noexcept { return config_; }
 
  private:
@@ -312,7 +320,9 @@ class OtlpGrpcExporter final : public SpanExporter {
   std::string setup_error_;  // a TLS file that cannot be read: every export fails with it
   std::vector<std::pair<std::string, std::string>> metadata_;
   OtlpEncoder encoder_;
-  detail::OtlpExportState state_;
+  detail::ExportReport report_;
+  detail::OtlpAcceptance acceptance_;
+  detail::ExportGate gate_;
   detail::RetryPolicy retry_;
   detail::RetryWait wait_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "tracewire/core/logger.hpp"
+#include "tracewire/export/detail/export_gate.hpp"
 #include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/span_exporter.hpp"
 #include "tracewire/export/xray/xray_encoder.hpp"
@@ -66,24 +67,23 @@ class XRayUdpExporter final : public SpanExporter {
       : options_(std::move(options)), encoder_(options_.encoder), sender_(options_.host, options_.port) {}
 
   ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
-    if (shut_down_.load(std::memory_order_acquire)) {
-      std::size_t spans = 0;
-      for (const SpanData* span : batch) spans += span != nullptr;
-      counters_.add(counters_.spans_failed, spans);
+    detail::ExportGate::Pass pass(gate_);
+    if (!pass.open()) {
+      counters_.add(counters_.spans_failed, batch.size());
       return ExportResult::failure;
     }
     std::size_t failed = 0;
     for (const SpanData* span : batch) {
-      if (span == nullptr) continue;
       if (!send(*span)) ++failed;
     }
     return failed == 0 ? ExportResult::success : ExportResult::failure;
   }
 
-  bool shutdown(std::chrono::milliseconds /*timeout*/) noexcept override {
-    shut_down_.store(true, std::memory_order_release);
-    sender_.close();
-    return true;
+  /// Refuses new exports and closes the socket once the export in progress is done.
+  bool shutdown(std::chrono::milliseconds timeout) noexcept override {
+    const bool idle = gate_.shutdown(timeout);
+    if (idle) sender_.close();
+    return idle;
   }
 
   std::string describe() const override {
@@ -145,7 +145,7 @@ class XRayUdpExporter final : public SpanExporter {
   XRayEncoder encoder_;
   UdpSender sender_;
   std::string datagram_;  // reused: the processor never calls export_spans concurrently
-  std::atomic<bool> shut_down_{false};
+  detail::ExportGate gate_;
   bool warned_about_id_ = false;  // exporter thread only
   detail::ExportCounters counters_;
   detail::RateLimitedLog send_failure_log_;
