@@ -55,9 +55,9 @@ BENCHMARK(BM_OtlpJsonEncode512);
 void BM_ExportOtlpHttpLoopback(benchmark::State& state) {
   using namespace tracewire;
   DiscardingReceiver receiver;
-  OtlpExporterOptions options;
+  OtlpExporterConfig options;
   options.traces_endpoint = receiver.url();
-  auto exporter = std::make_unique<OtlpHttpExporter>(options.finalize());
+  auto exporter = std::make_unique<OtlpHttpExporter>(finalize_config(options));
   OtlpHttpExporter* exporter_view = exporter.get();
   // The end-to-end measure: queue size 8192, so a burst of 8192 spans fits.
   BatchSpanProcessorOptions batch_options;

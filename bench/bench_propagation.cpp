@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "tracewire/propagation/make_propagator.hpp"
+#include "tracewire/config/make_propagator.hpp"
 
 namespace {
 

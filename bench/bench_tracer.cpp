@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "tracewire/core/clock.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
 

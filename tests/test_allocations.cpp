@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/propagation/trace_context_propagator.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"

@@ -24,7 +24,7 @@
 #include "support/recording_provider.hpp"
 #include "tracewire/instrumentation/asio.hpp"
 #include "tracewire/instrumentation/beast.hpp"
-#include "tracewire/propagation/make_propagator.hpp"
+#include "tracewire/config/make_propagator.hpp"
 
 using namespace tracewire;
 namespace beast = boost::beast;

@@ -11,7 +11,7 @@
 #include "support/peer_process.hpp"
 #include "support/recording_provider.hpp"
 #include "tracewire/instrumentation/beast.hpp"
-#include "tracewire/propagation/make_propagator.hpp"
+#include "tracewire/config/make_propagator.hpp"
 
 using namespace tracewire;
 namespace http = boost::beast::http;

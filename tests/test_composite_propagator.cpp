@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "support/headers.hpp"
-#include "tracewire/propagation/make_propagator.hpp"
+#include "tracewire/config/make_propagator.hpp"
 
 using namespace tracewire;
 using tracewire_test::extract;

@@ -47,11 +47,11 @@ struct OneSpan {
 };
 
 /// An OTLP/HTTP configuration for a collector that is not running: three quick attempts.
-OtlpExporterConfig unreachable_collector() {
-  OtlpExporterOptions options;
+FinalizedOtlpExporterConfig unreachable_collector() {
+  OtlpExporterConfig options;
   options.traces_endpoint = "http://127.0.0.1:" + std::to_string(closed_port()) + "/v1/traces";
   options.retry = detail::RetryPolicy::Options{3, std::chrono::milliseconds(5), std::chrono::milliseconds(5), 1, 0};
-  return options.finalize();
+  return finalize_config(options);
 }
 
 /// A Zipkin configuration for a receiver that is not running, given up on quickly.
@@ -148,11 +148,11 @@ TEST_SUITE("default HTTP client") {
       CHECK(tls.certificate_file == "/etc/ca.pem");  // the exporter's TLS files reach the factory
       return std::make_unique<tracewire_test::RecordingHttpClient>(state);
     });
-    OtlpExporterOptions options;
+    OtlpExporterConfig options;
     options.traces_endpoint = "http://collector.example:4318/v1/traces";
     options.certificate_file = "/etc/ca.pem";
     OneSpan span;
-    auto exporter = tracewire_test::otlp_http_exporter_in_curl_unit(options.finalize());
+    auto exporter = tracewire_test::otlp_http_exporter_in_curl_unit(finalize_config(options));
     CHECK(exporter->export_spans(span.batch()) == ExportResult::success);
     REQUIRE(state->recorded().size() == 1);
     CHECK(state->recorded()[0].url == "http://collector.example:4318/v1/traces");

@@ -26,9 +26,9 @@ std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) {
 
 void check_deadlines_against(HostileReceiver::Behaviour behaviour) {
   HostileReceiver collector(behaviour);
-  OtlpExporterOptions exporter_options;
+  OtlpExporterConfig exporter_options;
   exporter_options.endpoint = collector.url();
-  auto exporter = std::make_unique<OtlpHttpExporter>(exporter_options.finalize());  // 10 s timeout, retries
+  auto exporter = std::make_unique<OtlpHttpExporter>(finalize_config(exporter_options));  // 10 s timeout, retries
   const OtlpHttpExporter& otlp = *exporter;
   BatchSpanProcessorOptions batch;
   batch.max_export_batch_size = 50;

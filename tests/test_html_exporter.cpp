@@ -236,7 +236,7 @@ TEST_SUITE("view") {
     TracerConfig config;
     config.service_name = "checkout";
     auto provider = make_provider_from_environment(
-        config, MapEnvironment{{"OTEL_TRACES_EXPORTER", "html"}, {"TRACEWIRE_HTML_FILE", path},
+        std::move(config), MapEnvironment{{"OTEL_TRACES_EXPORTER", "html"}, {"TRACEWIRE_HTML_FILE", path},
                                {"TRACEWIRE_HTML_MAX_TRACES", "2"}, {"OTEL_PROPAGATORS", "tracecontext"}});
     CHECK(provider->describe().find("HtmlExporter{path=" + path + ", max_traces=2}") != std::string::npos);
     auto tracer = provider->tracer("shop");
@@ -259,7 +259,7 @@ TEST_SUITE("view") {
     CHECK(roots == std::vector<std::string>{"second", "third"});
 
     // Unset, the file is traces.html in the working directory.
-    const ExporterRegistry::Entry* entry = ExporterRegistry::instance().find("html");
+    const ExporterRegistry::Entry* entry = builtin_exporters().find("html");
     REQUIRE(entry != nullptr);
     auto exporter = entry->factory(MapEnvironment{});
     CHECK(exporter->describe() == "HtmlExporter{path=traces.html, max_traces=1000}");

@@ -6,7 +6,7 @@
 
 #include "support/headers.hpp"
 #include "support/peer_process.hpp"
-#include "tracewire/propagation/make_propagator.hpp"
+#include "tracewire/config/make_propagator.hpp"
 
 using namespace tracewire;
 using tracewire_test::extract;

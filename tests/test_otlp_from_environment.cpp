@@ -100,7 +100,7 @@ TEST_SUITE("config") {
 
   TEST_CASE("the http/protobuf stand-in for gRPC moves the gRPC default port 4317 to OTLP/HTTP's 4318") {
     auto fallback = [](std::initializer_list<std::pair<const std::string, std::string>> variables) {
-      return detail::http_fallback_endpoint(OtlpExporterOptions::from_environment(MapEnvironment(variables)));
+      return detail::http_fallback_endpoint(make_otlp_exporter_config_from_environment(MapEnvironment(variables)));
     };
     CHECK(fallback({}) == "http://localhost:4318/v1/traces");
     CHECK(fallback({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://tempo:4317"}}) == "http://tempo:4318/v1/traces");

@@ -166,13 +166,13 @@ class GrpcTraceServer {
   std::thread thread_;
 };
 
-OtlpExporterConfig grpc_config(const std::string& endpoint) {
-  OtlpExporterOptions options;
+FinalizedOtlpExporterConfig grpc_config(const std::string& endpoint) {
+  OtlpExporterConfig options;
   options.protocol = OtlpProtocol::grpc;
   options.endpoint = endpoint;
   options.timeout = std::chrono::seconds(5);
   options.retry = detail::RetryPolicy::Options{5, std::chrono::milliseconds(20), std::chrono::milliseconds(50), 1.5, 0.2};
-  return options.finalize();
+  return finalize_config(options);
 }
 
 // A serialized google.rpc.Status carrying a RetryInfo, encoded by protoc from the
@@ -367,7 +367,7 @@ TEST_SUITE("export") {
       MapEnvironment environment{{"OTEL_EXPORTER_OTLP_ENDPOINT", endpoint},
                                  {"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
                                  {"OTEL_EXPORTER_OTLP_TIMEOUT", "1000"}};
-      OtlpGrpcExporter exporter(OtlpExporterOptions::from_environment(environment).finalize());
+      OtlpGrpcExporter exporter(finalize_config(make_otlp_exporter_config_from_environment(environment)));
       CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
       CHECK(exporter.stats().spans_failed == 1);
       INFO(log.text());
@@ -377,7 +377,7 @@ TEST_SUITE("export") {
       MapEnvironment environment{{"OTEL_EXPORTER_OTLP_ENDPOINT", endpoint},
                                  {"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
                                  {"OTEL_EXPORTER_OTLP_CERTIFICATE", certificates.ca()}};
-      OtlpGrpcExporter exporter(OtlpExporterOptions::from_environment(environment).finalize());
+      OtlpGrpcExporter exporter(finalize_config(make_otlp_exporter_config_from_environment(environment)));
       CHECK(exporter.describe().find("tls=on") != std::string::npos);
       REQUIRE(exporter.export_spans(sample.batch()) == ExportResult::success);
       const auto record = decoder.next();
@@ -389,7 +389,7 @@ TEST_SUITE("export") {
       MapEnvironment environment{{"OTEL_EXPORTER_OTLP_ENDPOINT", endpoint},
                                  {"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
                                  {"OTEL_EXPORTER_OTLP_CERTIFICATE", certificates.directory + "/missing.pem"}};
-      OtlpGrpcExporter exporter(OtlpExporterOptions::from_environment(environment).finalize());
+      OtlpGrpcExporter exporter(finalize_config(make_otlp_exporter_config_from_environment(environment)));
       CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
       CHECK(log.contains("missing.pem"));
       CHECK(server.calls().size() == 1);  // nothing was sent trusting other roots
@@ -443,7 +443,7 @@ TEST_SUITE("export") {
       MapEnvironment environment{{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
                                  {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", bare},
                                  {"OTEL_EXPORTER_OTLP_TIMEOUT", "800"}};
-      OtlpGrpcExporter exporter(OtlpExporterOptions::from_environment(environment).finalize());
+      OtlpGrpcExporter exporter(finalize_config(make_otlp_exporter_config_from_environment(environment)));
       CHECK(exporter.describe().find("tls=on") != std::string::npos);
       CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);  // a TLS hello to a plaintext server
       CHECK(server.calls().empty());
@@ -452,7 +452,7 @@ TEST_SUITE("export") {
       MapEnvironment environment{{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
                                  {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", bare},
                                  {"OTEL_EXPORTER_OTLP_TRACES_INSECURE", "TRUE"}};
-      OtlpGrpcExporter exporter(OtlpExporterOptions::from_environment(environment).finalize());
+      OtlpGrpcExporter exporter(finalize_config(make_otlp_exporter_config_from_environment(environment)));
       CHECK(exporter.export_spans(sample.batch()) == ExportResult::success);
       CHECK(server.calls().size() == 1);
       CHECK(decoder.next());
@@ -466,13 +466,13 @@ TEST_SUITE("export") {
     CHECK(detail::grpc_target("collector:4317") == "collector:4317");
     CHECK(detail::grpc_target("http://[::1]:4317/ignored") == "[::1]:4317");
     CHECK(detail::grpc_target("https://[::1]") == "[::1]:443");
-    OtlpExporterOptions options;
+    OtlpExporterConfig options;
     options.protocol = OtlpProtocol::grpc;
     options.endpoint = "collector:4317";
-    CHECK(options.finalize().uses_tls());
+    CHECK(finalize_config(options).uses_tls());
     options.insecure = true;
-    CHECK_FALSE(options.finalize().uses_tls());
+    CHECK_FALSE(finalize_config(options).uses_tls());
     options.endpoint = "https://collector:4317";
-    CHECK(options.finalize().uses_tls());  // the scheme wins over INSECURE
+    CHECK(finalize_config(options).uses_tls());  // the scheme wins over INSECURE
   }
 }

@@ -12,6 +12,7 @@
 #include "support/otlp_checks.hpp"
 #include "support/peer_process.hpp"
 #include "support/test_certificates.hpp"
+#include "tracewire/config/otlp_from_environment.hpp"
 #include "tracewire/export/otlp/otlp_http_exporter.hpp"
 #include "tracewire/transport/curl_http_client.hpp"
 
@@ -24,13 +25,13 @@ using tracewire_test::Receiver;
 
 namespace {
 
-OtlpExporterConfig config_for(const Receiver& receiver, OtlpProtocol protocol = OtlpProtocol::http_protobuf) {
-  OtlpExporterOptions options;
+FinalizedOtlpExporterConfig config_for(const Receiver& receiver, OtlpProtocol protocol = OtlpProtocol::http_protobuf) {
+  OtlpExporterConfig options;
   options.endpoint = "http://127.0.0.1:" + std::to_string(receiver.http_port());
   options.protocol = protocol;
   // Backoff short enough for a test; the Retry-After test overrides it with the server's delay.
   options.retry = detail::RetryPolicy::Options{5, std::chrono::milliseconds(20), std::chrono::milliseconds(50), 1.5, 0.2};
-  return options.finalize();
+  return finalize_config(options);
 }
 
 Receiver::Options scripted(json script) {
@@ -47,13 +48,13 @@ struct ScriptedExport {
     sample.add_plain_spans(spans);
   }
   explicit ScriptedExport(json script, std::uint64_t spans = 1)
-      : ScriptedExport(std::move(script), spans, [](OtlpExporterConfig&) {}) {}
+      : ScriptedExport(std::move(script), spans, [](FinalizedOtlpExporterConfig&) {}) {}
 
   ExportResult run() { return exporter.export_spans(sample.batch()); }
 
   template <class Adjust>
-  static OtlpExporterConfig adjusted(const Receiver& receiver, Adjust adjust) {
-    OtlpExporterConfig config = config_for(receiver);
+  static FinalizedOtlpExporterConfig adjusted(const Receiver& receiver, Adjust adjust) {
+    FinalizedOtlpExporterConfig config = config_for(receiver);
     adjust(config);
     return config;
   }
@@ -151,7 +152,7 @@ TEST_SUITE("export") {
     CapturedLog log;
     ScriptedExport test(json::array({{{"status", 400}, {"body", "garbage \x01 from a proxy"}},
                                      {{"status", 400}, {"body", "garbage"}}}),
-                        2, [](OtlpExporterConfig& config) { config.headers = {{"authorization", "Bearer top-secret"}}; });
+                        2, [](FinalizedOtlpExporterConfig& config) { config.headers = {{"authorization", "Bearer top-secret"}}; });
     CHECK(test.run() == ExportResult::failure);
     CHECK(test.run() == ExportResult::failure);
     const auto stats = test.exporter.stats();
@@ -192,7 +193,7 @@ TEST_SUITE("export") {
 
   TEST_CASE("OtlpHttpExporter reads a JSON partial success") {
     ScriptedExport test(json::array({{{"partialSuccess", {{"rejectedSpans", "1"}, {"errorMessage", "bad"}}}}}), 1,
-                        [](OtlpExporterConfig& config) { config.protocol = OtlpProtocol::http_json; });
+                        [](FinalizedOtlpExporterConfig& config) { config.protocol = OtlpProtocol::http_json; });
     CHECK(test.run() == ExportResult::success);
     CHECK(test.exporter.stats().spans_rejected == 1);
     CHECK(test.exporter.stats().spans_exported == 0);
@@ -201,11 +202,11 @@ TEST_SUITE("export") {
   TEST_CASE("OtlpHttpExporter with no collector running fails, says why, and counts the spans") {
     OtlpSample sample;
     sample.add_plain_spans(1);
-    OtlpExporterOptions options;
+    OtlpExporterConfig options;
     options.traces_endpoint = "http://127.0.0.1:" + std::to_string(closed_port()) + "/v1/traces";
     options.retry = detail::RetryPolicy::Options{3, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
     CapturedLog log;
-    OtlpHttpExporter exporter(options.finalize());
+    OtlpHttpExporter exporter(finalize_config(options));
     CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
     const auto stats = exporter.stats();
     CHECK(stats.requests_sent == 3);  // a refused connection is retried
@@ -217,12 +218,12 @@ TEST_SUITE("export") {
   TEST_CASE("OtlpHttpExporter with an unresolvable host fails within its timeout") {
     OtlpSample sample;
     sample.add_plain_spans(1);
-    OtlpExporterOptions options;
+    OtlpExporterConfig options;
     options.endpoint = "http://collector.invalid:4318";
     options.timeout = std::chrono::milliseconds(2000);
     options.retry = detail::RetryPolicy::Options{2, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
     CapturedLog log;
-    OtlpHttpExporter exporter(options.finalize());
+    OtlpHttpExporter exporter(finalize_config(options));
     const auto started = std::chrono::steady_clock::now();
     CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(4000));
@@ -232,7 +233,7 @@ TEST_SUITE("export") {
 
   TEST_CASE("OtlpHttpExporter gives up on a slow receiver at its timeout") {
     ScriptedExport test(json::array({{{"delayMs", 3000}}}), 1,
-                        [](OtlpExporterConfig& config) { config.timeout = std::chrono::milliseconds(300); });
+                        [](FinalizedOtlpExporterConfig& config) { config.timeout = std::chrono::milliseconds(300); });
     const auto started = std::chrono::steady_clock::now();
     CHECK(test.run() == ExportResult::failure);
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1500));
@@ -264,7 +265,7 @@ TEST_SUITE("export") {
     {
       MapEnvironment environment{{"OTEL_EXPORTER_OTLP_ENDPOINT", endpoint}};
       CapturedLog log;
-      OtlpHttpExporter exporter(OtlpExporterOptions::from_environment(environment).finalize());
+      OtlpHttpExporter exporter(finalize_config(make_otlp_exporter_config_from_environment(environment)));
       CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
       CHECK(exporter.stats().spans_failed == 1);
       CHECK(exporter.stats().requests_sent == 1);  // a certificate problem is not retried
@@ -273,7 +274,7 @@ TEST_SUITE("export") {
     {
       MapEnvironment environment{{"OTEL_EXPORTER_OTLP_ENDPOINT", endpoint},
                                  {"OTEL_EXPORTER_OTLP_CERTIFICATE", certificates.ca()}};
-      OtlpHttpExporter exporter(OtlpExporterOptions::from_environment(environment).finalize());
+      OtlpHttpExporter exporter(finalize_config(make_otlp_exporter_config_from_environment(environment)));
       CHECK(exporter.export_spans(sample.batch()) == ExportResult::success);
       // Skip any line the receiver printed about the failed handshake.
       auto request = receiver.next();
@@ -307,7 +308,7 @@ TEST_SUITE("export") {
         R"({"partialSuccess":{"errorMessage":")" + std::string(100 * 1024, 'm') + R"(","rejectedSpans":"1"}})";
     ScriptedExport test(json::array({{{"status", 200}, {"headers", {{"content-type", "application/json"}}}, {"body", body}},
                                      {{"status", 200}, {"headers", {{"content-type", "application/json"}}}, {"body", body}}}),
-                        3, [](OtlpExporterConfig& config) { config.protocol = OtlpProtocol::http_json; });
+                        3, [](FinalizedOtlpExporterConfig& config) { config.protocol = OtlpProtocol::http_json; });
     CHECK(test.run() == ExportResult::failure);
     CHECK(test.run() == ExportResult::failure);
     const auto stats = test.exporter.stats();
@@ -324,11 +325,11 @@ TEST_SUITE("export") {
     Receiver receiver;  // plain HTTP
     OtlpSample sample;
     sample.add_plain_spans(2);
-    OtlpExporterOptions options;
+    OtlpExporterConfig options;
     options.traces_endpoint = "https://127.0.0.1:" + std::to_string(receiver.http_port()) + "/v1/traces";
     options.retry = detail::RetryPolicy::Options{5, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
     CapturedLog log;
-    OtlpHttpExporter exporter(options.finalize());
+    OtlpHttpExporter exporter(finalize_config(options));
     CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
     CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
     const auto stats = exporter.stats();

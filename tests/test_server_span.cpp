@@ -9,7 +9,7 @@
 
 #include "tracewire/export/in_memory_exporter.hpp"
 #include "tracewire/instrumentation/server_span.hpp"
-#include "tracewire/propagation/make_propagator.hpp"
+#include "tracewire/config/make_propagator.hpp"
 #include "tracewire/propagation/trace_context_propagator.hpp"
 #include "tracewire/trace/simple_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"

@@ -34,7 +34,7 @@ TEST_SUITE("config") {
     CHECK(finalize_config({}, environment).resource.service_name() == "from-attrs");
     TracerConfig code;
     code.service_name = "from-code";
-    CHECK(finalize_config(code, environment).resource.service_name() == "from-code");
+    CHECK(finalize_config(std::move(code), environment).resource.service_name() == "from-code");
   }
 
   TEST_CASE("OTEL_RESOURCE_ATTRIBUTES: malformed entries skipped, a bad escape discards all, with warnings") {

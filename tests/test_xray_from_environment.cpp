@@ -72,16 +72,16 @@ TEST_CASE("AWS_XRAY_DAEMON_ADDRESS: IPv6 in brackets, and what no SDK accepts") 
   }
 }
 
-TEST_CASE("xray_exporter_options_from_environment: the daemon's UDP address and the indexed attributes") {
+TEST_CASE("make_xray_exporter_options_from_environment: the daemon's UDP address and the indexed attributes") {
   SUBCASE("defaults") {
-    const auto options = xray_exporter_options_from_environment(MapEnvironment{});
+    const auto options = make_xray_exporter_options_from_environment(MapEnvironment{});
     CHECK(options.host == "127.0.0.1");
     CHECK(options.port == 2000);
     CHECK(options.encoder.indexed_attributes.empty());
     CHECK_FALSE(options.encoder.index_all_attributes);
   }
   SUBCASE("set") {
-    const auto options = xray_exporter_options_from_environment(MapEnvironment{
+    const auto options = make_xray_exporter_options_from_environment(MapEnvironment{
         {"AWS_XRAY_DAEMON_ADDRESS", "tcp:10.0.0.2:2002 udp:10.0.0.1:2001"},
         {"OTEL_EXPORTER_XRAY_INDEXED_ATTRIBUTES", "customer.tier, http.route ,,"}});
     CHECK(options.host == "10.0.0.1");
@@ -89,12 +89,12 @@ TEST_CASE("xray_exporter_options_from_environment: the daemon's UDP address and 
     CHECK(options.encoder.indexed_attributes == std::vector<std::string>{"customer.tier", "http.route"});
   }
   SUBCASE("every attribute") {
-    CHECK(xray_exporter_options_from_environment(MapEnvironment{{"OTEL_EXPORTER_XRAY_INDEXED_ATTRIBUTES", "*"}})
+    CHECK(make_xray_exporter_options_from_environment(MapEnvironment{{"OTEL_EXPORTER_XRAY_INDEXED_ATTRIBUTES", "*"}})
               .encoder.index_all_attributes);
   }
   SUBCASE("a bad address is reported and the default kept") {
     tracewire_test::CapturedLog log;
-    const auto options = xray_exporter_options_from_environment(MapEnvironment{{"AWS_XRAY_DAEMON_ADDRESS", "nowhere"}});
+    const auto options = make_xray_exporter_options_from_environment(MapEnvironment{{"AWS_XRAY_DAEMON_ADDRESS", "nowhere"}});
     CHECK(options.host == "127.0.0.1");
     CHECK(options.port == 2000);
     CHECK(log.contains("invalid AWS_XRAY_DAEMON_ADDRESS=\"nowhere\""));
@@ -109,7 +109,8 @@ TEST_CASE("OTEL_TRACES_ID_GENERATOR: random, xray, and xray by default when expo
   CHECK(id_generator({{"OTEL_TRACES_EXPORTER", "xray"}, {"OTEL_TRACES_ID_GENERATOR", "random"}}) == IdGeneratorKind::random);
   TracerConfig code;
   code.id_generator = IdGeneratorKind::random;
-  CHECK(finalize_config(code, MapEnvironment{{"OTEL_TRACES_ID_GENERATOR", "xray"}}).id_generator == IdGeneratorKind::random);
+  CHECK(finalize_config(std::move(code), MapEnvironment{{"OTEL_TRACES_ID_GENERATOR", "xray"}}).id_generator ==
+        IdGeneratorKind::random);
   tracewire_test::CapturedLog log;
   CHECK(id_generator({{"OTEL_TRACES_ID_GENERATOR", "uuid"}}) == IdGeneratorKind::random);
   CHECK(log.contains("invalid OTEL_TRACES_ID_GENERATOR=\"uuid\": expected one of random, xray; using random"));

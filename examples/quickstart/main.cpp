@@ -45,19 +45,14 @@ void charge_card(double amount) {
 
 int main() {
   tracewire::TracerConfig config;
-  config.service_name = "quickstart";
-  // Without OTEL_TRACES_EXPORTER, show the trace on the terminal as a tree.
-  if (!tracewire::ProcessEnvironment().get("OTEL_TRACES_EXPORTER")) config.exporters = "console-tree";
-  tracewire::ExporterRegistry::instance().register_exporter(
-      "console-tree",
-      [](const tracewire::Environment&) {
-        tracewire::ConsoleExporter::Options options;
-        options.mode = tracewire::ConsoleExporter::Mode::tree;
-        return std::make_unique<tracewire::ConsoleExporter>(options);
-      },
-      tracewire::ExporterRegistry::Processing::simple);
+  config.default_service_name = "quickstart";  // OTEL_SERVICE_NAME still renames it
+  // Unless OTEL_TRACES_EXPORTER names exporters: the trace on the terminal, as a tree.
+  tracewire::ConsoleExporterOptions console;
+  console.mode = tracewire::ConsoleMode::tree;
+  config.default_processors.push_back(
+      std::make_unique<tracewire::SimpleSpanProcessor>(std::make_unique<tracewire::ConsoleExporter>(console)));
 
-  auto provider = tracewire::make_provider_from_environment(config);
+  auto provider = tracewire::make_provider_from_environment(std::move(config));
   tracewire::set_global_provider(provider);
   tracer = provider->tracer("quickstart", tracewire::version_string);
 

@@ -21,8 +21,9 @@ namespace uservices {
 /// to the file USERVICE_TRACES_FILE names (default `<service>.traces.jsonl`), which
 /// scripts/demo.sh reads back to print the trace tree.
 inline std::shared_ptr<tracewire::TracerProvider> setup_tracing(const std::string& service_name) {
-  auto& registry = tracewire::ExporterRegistry::instance();
-  registry.register_exporter("otlp_file", [service_name](const tracewire::Environment& environment) {
+  // tracewire's exporter names, and one of the demo's own.
+  tracewire::ExporterRegistry registry = tracewire::builtin_exporters();
+  registry.add("otlp_file", [service_name](const tracewire::Environment& environment) {
     return std::make_unique<tracewire::OtlpFileExporter>(
         environment.get("USERVICE_TRACES_FILE").value_or(service_name + ".traces.jsonl"));
   });
@@ -33,7 +34,8 @@ inline std::shared_ptr<tracewire::TracerProvider> setup_tracing(const std::strin
   // Unless OTEL_PROPAGATORS says otherwise: Jaeger's uber-trace-id as in the original demo
   // (Traefik sends it), W3C traceparent and baggage too.
   config.default_propagators = "jaeger,tracecontext,baggage";
-  auto provider = tracewire::make_provider_from_environment(config);  // sets the global propagator too
+  // Sets the global propagator too.
+  auto provider = tracewire::make_provider_from_environment(std::move(config), tracewire::ProcessEnvironment(), registry);
   tracewire::set_global_provider(provider);
   return provider;
 }

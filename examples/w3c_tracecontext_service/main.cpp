@@ -304,9 +304,9 @@ int main(int argc, char** argv) {
   }
 
   tracewire::TracerConfig config;
-  config.service_name = "w3c_tracecontext_service";
+  config.default_service_name = "w3c_tracecontext_service";
   if (!tracewire::ProcessEnvironment().get("OTEL_TRACES_EXPORTER")) config.exporters = "none";
-  auto provider = tracewire::make_provider_from_environment(config);
+  auto provider = tracewire::make_provider_from_environment(std::move(config));
   tracer = provider->tracer("w3c_tracecontext_service", tracewire::version_string);
 
   net::io_context context(1);

@@ -9,7 +9,7 @@
 #include <chrono>
 #include <memory>
 
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 
 namespace tracewire_test {
 

@@ -5,7 +5,7 @@
 
 namespace tracewire_test {
 
-std::unique_ptr<tracewire::OtlpHttpExporter> otlp_http_exporter_in_curl_unit(const tracewire::OtlpExporterConfig& config) {
+std::unique_ptr<tracewire::OtlpHttpExporter> otlp_http_exporter_in_curl_unit(const tracewire::FinalizedOtlpExporterConfig& config) {
   return std::make_unique<tracewire::OtlpHttpExporter>(config);
 }
 

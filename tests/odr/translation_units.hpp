@@ -6,13 +6,13 @@
 
 #include "tracewire/config/environment.hpp"
 #include "tracewire/export/otlp/otlp_http_exporter.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/export/zipkin_exporter.hpp"
 
 namespace tracewire_test {
 
 /// An OtlpHttpExporter without a client, made where libcurl's client is included.
-std::unique_ptr<tracewire::OtlpHttpExporter> otlp_http_exporter_in_curl_unit(const tracewire::OtlpExporterConfig& config);
+std::unique_ptr<tracewire::OtlpHttpExporter> otlp_http_exporter_in_curl_unit(const tracewire::FinalizedOtlpExporterConfig& config);
 /// A ZipkinExporter (an HttpExportChannel) without a client, made in the same place.
 std::unique_ptr<tracewire::ZipkinExporter> zipkin_exporter_in_curl_unit(const tracewire::ZipkinExporterOptions& options);
 /// make_otlp_exporter_from_environment, called where the gRPC exporter is included.

@@ -11,7 +11,7 @@
 
 #include "tracewire/config/provider_from_environment.hpp"
 #include "tracewire/export/otlp/otlp_file_exporter.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/multi_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
@@ -70,15 +70,15 @@ struct Totals {
 class Pipeline {
  public:
   Pipeline(const Topology& topology, const tracewire::Environment& environment) {
-    auto& registry = tracewire::ExporterRegistry::instance();
-    registry.register_exporter("discard", [](const tracewire::Environment&) { return std::make_unique<DiscardExporter>(); });
-    registry.register_exporter("otlp_file", [](const tracewire::Environment& environment) {
+    tracewire::ExporterRegistry registry = tracewire::builtin_exporters();
+    registry.add("discard", [](const tracewire::Environment&) { return std::make_unique<DiscardExporter>(); });
+    registry.add("otlp_file", [](const tracewire::Environment& environment) {
       return std::make_unique<tracewire::OtlpFileExporter>(environment.get("TRACEWIRE_GEN_OTLP_FILE").value_or("-"));
     });
     config_ = tracewire::finalize_config({}, environment);
     std::vector<std::unique_ptr<tracewire::SpanProcessor>> processors;
     if (!config_.disabled) {
-      for (tracewire::ExporterPipeline& pipeline : tracewire::make_exporter_pipelines(config_, environment)) {
+      for (tracewire::ExporterPipeline& pipeline : tracewire::make_exporter_pipelines(config_, environment, registry)) {
         exporters_.push_back({pipeline.name, pipeline.exporter,
                               dynamic_cast<tracewire::BatchSpanProcessor*>(pipeline.processor.get())});
         processors.push_back(std::move(pipeline.processor));

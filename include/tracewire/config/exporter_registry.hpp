@@ -4,22 +4,29 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "tracewire/config/environment.hpp"
-#include "tracewire/export/console_exporter.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 
 namespace tracewire {
 inline namespace v0 {
 
-/// Maps exporter names (`console`, `otlp`, `zipkin`, `jaeger`, `html`, …) to factories that build
-/// the exporter from the environment. The built-in names are registered by
-/// `provider_from_environment.hpp` according to the targets the application links;
-/// applications can add their own (`register_exporter("mine", ...)`).
+/// Maps the names `OTEL_TRACES_EXPORTER` can use to factories that build the exporter from
+/// the environment. A plain value, passed to `make_provider_from_environment` per call:
+/// `builtin_exporters()` holds tracewire's own names (`console`, `otlp`, `jaeger`,
+/// `zipkin`, `xray`, `html`); an application that wants names of its own copies it and
+/// adds them. Exporters configured in code need no name: put them in
+/// `TracerConfig::processors`.
+///
+/// **Example**:
+/// ```
+/// tracewire::ExporterRegistry registry = tracewire::builtin_exporters();
+/// registry.add("mine", [](const tracewire::Environment&) { return std::make_unique<MyExporter>(); });
+/// auto provider = tracewire::make_provider_from_environment({}, tracewire::ProcessEnvironment(), registry);
+/// ```
 class ExporterRegistry {
  public:
   /// Builds an exporter; nullptr means "could not be built" (the factory logs why).
@@ -34,36 +41,25 @@ class ExporterRegistry {
     Processing processing = Processing::batch;
   };
 
-  static ExporterRegistry& instance() {
-    static ExporterRegistry registry;
-    return registry;
-  }
-
-  void register_exporter(std::string name, Factory factory, Processing processing = Processing::batch) {
-    std::lock_guard<std::mutex> lock(mutex_);
+  /// Adds `name`, or replaces what it named.
+  ExporterRegistry& add(std::string name, Factory factory, Processing processing = Processing::batch) {
     entries_[std::move(name)] = Entry{std::move(factory), processing};
+    return *this;
   }
 
   const Entry* find(std::string_view name) const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto found = entries_.find(std::string(name));
+    const auto found = entries_.find(name);
     return found == entries_.end() ? nullptr : &found->second;
   }
 
+  /// The names, comma-separated (for diagnostics).
   std::string names() const {
-    std::lock_guard<std::mutex> lock(mutex_);
     std::string text;
     for (const auto& [name, entry] : entries_) text.append(text.empty() ? "" : ", ").append(name);
     return text;
   }
 
  private:
-  ExporterRegistry() {
-    entries_["console"] = Entry{[](const Environment&) { return std::make_unique<ConsoleExporter>(); },
-                                Processing::simple};
-  }
-
-  mutable std::mutex mutex_;
   std::map<std::string, Entry, std::less<>> entries_;
 };
 

@@ -1,20 +1,135 @@
-// Building the OTLP exporter that OTEL_TRACES_EXPORTER=otlp names, from OTEL_* variables.
+// The OTLP exporters' OTEL_EXPORTER_OTLP_* variables, and the exporter OTEL_TRACES_EXPORTER=otlp names.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "tracewire/config/environment.hpp"
 #include "tracewire/core/logger.hpp"
+#include "tracewire/core/detail/ascii.hpp"
+#include "tracewire/core/detail/percent_encoding.hpp"
 #include "tracewire/export/otlp/detail/grpc_exporter_factory.hpp"
-#include "tracewire/export/otlp/otlp_exporter_options.hpp"
+#include "tracewire/export/otlp/otlp_exporter_config.hpp"
 #include "tracewire/export/otlp/otlp_http_exporter.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/transport/http_client.hpp"
 
 namespace tracewire {
 inline namespace v0 {
+namespace detail {
+
+// The name of the first set variable of OTEL_EXPORTER_OTLP_TRACES_<suffix> and
+// OTEL_EXPORTER_OTLP_<suffix> (signal-specific first).
+inline std::optional<std::string> otlp_variable(const Environment& environment, std::string_view suffix, bool traces) {
+  std::string name = traces ? "OTEL_EXPORTER_OTLP_TRACES_" : "OTEL_EXPORTER_OTLP_";
+  name.append(suffix);
+  if (environment.get(name)) return name;
+  return std::nullopt;
+}
+inline std::optional<std::string> otlp_variable(const Environment& environment, std::string_view suffix) {
+  if (auto name = otlp_variable(environment, suffix, true)) return name;
+  return otlp_variable(environment, suffix, false);
+}
+
+// An endpoint that cannot work is rejected here, once, naming the variable, rather than
+// failing at every export; gRPC also takes a scheme-less `host:port`.
+inline std::optional<std::string> read_otlp_endpoint(const Environment& environment, const std::string& name) {
+  const std::string raw = *environment.get(name);
+  const std::string_view value = trim_spaces(raw);
+  const std::optional<std::string> problem = endpoint_problem(value, /*allow_host_port=*/true);
+  if (!problem) return std::string(value);
+  const bool traces = name.find("_TRACES_") != std::string::npos;
+  warn_invalid(name, raw, "an http:// or https:// URL with a host (" + *problem + ")",
+               traces ? "OTEL_EXPORTER_OTLP_ENDPOINT or the default endpoint" : "the default endpoint");
+  return std::nullopt;
+}
+
+// Header names are RFC 9110 tokens; values must not contain CR, LF or NUL (no header splitting).
+inline bool is_http_header_value(std::string_view value) noexcept {
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+/// Parses `key=value,key2=value2` (W3C baggage-like, percent-decoded, spaces around
+/// items trimmed). Bad items are skipped and reported in one warning that names the
+/// variable and the items' positions but never a value (values may be secrets), once
+/// per value of the variable.
+inline HttpHeaders parse_otlp_headers(std::string_view text, std::string_view variable) {
+  HttpHeaders headers;
+  std::size_t position = 0;
+  std::vector<std::size_t> bad;
+  for (std::string_view item : split_list(text)) {
+    ++position;
+    const std::size_t equals = item.find('=');
+    std::optional<std::string> key, value;
+    if (equals != std::string_view::npos) {
+      key = percent_decode(trim_spaces(item.substr(0, equals)));
+      value = percent_decode(trim_spaces(item.substr(equals + 1)));
+    }
+    if (!key || !value || !is_token(*key) || !is_http_header_value(*value)) {
+      bad.push_back(position);
+      continue;
+    }
+    headers.emplace_back(std::move(*key), std::move(*value));
+  }
+  if (!bad.empty()) {
+    std::string positions;
+    for (std::size_t i = 0; i < bad.size() && i < 5; ++i) positions += fmt::format("{}{}", i > 0 ? ", " : "", bad[i]);
+    if (bad.size() > 5) positions += fmt::format(" and {} more", bad.size() - 5);
+    warn_once(variable, text,
+              "invalid {}: {} item(s) (number {}) are not percent-encoded key=value headers; ignoring them",
+              variable, bad.size(), positions);
+  }
+  return headers;
+}
+
+inline HttpHeaders read_otlp_headers(const Environment& environment, const std::string& name) {
+  return parse_otlp_headers(*environment.get(name), name);
+}
+
+}  // namespace detail
+
+/// Reads the OTEL_EXPORTER_OTLP_* variables (the `_TRACES_` form of each winning) into an
+/// OtlpExporterConfig. An invalid value is reported once (naming the variable; header
+/// values, which may be secrets, are never shown) and left unset, so the default applies.
+///
+/// **Example**:
+/// ```
+/// auto config = tracewire::make_otlp_exporter_config_from_environment(tracewire::ProcessEnvironment());
+/// config.timeout = std::chrono::seconds(5);  // code wins when assigned after
+/// auto exporter = std::make_unique<tracewire::OtlpHttpExporter>(tracewire::finalize_config(config));
+/// ```
+inline OtlpExporterConfig make_otlp_exporter_config_from_environment(const Environment& environment) {
+  OtlpExporterConfig options;
+  if (auto name = detail::otlp_variable(environment, "ENDPOINT", true)) {
+    options.traces_endpoint = detail::read_otlp_endpoint(environment, *name);
+  }
+  if (auto name = detail::otlp_variable(environment, "ENDPOINT", false)) options.endpoint = detail::read_otlp_endpoint(environment, *name);
+  if (auto name = detail::otlp_variable(environment, "PROTOCOL")) {
+    const std::string value = env::get_choice(environment, *name, "http/protobuf", {"http/protobuf", "http/json", "grpc"});
+    options.protocol = value == "grpc" ? OtlpProtocol::grpc
+                       : value == "http/json" ? OtlpProtocol::http_json
+                                              : OtlpProtocol::http_protobuf;
+  }
+  if (auto name = detail::otlp_variable(environment, "HEADERS")) options.headers = detail::read_otlp_headers(environment, *name);
+  if (auto name = detail::otlp_variable(environment, "TIMEOUT")) {
+    options.timeout = env::get_timeout(environment, *name, std::chrono::milliseconds(10000));
+  }
+  if (auto name = detail::otlp_variable(environment, "COMPRESSION")) {
+    options.gzip = env::get_choice(environment, *name, "none", {"gzip", "none"}) == "gzip";
+  }
+  if (auto name = detail::otlp_variable(environment, "INSECURE")) options.insecure = env::get_bool(environment, *name, false);
+  if (auto name = detail::otlp_variable(environment, "CERTIFICATE")) options.certificate_file = environment.get(*name);
+  if (auto name = detail::otlp_variable(environment, "CLIENT_KEY")) options.client_key_file = environment.get(*name);
+  if (auto name = detail::otlp_variable(environment, "CLIENT_CERTIFICATE")) {
+    options.client_certificate_file = environment.get(*name);
+  }
+  return options;
+}
+
 namespace detail {
 
 /// The OTLP/HTTP endpoint to use instead of a gRPC one when gRPC is not in the program. The
@@ -22,10 +137,10 @@ namespace detail {
 /// endpoint on the gRPC default port moves to 4318; any other port is kept (a proxy or a
 /// receiver configured by hand). A gRPC endpoint has no path, so `/v1/traces` is added
 /// to one without a path (the traces endpoint included, which HTTP otherwise uses as is).
-inline std::string http_fallback_endpoint(const OtlpExporterOptions& options) {
-  OtlpExporterOptions http = options;
+inline std::string http_fallback_endpoint(const OtlpExporterConfig& options) {
+  OtlpExporterConfig http = options;
   http.protocol = OtlpProtocol::http_protobuf;
-  std::string url = http.finalize().endpoint;
+  std::string url = finalize_config(http).endpoint;
   const std::size_t authority = url.find("://");
   const std::size_t host_start = authority == std::string::npos ? 0 : authority + 3;
   const std::size_t path = url.find('/', host_start);
@@ -33,7 +148,7 @@ inline std::string http_fallback_endpoint(const OtlpExporterOptions& options) {
   if (port != std::string::npos && port >= host_start && port + 5 == (path == std::string::npos ? url.size() : path)) {
     url.replace(port, 5, ":4318");
   }
-  if (path == std::string::npos || path + 1 == url.size()) url = OtlpExporterOptions::append_traces_path(url);
+  if (path == std::string::npos || path + 1 == url.size()) url = append_traces_path(url);
   if (url.compare(0, 7, "http://") != 0 && url.compare(0, 8, "https://") != 0) {
     // gRPC accepts `host:port`; HTTP needs a scheme: TLS unless the user asked for insecure.
     url.insert(0, options.insecure.value_or(false) ? "http://" : "https://");
@@ -57,14 +172,14 @@ inline std::string http_fallback_endpoint(const OtlpExporterOptions& options) {
 ///   rather than being dropped by a missing build option.
 ///
 /// Every other setting (endpoint, headers, timeout, compression, TLS files) is read by
-/// `OtlpExporterOptions::from_environment`.
+/// `make_otlp_exporter_config_from_environment`.
 ///
 /// **Example**: `auto exporter = tracewire::make_otlp_exporter_from_environment(tracewire::ProcessEnvironment());`
 inline std::unique_ptr<SpanExporter> make_otlp_exporter_from_environment(
     const Environment& environment, std::unique_ptr<HttpClient> http_client = nullptr) {
-  OtlpExporterOptions options = OtlpExporterOptions::from_environment(environment);
+  OtlpExporterConfig options = make_otlp_exporter_config_from_environment(environment);
   if (options.protocol.value_or(OtlpProtocol::http_protobuf) == OtlpProtocol::grpc) {
-    if (auto* make_grpc_exporter = detail::GrpcExporterFactory::get()) return make_grpc_exporter(options.finalize());
+    if (auto* make_grpc_exporter = detail::GrpcExporterFactory::get()) return make_grpc_exporter(finalize_config(options));
     const std::string endpoint = detail::http_fallback_endpoint(options);
     detail::log(LogLevel::warn,
                 "OTEL_EXPORTER_OTLP_PROTOCOL=grpc, but this program was built without gRPC support (include "
@@ -74,7 +189,7 @@ inline std::unique_ptr<SpanExporter> make_otlp_exporter_from_environment(
     options.protocol = OtlpProtocol::http_protobuf;
     options.traces_endpoint = endpoint;
   }
-  return std::make_unique<OtlpHttpExporter>(options.finalize(), std::move(http_client));
+  return std::make_unique<OtlpHttpExporter>(finalize_config(options), std::move(http_client));
 }
 
 }  // namespace v0

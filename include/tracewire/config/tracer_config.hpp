@@ -21,6 +21,7 @@
 #include "tracewire/trace/probability_sampler.hpp"
 #include "tracewire/trace/rate_limiting_sampler.hpp"
 #include "tracewire/trace/sampler.hpp"
+#include "tracewire/trace/span_processor.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -43,6 +44,13 @@ struct TracerConfig {
   AttributeSet resource_attributes;           ///< over OTEL_RESOURCE_ATTRIBUTES and the detected resource
   std::shared_ptr<Sampler> sampler;           ///< OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG
   std::optional<std::string> exporters;       ///< OTEL_TRACES_EXPORTER: comma-separated names (default otlp)
+  /// Processors built in code (an exporter of your own behind a BatchSpanProcessor, a
+  /// ConsoleExporter in tree mode, ...): always added, after the ones `exporters` names.
+  std::vector<std::unique_ptr<SpanProcessor>> processors;
+  /// Processors used instead of the default `otlp` exporter when neither `exporters` nor
+  /// `OTEL_TRACES_EXPORTER` names any: what a program shows by default, which its
+  /// deployment can still replace.
+  std::vector<std::unique_ptr<SpanProcessor>> default_processors;
   std::optional<BatchSpanProcessorOptions> batch;  ///< OTEL_BSP_*
   std::optional<SpanLimits> limits;           ///< OTEL_SPAN_*_LIMIT, OTEL_ATTRIBUTE_*_LIMIT, ...
   /// The propagators to use when `OTEL_PROPAGATORS` is unset (default `tracecontext,baggage`).
@@ -58,6 +66,7 @@ struct FinalizedTracerConfig {
   Resource resource;
   std::shared_ptr<Sampler> sampler;
   std::vector<std::string> exporters;
+  std::vector<std::unique_ptr<SpanProcessor>> processors;  ///< built in code, added after the named exporters
   BatchSpanProcessorOptions batch;
   SpanLimits limits;
   std::string default_propagators = "tracecontext,baggage";  ///< used when OTEL_PROPAGATORS is unset
@@ -169,18 +178,26 @@ inline Resource resource_from_environment(const Environment& environment, const 
 
 }  // namespace detail
 
-/// Completes `config` from `environment` and the specification's defaults. Invalid values
+/// Completes `config` (taken over: it holds processors) from `environment` and the
+/// specification's defaults. Invalid values
 /// are reported once each (naming the variable and the value) and replaced by defaults;
 /// this never throws.
 ///
 /// **Example**: `auto config = finalize_config(TracerConfig{}, ProcessEnvironment());`
-inline FinalizedTracerConfig finalize_config(const TracerConfig& config, const Environment& environment) {
+inline FinalizedTracerConfig finalize_config(TracerConfig config, const Environment& environment) {
   FinalizedTracerConfig result;
   result.disabled = config.disabled ? *config.disabled : env::get_bool(environment, "OTEL_SDK_DISABLED", false);
   result.resource = detail::resource_from_environment(environment, config);
   result.sampler = config.sampler ? config.sampler : detail::sampler_from_environment(environment);
-  const std::string exporters =
-      config.exporters ? *config.exporters : environment.get("OTEL_TRACES_EXPORTER").value_or("otlp");
+  std::optional<std::string> named = config.exporters ? config.exporters : environment.get("OTEL_TRACES_EXPORTER");
+  if (!named && !config.default_processors.empty()) {
+    named = "none";  // the program's own default replaces otlp
+    for (auto& processor : config.default_processors) config.processors.push_back(std::move(processor));
+  }
+  for (auto& processor : config.processors) {
+    if (processor) result.processors.push_back(std::move(processor));
+  }
+  const std::string exporters = named.value_or("otlp");
   std::set<std::string> seen;  // a set: a hostile list of 50,000 names must not cost 50,000²
   for (std::string_view name : detail::split_list(exporters)) {
     std::string lower = detail::to_lower(name);

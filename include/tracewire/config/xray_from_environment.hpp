@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "tracewire/config/environment.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/export/xray/xray_udp_exporter.hpp"
 
 namespace tracewire {
@@ -90,7 +90,7 @@ inline std::optional<XRayDaemonAddress> parse_xray_daemon_address(std::string_vi
 /// `OTEL_EXPORTER_XRAY_INDEXED_ATTRIBUTES`, a comma-separated list of attribute keys to
 /// record as annotations (`*`: every attribute). The second variable is tracewire's own:
 /// the OpenTelemetry specification defines none for X-Ray.
-inline XRayUdpExporterOptions xray_exporter_options_from_environment(const Environment& environment) {
+inline XRayUdpExporterOptions make_xray_exporter_options_from_environment(const Environment& environment) {
   XRayUdpExporterOptions options;
   if (auto text = environment.get("AWS_XRAY_DAEMON_ADDRESS")) {
     if (auto address = parse_xray_daemon_address(*text)) {
@@ -117,7 +117,7 @@ inline XRayUdpExporterOptions xray_exporter_options_from_environment(const Envir
 ///
 /// **Example**: `auto exporter = tracewire::make_xray_exporter_from_environment(tracewire::ProcessEnvironment());`
 inline std::unique_ptr<SpanExporter> make_xray_exporter_from_environment(const Environment& environment) {
-  return std::make_unique<XRayUdpExporter>(xray_exporter_options_from_environment(environment));
+  return std::make_unique<XRayUdpExporter>(make_xray_exporter_options_from_environment(environment));
 }
 
 }  // namespace v0

@@ -15,10 +15,22 @@
 #include <fmt/format.h>
 
 #include "tracewire/export/detail/json_writer.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 
 namespace tracewire {
 inline namespace v0 {
+
+/// How ConsoleExporter prints: one line per span, or each trace as a tree once its local
+/// root ends.
+enum class ConsoleMode { line, tree };
+
+/// How and where ConsoleExporter prints.
+struct ConsoleExporterOptions {
+  ConsoleMode mode = ConsoleMode::line;
+  std::FILE* output = stdout;
+  std::size_t bar_width = 40;  ///< characters of the timing bar in tree mode
+  std::size_t max_buffered_spans = 10000;  ///< tree mode: spans held waiting for their root
+};
 
 /// Writes spans for people to read. In `line` mode, one line per span as it is exported.
 /// In `tree` mode, spans are held per trace until the trace's local root ends (a span
@@ -37,17 +49,11 @@ inline namespace v0 {
 /// ```
 class ConsoleExporter final : public SpanExporter {
  public:
-  enum class Mode { line, tree };
+  using Mode = ConsoleMode;
+  using Options = ConsoleExporterOptions;  ///< the name it had before
 
-  struct Options {
-    Mode mode = Mode::line;
-    std::FILE* output = stdout;
-    std::size_t bar_width = 40;
-    std::size_t max_buffered_spans = 10000;
-  };
-
-  ConsoleExporter() : ConsoleExporter(Options()) {}
-  explicit ConsoleExporter(Options options) : options_(options) {}
+  ConsoleExporter() : ConsoleExporter(ConsoleExporterOptions()) {}
+  explicit ConsoleExporter(ConsoleExporterOptions options) : options_(options) {}
 
   ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
     try {

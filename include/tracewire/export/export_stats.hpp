@@ -1,30 +1,13 @@
-// ExportStats: what a network exporter has sent, lost and retried.
+// ExportCounters: the live counters behind a network exporter's ExportStats.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 
+#include "tracewire/trace/span_exporter.hpp"
+
 namespace tracewire {
 inline namespace v0 {
-
-/// A snapshot of a network exporter's counters. Every span handed to `export_spans` ends
-/// up in exactly one of `spans_exported`, `spans_failed` (the request was lost: refused,
-/// timed out, a final error status, or shut down), `spans_rejected` (the receiver
-/// accepted the request but reported these spans as dropped in a partial success) and
-/// `spans_too_large` (a single span whose encoding exceeds the transport's size limit,
-/// e.g. a 65000-byte Jaeger UDP datagram). For UDP, a "request" is one datagram, and
-/// exported means the kernel took it: a datagram is never acknowledged.
-struct ExportStats {
-  std::uint64_t spans_exported = 0;
-  std::uint64_t spans_failed = 0;
-  std::uint64_t spans_rejected = 0;
-  std::uint64_t spans_too_large = 0;
-  std::uint64_t requests_sent = 0;     ///< attempts, retries included
-  std::uint64_t requests_retried = 0;  ///< attempts that were retries
-  std::uint64_t requests_failed = 0;   ///< exports that ended in failure
-  /// Encoded bytes handed to the transport (before HTTP compression), retries included.
-  std::uint64_t bytes_sent = 0;
-};
 
 namespace detail {
 

@@ -16,7 +16,7 @@
 #include "tracewire/core/logger.hpp"
 #include "tracewire/export/detail/html_page.hpp"
 #include "tracewire/export/detail/html_trace_store.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/version.hpp"
 
 namespace tracewire {

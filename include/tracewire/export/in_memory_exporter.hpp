@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 
 namespace tracewire {
 inline namespace v0 {

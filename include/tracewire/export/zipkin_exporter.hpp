@@ -10,11 +10,10 @@
 
 #include <fmt/format.h>
 
-#include "tracewire/config/environment.hpp"
 #include "tracewire/export/detail/http_export_channel.hpp"
 #include "tracewire/export/detail/zipkin_encoder.hpp"
 #include "tracewire/export/export_stats.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/transport/http_client.hpp"
 
 namespace tracewire {
@@ -33,15 +32,6 @@ struct ZipkinExporterOptions {
   bool debug = false;
   /// CA bundle and client certificate for an https:// endpoint (used by the default client).
   HttpTlsOptions tls;
-
-  /// Reads the variables above from `environment`; a bad value is reported once and the
-  /// default kept.
-  static ZipkinExporterOptions from_environment(const Environment& environment) {
-    ZipkinExporterOptions options;
-    options.endpoint = env::get_http_url(environment, "OTEL_EXPORTER_ZIPKIN_ENDPOINT", options.endpoint);
-    options.timeout = env::get_timeout(environment, "OTEL_EXPORTER_ZIPKIN_TIMEOUT", options.timeout);
-    return options;
-  }
 };
 
 /// Posts spans to `POST /api/v2/spans` as a Zipkin v2 JSON array (see
@@ -55,7 +45,7 @@ struct ZipkinExporterOptions {
 /// **Example**:
 /// ```
 /// auto exporter = std::make_unique<tracewire::ZipkinExporter>(
-///     tracewire::ZipkinExporterOptions::from_environment(tracewire::ProcessEnvironment()));
+///     tracewire::make_zipkin_exporter_options_from_environment(tracewire::ProcessEnvironment()));
 /// ```
 class ZipkinExporter final : public SpanExporter {
  public:

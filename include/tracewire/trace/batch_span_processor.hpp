@@ -18,7 +18,7 @@
 
 #include "tracewire/core/detail/fork_hooks.hpp"
 #include "tracewire/core/logger.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/trace/detail/bounded_queue.hpp"
 #include "tracewire/trace/detail/span_record_pool.hpp"
 #include "tracewire/trace/detail/wake_signal.hpp"

@@ -10,7 +10,7 @@
 
 #include "tracewire/core/logger.hpp"
 #include "tracewire/core/detail/fork_hooks.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/trace/span_processor.hpp"
 
 namespace tracewire {

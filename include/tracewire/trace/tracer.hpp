@@ -33,8 +33,6 @@ class Tracer {
  public:
   /// A tracer whose spans are no-ops (what a default-constructed handle does).
   Tracer() = default;
-  Tracer(std::shared_ptr<detail::ProviderState> state, const InstrumentationScope* scope) noexcept
-      : state_(std::move(state)), scope_(scope) {}
 
   // The shorter forms share one default SpanStartOptions rather than building one per span.
   Span start_span(std::string_view name) noexcept { return start(name, SpanKind::internal, default_options()); }
@@ -46,6 +44,10 @@ class Tracer {
   const InstrumentationScope* scope() const noexcept { return scope_; }
 
  private:
+  friend class TracerProvider;
+  Tracer(std::shared_ptr<detail::ProviderState> state, const InstrumentationScope* scope) noexcept
+      : state_(std::move(state)), scope_(scope) {}
+
   static const SpanStartOptions& default_options() noexcept {
     static const SpanStartOptions options;
     return options;

@@ -38,13 +38,13 @@ bool use_components([[maybe_unused]] const tracewire::Span& span) {
 #if defined(CONSUMER_WITH_OTLP_HTTP)
   // Including the libcurl client made it the default one.
   ok &= check(tracewire::make_default_http_client() != nullptr, "otlp_http: the default HTTP client");
-  tracewire::OtlpHttpExporter http(tracewire::OtlpExporterOptions().finalize());
+  tracewire::OtlpHttpExporter http(finalize_config(tracewire::OtlpExporterConfig()));
   ok &= check(http.describe().rfind("OtlpHttpExporter{", 0) == 0, "otlp_http: OtlpHttpExporter");
 #endif
 #if defined(CONSUMER_WITH_OTLP_GRPC)
-  tracewire::OtlpExporterOptions options;
+  tracewire::OtlpExporterConfig options;
   options.protocol = tracewire::OtlpProtocol::grpc;
-  tracewire::OtlpGrpcExporter grpc(options.finalize());
+  tracewire::OtlpGrpcExporter grpc(finalize_config(options));
   ok &= check(grpc.describe().rfind("OtlpGrpcExporter{", 0) == 0, "otlp_grpc: OtlpGrpcExporter");
 #endif
 #if defined(CONSUMER_WITH_BEAST)

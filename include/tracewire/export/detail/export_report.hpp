@@ -8,7 +8,7 @@
 
 #include "tracewire/core/logger.hpp"
 #include "tracewire/export/export_stats.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 
 namespace tracewire {
 inline namespace v0 {

@@ -10,6 +10,8 @@
 #include <random>
 #include <string_view>
 
+#include "tracewire/export/retry_options.hpp"
+
 namespace tracewire {
 inline namespace v0 {
 namespace detail {
@@ -126,13 +128,7 @@ inline std::optional<std::chrono::milliseconds> parse_retry_after(std::string_vi
 /// ```
 class RetryPolicy {
  public:
-  struct Options {
-    std::uint32_t max_attempts = 5;  ///< including the first (the official SDKs' value)
-    std::chrono::milliseconds initial_backoff{1000};
-    std::chrono::milliseconds max_backoff{5000};
-    double multiplier = 1.5;
-    double jitter = 0.2;
-  };
+  using Options = RetryOptions;
 
   RetryPolicy() noexcept : RetryPolicy(Options()) {}
   explicit RetryPolicy(const Options& options, std::uint32_t seed = clock_seed()) noexcept

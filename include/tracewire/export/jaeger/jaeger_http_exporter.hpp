@@ -10,11 +10,10 @@
 
 #include <fmt/format.h>
 
-#include "tracewire/config/environment.hpp"
 #include "tracewire/export/detail/http_export_channel.hpp"
 #include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/jaeger/jaeger_encoder.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/transport/detail/http_auth.hpp"
 #include "tracewire/transport/http_client.hpp"
 
@@ -41,17 +40,6 @@ struct JaegerHttpExporterOptions {
   std::string content_type = "application/vnd.apache.thrift.binary";
   /// CA bundle and client certificate for an https:// endpoint (used by the default client).
   HttpTlsOptions tls;
-
-  /// Reads the variables above from `environment`; a bad value is reported once and the
-  /// default kept.
-  static JaegerHttpExporterOptions from_environment(const Environment& environment) {
-    JaegerHttpExporterOptions options;
-    options.endpoint = env::get_http_url(environment, "OTEL_EXPORTER_JAEGER_ENDPOINT", options.endpoint);
-    options.timeout = env::get_timeout(environment, "OTEL_EXPORTER_JAEGER_TIMEOUT", options.timeout);
-    if (auto user = environment.get("OTEL_EXPORTER_JAEGER_USER")) options.user = *user;
-    if (auto password = environment.get("OTEL_EXPORTER_JAEGER_PASSWORD")) options.password = *password;
-    return options;
-  }
 };
 
 /// Posts spans to a Jaeger collector's `/api/traces` as a bare Thrift binary `Batch`

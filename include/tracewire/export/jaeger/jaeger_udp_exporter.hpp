@@ -9,13 +9,12 @@
 
 #include <fmt/format.h>
 
-#include "tracewire/config/environment.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/export/detail/export_gate.hpp"
 #include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/jaeger/jaeger_encoder.hpp"
 #include "tracewire/export/jaeger/jaeger_protocol.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/transport/udp_sender.hpp"
 
 namespace tracewire {
@@ -32,24 +31,6 @@ struct JaegerUdpExporterOptions {
   ThriftProtocol protocol = ThriftProtocol::compact;
   /// No datagram is larger: the agent reads at most 65000 bytes per packet.
   std::size_t max_packet_size = 65000;
-
-  /// Reads the variables above from `environment`; a bad value is reported once and the
-  /// default kept.
-  static JaegerUdpExporterOptions from_environment(const Environment& environment) {
-    return from_environment(environment, jaeger_protocol_from_environment(environment));
-  }
-  /// The same with the protocol already read (so a bad value is reported only once).
-  static JaegerUdpExporterOptions from_environment(const Environment& environment, JaegerProtocol protocol) {
-    JaegerUdpExporterOptions options;
-    if (protocol == JaegerProtocol::udp_thrift_binary) {
-      options.protocol = ThriftProtocol::binary;
-      options.port = 6832;
-    }
-    if (auto host = environment.get("OTEL_EXPORTER_JAEGER_AGENT_HOST")) options.host = *host;
-    options.port = static_cast<std::uint16_t>(
-        env::get_unsigned(environment, "OTEL_EXPORTER_JAEGER_AGENT_PORT", options.port, 1, 65535));
-    return options;
-  }
 };
 
 /// Sends spans to a Jaeger agent as one-way `Agent.emitBatch` Thrift messages, one per
@@ -63,7 +44,7 @@ struct JaegerUdpExporterOptions {
 /// counted as failed); spans dropped as too large do not fail the batch.
 ///
 /// **Example**: `auto exporter = std::make_unique<tracewire::JaegerUdpExporter>(
-///     tracewire::JaegerUdpExporterOptions::from_environment(tracewire::ProcessEnvironment()));`
+///     tracewire::make_jaeger_udp_exporter_options_from_environment(tracewire::ProcessEnvironment()));`
 class JaegerUdpExporter final : public SpanExporter {
  public:
   explicit JaegerUdpExporter(JaegerUdpExporterOptions options = {})

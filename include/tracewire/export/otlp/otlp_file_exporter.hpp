@@ -15,7 +15,7 @@
 #include "tracewire/export/detail/export_gate.hpp"
 #include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/otlp/otlp_encoder.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 
 namespace tracewire {
 inline namespace v0 {

@@ -34,8 +34,8 @@
 #include "tracewire/export/otlp/detail/otlp_acceptance.hpp"
 #include "tracewire/export/otlp/detail/proto_reader.hpp"
 #include "tracewire/export/otlp/otlp_encoder.hpp"
-#include "tracewire/export/otlp/otlp_exporter_options.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/export/otlp/otlp_exporter_config.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/version.hpp"
 
 namespace tracewire {
@@ -156,16 +156,16 @@ inline bool is_grpc_metadata(std::string_view key, std::string_view value) noexc
 ///
 /// **Example**:
 /// ```
-/// auto options = tracewire::OtlpExporterOptions::from_environment(tracewire::ProcessEnvironment());
-/// options.protocol = tracewire::OtlpProtocol::grpc;
-/// auto exporter = std::make_unique<tracewire::OtlpGrpcExporter>(options.finalize());
+/// auto config = tracewire::make_otlp_exporter_config_from_environment(tracewire::ProcessEnvironment());
+/// config.protocol = tracewire::OtlpProtocol::grpc;
+/// auto exporter = std::make_unique<tracewire::OtlpGrpcExporter>(tracewire::finalize_config(config));
 /// ```
 class OtlpGrpcExporter final : public SpanExporter {
  public:
   /// The method every OTLP trace receiver serves.
   static constexpr const char* export_method = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
-  explicit OtlpGrpcExporter(OtlpExporterConfig config)
+  explicit OtlpGrpcExporter(FinalizedOtlpExporterConfig config)
       : config_(std::move(config)), report_("OtlpGrpcExporter", config_.endpoint), retry_(config_.retry) {
     if (config_.protocol != OtlpProtocol::grpc) {
       detail::log(LogLevel::warn, "OtlpGrpcExporter given protocol {}; sending grpc to {}", to_string(config_.protocol),
@@ -253,7 +253,7 @@ class OtlpGrpcExporter final : public SpanExporter {
 
   /// Spans exported, failed and rejected, and calls made and retried so far.
   ExportStats stats() const noexcept override { return report_.stats(); }
-  const OtlpExporterConfig& config() const noexcept { return config_; }
+  const FinalizedOtlpExporterConfig& config() const noexcept { return config_; }
 
  private:
   // One unary call, waited for; the deadline guarantees the completion callback runs.
@@ -316,7 +316,7 @@ class OtlpGrpcExporter final : public SpanExporter {
     return contents;
   }
 
-  OtlpExporterConfig config_;
+  FinalizedOtlpExporterConfig config_;
   std::string setup_error_;  // a TLS file that cannot be read: every export fails with it
   std::vector<std::pair<std::string, std::string>> metadata_;
   OtlpEncoder encoder_;
@@ -332,7 +332,7 @@ class OtlpGrpcExporter final : public SpanExporter {
 };
 
 namespace detail {
-inline std::unique_ptr<SpanExporter> make_otlp_grpc_exporter(OtlpExporterConfig config) {
+inline std::unique_ptr<SpanExporter> make_otlp_grpc_exporter(FinalizedOtlpExporterConfig config) {
   return std::make_unique<OtlpGrpcExporter>(std::move(config));
 }
 /// Including this header lets `make_otlp_exporter_from_environment` build an OtlpGrpcExporter

@@ -13,8 +13,8 @@
 #include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/otlp/detail/otlp_acceptance.hpp"
 #include "tracewire/export/otlp/otlp_encoder.hpp"
-#include "tracewire/export/otlp/otlp_exporter_options.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/export/otlp/otlp_exporter_config.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/transport/default_http_client.hpp"
 #include "tracewire/transport/http_client.hpp"
 
@@ -38,12 +38,13 @@ inline namespace v0 {
 ///
 /// **Example**:
 /// ```
-/// auto config = tracewire::OtlpExporterOptions::from_environment(tracewire::ProcessEnvironment()).finalize();
-/// auto exporter = std::make_unique<tracewire::OtlpHttpExporter>(config);  // with <tracewire/transport/curl_http_client.hpp>
+/// auto config = tracewire::make_otlp_exporter_config_from_environment(tracewire::ProcessEnvironment());
+/// auto exporter = std::make_unique<tracewire::OtlpHttpExporter>(tracewire::finalize_config(config));
+/// // with <tracewire/transport/curl_http_client.hpp> included somewhere in the program
 /// ```
 class OtlpHttpExporter final : public SpanExporter {
  public:
-  explicit OtlpHttpExporter(OtlpExporterConfig config, std::unique_ptr<HttpClient> client = nullptr)
+  explicit OtlpHttpExporter(FinalizedOtlpExporterConfig config, std::unique_ptr<HttpClient> client = nullptr)
       : config_(std::move(config)),
         encoding_(config_.protocol == OtlpProtocol::http_json ? OtlpEncoding::json : OtlpEncoding::protobuf),
         channel_(channel_options(config_, encoding_), std::move(client)) {
@@ -89,10 +90,10 @@ class OtlpHttpExporter final : public SpanExporter {
 
   /// Spans exported, failed and rejected, and requests sent and retried so far.
   ExportStats stats() const noexcept override { return channel_.stats(); }
-  const OtlpExporterConfig& config() const noexcept { return config_; }
+  const FinalizedOtlpExporterConfig& config() const noexcept { return config_; }
 
  private:
-  static detail::HttpExportChannel::Options channel_options(const OtlpExporterConfig& config, OtlpEncoding encoding) {
+  static detail::HttpExportChannel::Options channel_options(const FinalizedOtlpExporterConfig& config, OtlpEncoding encoding) {
     detail::HttpExportChannel::Options options;
     options.exporter = "OtlpHttpExporter";
     options.request.url = config.endpoint;
@@ -105,7 +106,7 @@ class OtlpHttpExporter final : public SpanExporter {
     return options;
   }
 
-  OtlpExporterConfig config_;
+  FinalizedOtlpExporterConfig config_;
   OtlpEncoding encoding_;
   OtlpEncoder encoder_;
   detail::OtlpAcceptance acceptance_;

@@ -14,7 +14,7 @@
 #include "tracewire/core/logger.hpp"
 #include "tracewire/export/detail/export_gate.hpp"
 #include "tracewire/export/export_stats.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/export/xray/xray_encoder.hpp"
 #include "tracewire/transport/udp_sender.hpp"
 

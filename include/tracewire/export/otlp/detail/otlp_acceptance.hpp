@@ -12,7 +12,7 @@
 #include "tracewire/export/detail/http_export_channel.hpp"
 #include "tracewire/export/otlp/otlp_encoder.hpp"
 #include "tracewire/export/otlp/otlp_partial_success.hpp"
-#include "tracewire/export/span_exporter.hpp"
+#include "tracewire/trace/span_exporter.hpp"
 
 namespace tracewire {
 inline namespace v0 {

@@ -3,14 +3,15 @@
 #include <string>
 
 #include "mocks/recording_logger.hpp"
-#include "tracewire/export/otlp/otlp_exporter_options.hpp"
+#include "tracewire/config/otlp_from_environment.hpp"
+#include "tracewire/export/otlp/otlp_exporter_config.hpp"
 
 using namespace tracewire;
 using tracewire_test::CapturedLog;
 
 namespace {
-OtlpExporterConfig from(const MapEnvironment& environment) {
-  return OtlpExporterOptions::from_environment(environment).finalize();
+FinalizedOtlpExporterConfig from(const MapEnvironment& environment) {
+  return finalize_config(make_otlp_exporter_config_from_environment(environment));
 }
 }  // namespace
 
@@ -119,9 +120,9 @@ TEST_SUITE("export") {
   }
 
   TEST_CASE("options set in code win over the environment when assigned after reading it") {
-    auto options = OtlpExporterOptions::from_environment(MapEnvironment{{"OTEL_EXPORTER_OTLP_TIMEOUT", "1000"}});
+    auto options = make_otlp_exporter_config_from_environment(MapEnvironment{{"OTEL_EXPORTER_OTLP_TIMEOUT", "1000"}});
     options.timeout = std::chrono::milliseconds(42);
-    CHECK(options.finalize().timeout == std::chrono::milliseconds(42));
+    CHECK(finalize_config(options).timeout == std::chrono::milliseconds(42));
   }
 
   TEST_CASE("endpoints that cannot work are rejected at configuration time, naming the variable") {

@@ -1,12 +1,14 @@
-// make_propagator: builds the propagator an OTEL_PROPAGATORS-style list names.
+// make_propagator: builds the propagator an OTEL_PROPAGATORS-style list names, or OTEL_PROPAGATORS itself.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "tracewire/config/environment.hpp"
 #include "tracewire/core/detail/ascii.hpp"
 #include "tracewire/core/detail/quote.hpp"
 #include "tracewire/core/logger.hpp"
@@ -73,12 +75,32 @@ inline void warn_unknown_propagators(std::string_view source, const std::vector<
 /// `OTEL_PROPAGATORS` specifies: duplicates are ignored, `none` adds nothing, and unknown
 /// names are skipped and reported in one warning. An empty list gives a propagator that
 /// does nothing; the environment's default (`tracecontext,baggage`) is applied by
-/// `propagator_from_environment`, not here.
+/// `make_propagator_from_environment`, not here.
 ///
 /// **Example**: `auto propagator = tracewire::make_propagator("tracecontext,baggage,b3multi");`
 inline std::unique_ptr<TextMapPropagator> make_propagator(std::string_view list) {
   detail::PropagatorList parsed = detail::parse_propagator_list(list);
   if (!parsed.unknown.empty()) detail::warn_unknown_propagators("make_propagator", parsed.unknown);
+  return std::make_unique<CompositePropagator>(std::move(parsed.propagators));
+}
+
+/// The default value of `OTEL_PROPAGATORS`.
+inline constexpr std::string_view default_propagators = "tracecontext,baggage";
+
+/// Builds the propagator named by `OTEL_PROPAGATORS` (or `fallback` when it is unset; an
+/// empty value counts as unset) — see `make_propagator` for the list rules. Unknown names
+/// are reported in one warning naming the variable, once per value however often it is read.
+///
+/// **Example**: `auto propagator = tracewire::make_propagator_from_environment(tracewire::ProcessEnvironment());`
+inline std::unique_ptr<TextMapPropagator> make_propagator_from_environment(const Environment& environment,
+                                                                      std::string_view fallback = default_propagators) {
+  constexpr std::string_view variable = "OTEL_PROPAGATORS";
+  const std::optional<std::string> value = environment.get(variable);
+  const std::string_view list = value ? std::string_view(*value) : fallback;
+  detail::PropagatorList parsed = detail::parse_propagator_list(list);
+  if (!parsed.unknown.empty() && detail::ReportedValues::instance().first(variable, list)) {
+    detail::warn_unknown_propagators(value ? variable : "default propagators", parsed.unknown);
+  }
   return std::make_unique<CompositePropagator>(std::move(parsed.propagators));
 }
 
