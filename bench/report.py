@@ -218,8 +218,12 @@ def main():
     print(build(runs).render())
     errors = [f"{name}: {entry.get('error_message', '')}" for name, entry in runs.items() if entry.get("error_occurred")]
     if errors:
+        # A benchmark that reported an error (SkipWithError: e.g. the exporter did not see
+        # every span) broke an invariant: the run fails, whatever the other rows say.
         print("\nfailed benchmarks (their rows show \"not run\"):\n  " + "\n  ".join(errors))
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
