@@ -77,7 +77,7 @@ request() {  # request LABEL URL [HEADER]
   local label=$1 url=$2
   shift 2
   printf '%-44s' "$label"
-  curl -sS -o /dev/null -w '%{http_code} in %{time_total} s\n' "$@" "$url"
+  curl -sS --max-time 60 -o /dev/null -w '%{http_code} in %{time_total} s\n' "$@" "$url"
 }
 echo
 request "uservice1 (not instrumented) → uservice2" "http://127.0.0.1:$port1/"

@@ -16,6 +16,11 @@ tracewire_add_peers_suite(tracewire_peers_tests LABELS peers SOURCES test_peers.
 # Cross-implementation tests against the official OpenTelemetry JS propagators.
 tracewire_add_peers_suite(tracewire_propagation_peers_tests LABELS propagation SOURCES test_make_propagator.cpp)
 
+# "Pass your own HttpClient": a client written in the test on plain sockets carries the
+# posts of the three HTTP exporters, in a program linked with tracewire::tracewire alone (no
+# libcurl).
+tracewire_add_peers_suite(tracewire_http_client_tests LABELS export SOURCES test_http_client.cpp)
+
 # OTLP exporters. The integration tests decode what was sent with tests/peers/receiver.js
 # (the OpenTelemetry-generated protobufjs code from the pinned npm lock file).
 if(TARGET tracewire::otlp_http)
