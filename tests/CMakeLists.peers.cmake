@@ -61,6 +61,7 @@ if(TARGET tracewire::otlp_http)
     test_jaeger_http_exporter.cpp
     test_zipkin_exporter.cpp
     test_jaeger_zipkin_from_environment.cpp
+    test_http_sender.cpp  # the retry rules of the three HTTP exporters end to end
     LIBS tracewire::otlp_http)
 else()
   tracewire_skip_suite(tracewire_jaeger_zipkin_tests "needs tracewire::otlp_http (libcurl, zlib)")
