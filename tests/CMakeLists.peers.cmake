@@ -81,6 +81,16 @@ if(TARGET quickstart)
   target_compile_definitions(tracewire_xray_tests PRIVATE TRACEWIRE_QUICKSTART_PATH="$<TARGET_FILE:quickstart>")
 endif()
 
+# The README's Usage block (built by tests/readme/) run against receiver.js, and the quickstart.
+if(TARGET readme_usage AND TARGET quickstart)
+  tracewire_add_peers_suite(tracewire_readme_tests LABELS readme SOURCES test_readme.cpp)
+  add_dependencies(tracewire_readme_tests readme_usage quickstart)
+  target_compile_definitions(tracewire_readme_tests PRIVATE README_USAGE_PATH="$<TARGET_FILE:readme_usage>"
+    QUICKSTART_PATH="$<TARGET_FILE:quickstart>")
+else()
+  tracewire_skip_suite(tracewire_readme_tests "needs the README's Usage block (tracewire::otlp_http, python3) and the examples")
+endif()
+
 # tracewire-gen run end to end: its OTLP/HTTP output decoded by receiver.js; its topology
 # parser's messages through the tool's own headers.
 if(TARGET tracewire-gen AND TARGET tracewire::otlp_http)
