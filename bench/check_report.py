@@ -67,7 +67,7 @@ def main():
     check(outside_table(written) == outside_table(original), "only the table between the markers changes")
     table = written[written.index("<!-- bench-table:"):written.index("<!-- bench-table-end -->")]
     context = data["context"]
-    check("at commit abc1234 " in table, "the commit is named")
+    check("at commit abc1234:" in table, "the commit is named")
     check(context["date"] in table and context["host_name"] in table, "the date and the machine are named")
     check(context.get("compiler", "?") in table, "the compiler is named")
     rows = {line.split(" | ")[0].lstrip("| "): line.split(" | ")[1] for line in table.splitlines()
