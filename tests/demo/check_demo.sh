@@ -40,6 +40,7 @@ done
 grep -q "\"traceId\":\"$trace_id\"" build/demo/uservices-traces.json || fail "the OTLP/JSON file lacks trace $trace_id"
 
 echo "=== scripts/demo.sh with uservice4 killed by SIGSEGV while the requests run"
+rm -rf build/demo  # the first run's logs must not be taken for this run's
 scripts/demo.sh >"$log/crash-out" 2>"$log/crash-err" &
 demo=$!
 # uservice3 starts last, just before the requests (each takes a second or more).
