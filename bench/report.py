@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
 """Prints the table of bench/README.md from tracewire_bench's JSON output.
 
-Usage: bench/report.py bench.json
+Usage: bench/report.py bench.json [--readme README.md --commit REV]
+
+With --readme it also rewrites the README's cost table (between the lines
+`<!-- bench-table: ... -->` and `<!-- bench-table-end -->`) from this run, with the machine,
+the compiler, the date and the commit, so that no figure there is edited by hand.
 
 Reads Google Benchmark's JSON (`--benchmark_out_format=json`). With repetitions it uses the
 medians, otherwise the single run. A benchmark named in the table but absent from the file
 shows "not run", so a partial run (a --benchmark_filter, a build without libcurl) still
 prints every row. Only the standard library is used.
 """
+import argparse
 import json
+import os
 import re
 import sys
 
@@ -207,19 +213,119 @@ def build(runs):
     return table
 
 
+README_BEGIN = re.compile(r"^<!-- bench-table: .* -->$", re.M)
+README_END = "<!-- bench-table-end -->"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def readme_table(context, runs, commit):
+    """The README's cost table: one row per figure a user asks about, from this run only."""
+    def ns(name):
+        entry = runs.get(name)
+        return None if entry is None else cpu_ns(entry)
+
+    def shown(value):
+        return "not run" if value is None else fmt_ns(value)
+
+    def rate(name):
+        entry = runs.get(name)
+        return "not run" if entry is None else f"{entry.get('items_per_second', 0.0) / 1e6:.1f} M"
+
+    allocations = [runs[name].get("allocations_per_span") for name in ("BM_SpanSampled", "BM_SpanSampledAttrsEvent")
+                   if name in runs]
+    allocations = [value for value in allocations if value is not None]
+    loopbacks = sorted((name for name in runs if name.startswith("BM_ExportOtlpHttpLoopback")),
+                       key=lambda name: "/8192" not in name)
+    loopback = runs.get(loopbacks[0]) if loopbacks else None
+    if loopback is None:
+        end_to_end = "not run"
+    else:
+        dropped = sum(value for key, value in loopback.items() if "drop" in key.lower() and isinstance(value, (int, float)))
+        end_to_end = f"{loopback.get('items_per_second', 0.0) / 1e6:.2f} M spans/s, " + \
+            ("no drops" if dropped == 0 else f"{dropped:g} dropped")
+    rows = [
+        ("two clock reads (what a sampled span must pay)", shown(ns("BM_ClockReads")), "reference"),
+        ("sampled span start+end, batch processor", shown(ns("BM_SpanSampled")), "≤ 80 ns"),
+        ("sampled span with 3 attributes and an event", shown(ns("BM_SpanSampledAttrsEvent")), "≤ 150 ns"),
+        ("unsampled span (always_off root / parent not sampled)",
+         f"{shown(ns('BM_SpanUnsampled'))} / {shown(ns('BM_SpanUnsampledChild'))}", "≤ 5 ns"),
+        ("heap allocations per sampled span, steady state",
+         ("not run" if not allocations else f"{max(allocations):g}") + " (a test proves 0)", "0"),
+        ("W3C traceparent + tracestate extract / inject",
+         f"{shown(ns('BM_Extract<TraceContext>'))} / {shown(ns('BM_Inject<TraceContext>'))}", "≤ 150 / 60 ns"),
+        ("OTLP protobuf / OTLP JSON / Jaeger compact encoding",
+         f"{rate('BM_OtlpProtoEncode512')} / {rate('BM_OtlpJsonEncode512')} / {rate('BM_JaegerCompactEncode512')} spans/s",
+         "8 M / 2 M / 2 M"),
+        ("spans → batch processor (queue 8192) → OTLP/HTTP on loopback", end_to_end, "≥ 0.5 M"),
+    ]
+    lines = [
+        f"Measured by `bench/run.sh --readme` at commit {commit}: the whole `tracewire_bench` suite, "
+        f"CPU-time medians; {context.get('compiler', 'compiler ?')}, {context.get('tracewire_build', 'build ?')}; "
+        f"{context.get('host_name', '?')}, {context.get('num_cpus', '?')} × {cpu_model()}; {context.get('date', '?')}.",
+        "",
+        "| | tracewire | target |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {measure} | {figure} | {target} |" for measure, figure, target in rows]
+    return "\n".join(lines)
+
+
+def write_readme(path, table):
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    begin = README_BEGIN.search(text)
+    end = text.find(README_END, begin.end() if begin else 0)
+    if begin is None or end < 0:
+        print(f"{path} has no '<!-- bench-table: ... -->' ... '{README_END}' lines to write between", file=sys.stderr)
+        return False
+    text = text[:begin.end()] + "\n" + table + "\n" + text[end:]
+    with open(path + ".tmp", "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(path + ".tmp", path)
+    return True
+
+
 def main():
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    context, runs = load(sys.argv[1])
+    parser = argparse.ArgumentParser(description="The table of bench/README.md from tracewire_bench's JSON.")
+    parser.add_argument("json")
+    parser.add_argument("--readme", help="rewrite this README's cost table from the run")
+    parser.add_argument("--commit", default="?", help="the commit measured, for the README")
+    parser.add_argument("--any-build", action="store_true",
+                        help="write the README from a build that is not Release (the tests' smoke run)")
+    arguments = parser.parse_args()
+    readme, commit = arguments.readme, arguments.commit
+    context, runs = load(arguments.json)
     print(f"{context.get('date', '?')} · {context.get('host_name', '?')} · {context.get('num_cpus', '?')} CPUs at "
           f"{context.get('mhz_per_cpu', '?')} MHz · {context.get('compiler', 'compiler ?')} · "
           f"{context.get('tracewire_build', 'build ?')} · figures are CPU-time medians")
     print()
     print(build(runs).render())
     errors = [f"{name}: {entry.get('error_message', '')}" for name, entry in runs.items() if entry.get("error_occurred")]
+    if readme and not arguments.any_build and not context.get("tracewire_build", "").startswith("Release"):
+        print(f"\nnot writing {readme}: the figures of a {context.get('tracewire_build', '?')} build are meaningless",
+              file=sys.stderr)
+        return 1
+    if readme and not errors:
+        if not write_readme(readme, readme_table(context, runs, commit)):
+            return 1
+        print(f"\nwrote the cost table of {readme}")
     if errors:
+        # A benchmark that reported an error (SkipWithError: e.g. the exporter did not see
+        # every span) broke an invariant: the run fails, whatever the other rows say.
         print("\nfailed benchmarks (their rows show \"not run\"):\n  " + "\n  ".join(errors))
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

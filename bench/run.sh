@@ -3,7 +3,9 @@
 # builds tracewire_bench in Release, runs every benchmark and prints the table of
 # measures against the targets of bench/README.md.
 #
-# Usage: bench/run.sh [extra Google Benchmark flags, e.g. --benchmark_filter=Span]
+# Usage: bench/run.sh [--readme] [extra Google Benchmark flags, e.g. --benchmark_filter=Span]
+#   --readme  also rewrites the cost table of README.md from this run (machine, compiler,
+#             date, commit): the only way its figures change. Use it with the whole suite.
 # Environment: BUILD_DIR (default build/bench-release), REPETITIONS (default 5),
 #              CXX (compiler, default the system's c++), JOBS (default 2).
 set -euo pipefail
@@ -11,6 +13,12 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$root/build/bench-release}
 repetitions=${REPETITIONS:-5}
+
+readme=()
+if [ "${1:-}" = --readme ]; then
+  shift
+  readme=(--readme "$root/README.md" --commit "$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD || echo '+changes')")
+fi
 
 "$root/scripts/install-deps.sh" bench
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTRACEWIRE_BUILD_BENCH=ON \
@@ -22,6 +30,6 @@ json=$build/bench.json
 "$build/bench/tracewire_bench" --benchmark_repetitions="$repetitions" --benchmark_report_aggregates_only=true \
   --benchmark_out="$json" --benchmark_out_format=json "$@"
 echo
-/usr/bin/python3 "$root/bench/report.py" "$json"
+/usr/bin/python3 "$root/bench/report.py" "$json" "${readme[@]}"
 echo
 echo "JSON: $json"

@@ -23,14 +23,28 @@ rm -rf "$out"
 mkdir -p "$out"
 
 pids=()
+names=()
+crashed=()
 stop_services() {
-  # Each service exports what it still holds on SIGTERM, then exits.
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Each service exports what it still holds on SIGTERM, then exits 0. Any other end (a
+  # crash while exporting, or earlier) is reported with the end of its log.
+  local i status
+  for i in "${!pids[@]}"; do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
+  for i in "${!pids[@]}"; do
+    status=0
+    wait "${pids[$i]}" 2>/dev/null || status=$?
+    if [ "$status" -ne 0 ]; then
+      local how="exit status $status"
+      [ "$status" -gt 128 ] && how="signal $(kill -l "$((status - 128))" 2>/dev/null || echo "$((status - 128))")"
+      echo "${names[$i]} crashed ($how); the end of $out/${names[$i]}.log:" >&2
+      tail -n 20 "$out/${names[$i]}.log" >&2
+      crashed+=("${names[$i]}")
+    fi
+  done
   pids=()
+  names=()
 }
-trap stop_services EXIT
+trap 'stop_services; [ ${#crashed[@]} -eq 0 ] || exit 1' EXIT
 trap 'echo "interrupted: stopping the services" >&2; stop_services; exit 130' INT TERM
 
 # start NAME [ARGS...]: runs a service on a free loopback port, its output in $out/NAME.log;
@@ -40,6 +54,7 @@ start() {
   shift
   "$bin/$name" --listen 127.0.0.1:0 "$@" >"$out/$name.log" 2>&1 &
   pids+=($!)
+  names+=("$name")
   for _ in $(seq 100); do
     port=$(sed -n "s|^$name listening on http://127.0.0.1:\([0-9]*\)$|\1|p" "$out/$name.log")
     [ -n "$port" ] && return 0
@@ -62,7 +77,7 @@ request() {  # request LABEL URL [HEADER]
   local label=$1 url=$2
   shift 2
   printf '%-44s' "$label"
-  curl -sS -o /dev/null -w '%{http_code} in %{time_total} s\n' "$@" "$url"
+  curl -sS --max-time 60 -o /dev/null -w '%{http_code} in %{time_total} s\n' "$@" "$url"
 }
 echo
 request "uservice1 (not instrumented) → uservice2" "http://127.0.0.1:$port1/"
@@ -72,6 +87,10 @@ request "uservice3 → uservice4, with uber-trace-id" "http://127.0.0.1:$port3/"
   -H "uber-trace-id: $trace_id:$caller_span:0:1"
 request "uservice3 → uservice4, new trace" "http://127.0.0.1:$port3/"
 stop_services
+if [ ${#crashed[@]} -ne 0 ]; then
+  echo "the demo failed: ${crashed[*]} crashed (their traces may be incomplete)" >&2
+  exit 1
+fi
 echo
 echo "The first trace continues the caller's uber-trace-id $trace_id:"
 echo

@@ -2,6 +2,7 @@
 # Installs the Debian/Ubuntu packages tracewire needs for a purpose, skipping what is
 # already there; enough on a bare Debian 12 or Ubuntu 24.04 (CMake 3.25 or later).
 # Usage: scripts/install-deps.sh install|demo|bench|test
+#        scripts/install-deps.sh --list PURPOSE   prints the packages, installs nothing
 #   install  what `cmake --preset install` and `cmake --install` need: CMake, a C++17
 #            compiler, fmt (the optional components' libraries are looked for, not required)
 #   demo     scripts/demo.sh: the microservices demo (libcurl, zlib, Boost, nlohmann-json)
@@ -12,6 +13,11 @@
 # Works as root (no sudo needed) or as a user with sudo.
 set -euo pipefail
 
+list_only=false
+if [ "${1:-}" = --list ]; then
+  list_only=true
+  shift
+fi
 purpose=${1:-test}
 packages=(cmake ninja-build g++ libfmt-dev ca-certificates)
 components=(libcurl4-openssl-dev zlib1g-dev libboost-dev)  # tracewire::otlp_http, tracewire::beast
@@ -28,6 +34,11 @@ case "$purpose" in
     ;;
   *) echo "usage: $0 install|demo|bench|test" >&2; exit 2 ;;
 esac
+
+if [ "$list_only" = true ]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
 
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive

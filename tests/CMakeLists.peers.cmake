@@ -16,6 +16,11 @@ tracewire_add_peers_suite(tracewire_peers_tests LABELS peers SOURCES test_peers.
 # Cross-implementation tests against the official OpenTelemetry JS propagators.
 tracewire_add_peers_suite(tracewire_propagation_peers_tests LABELS propagation SOURCES test_make_propagator.cpp)
 
+# "Pass your own HttpClient": a client written in the test on plain sockets carries the
+# posts of the three HTTP exporters, in a program linked with tracewire::tracewire alone (no
+# libcurl).
+tracewire_add_peers_suite(tracewire_http_client_tests LABELS export SOURCES test_http_client.cpp)
+
 # OTLP exporters. The integration tests decode what was sent with tests/peers/receiver.js
 # (the OpenTelemetry-generated protobufjs code from the pinned npm lock file).
 if(TARGET tracewire::otlp_http)
@@ -56,6 +61,7 @@ if(TARGET tracewire::otlp_http)
     test_jaeger_http_exporter.cpp
     test_zipkin_exporter.cpp
     test_jaeger_zipkin_from_environment.cpp
+    test_http_sender.cpp  # the retry rules of the three HTTP exporters end to end
     LIBS tracewire::otlp_http)
 else()
   tracewire_skip_suite(tracewire_jaeger_zipkin_tests "needs tracewire::otlp_http (libcurl, zlib)")
@@ -73,6 +79,16 @@ tracewire_add_peers_suite(tracewire_xray_tests LABELS export SOURCES
 if(TARGET quickstart)
   add_dependencies(tracewire_xray_tests quickstart)
   target_compile_definitions(tracewire_xray_tests PRIVATE TRACEWIRE_QUICKSTART_PATH="$<TARGET_FILE:quickstart>")
+endif()
+
+# The README's Usage block (built by tests/readme/) run against receiver.js, and the quickstart.
+if(TARGET readme_usage AND TARGET quickstart)
+  tracewire_add_peers_suite(tracewire_readme_tests LABELS readme SOURCES test_readme.cpp)
+  add_dependencies(tracewire_readme_tests readme_usage quickstart)
+  target_compile_definitions(tracewire_readme_tests PRIVATE README_USAGE_PATH="$<TARGET_FILE:readme_usage>"
+    QUICKSTART_PATH="$<TARGET_FILE:quickstart>")
+else()
+  tracewire_skip_suite(tracewire_readme_tests "needs the README's Usage block (tracewire::otlp_http, python3) and the examples")
 endif()
 
 # tracewire-gen run end to end: its OTLP/HTTP output decoded by receiver.js; its topology

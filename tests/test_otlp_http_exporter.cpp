@@ -30,7 +30,7 @@ FinalizedOtlpExporterConfig config_for(const Receiver& receiver, OtlpProtocol pr
   options.endpoint = "http://127.0.0.1:" + std::to_string(receiver.http_port());
   options.protocol = protocol;
   // Backoff short enough for a test; the Retry-After test overrides it with the server's delay.
-  options.retry = detail::RetryPolicy::Options{5, std::chrono::milliseconds(20), std::chrono::milliseconds(50), 1.5, 0.2};
+  options.retry = RetryOptions{5, std::chrono::milliseconds(20), std::chrono::milliseconds(50), 1.5, 0.2};
   return finalize_config(options);
 }
 
@@ -204,7 +204,7 @@ TEST_SUITE("export") {
     sample.add_plain_spans(1);
     OtlpExporterConfig options;
     options.traces_endpoint = "http://127.0.0.1:" + std::to_string(closed_port()) + "/v1/traces";
-    options.retry = detail::RetryPolicy::Options{3, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
+    options.retry = RetryOptions{3, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
     CapturedLog log;
     OtlpHttpExporter exporter(finalize_config(options));
     CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
@@ -221,7 +221,7 @@ TEST_SUITE("export") {
     OtlpExporterConfig options;
     options.endpoint = "http://collector.invalid:4318";
     options.timeout = std::chrono::milliseconds(2000);
-    options.retry = detail::RetryPolicy::Options{2, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
+    options.retry = RetryOptions{2, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
     CapturedLog log;
     OtlpHttpExporter exporter(finalize_config(options));
     const auto started = std::chrono::steady_clock::now();
@@ -284,6 +284,69 @@ TEST_SUITE("export") {
     }
   }
 
+  TEST_CASE("OtlpHttpExporter over mutual TLS: OTEL_EXPORTER_OTLP_(TRACES_)CLIENT_KEY and _CLIENT_CERTIFICATE") {
+    const tracewire_test::TestCertificates certificates;
+    Receiver::Options receiver_options;
+    receiver_options.tls_cert = certificates.server_certificate();
+    receiver_options.tls_key = certificates.server_key();
+    receiver_options.tls_client_ca = certificates.ca();  // a client certificate signed by it is required
+    Receiver receiver(receiver_options);
+    OtlpSample sample;
+    sample.add_plain_spans(2);
+    const std::string endpoint = "https://127.0.0.1:" + std::to_string(receiver.http_port());
+    // Exports once with `variables` (besides the endpoint and the CA) and returns the exporter's stats.
+    const auto export_with = [&](std::initializer_list<std::pair<const std::string, std::string>> variables,
+                                 ExportResult expected) {
+      MapEnvironment environment(variables);
+      environment.set("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
+      environment.set("OTEL_EXPORTER_OTLP_CERTIFICATE", certificates.ca());
+      OtlpExporterConfig options = make_otlp_exporter_config_from_environment(environment);
+      options.retry = RetryOptions{2, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
+      OtlpHttpExporter exporter(finalize_config(options));
+      CHECK(exporter.export_spans(sample.batch()) == expected);
+      return exporter.stats();
+    };
+    // The next request the receiver decoded: it only sees requests whose handshake succeeded.
+    const auto next_request = [&] {
+      auto request = receiver.next();
+      while (request && (*request)["kind"] != "otlp-proto") request = receiver.next();
+      REQUIRE(request);
+      return *request;
+    };
+
+    SUBCASE("the generic variables") {
+      const ExportStats stats = export_with({{"OTEL_EXPORTER_OTLP_CLIENT_KEY", certificates.client_key()},
+                                             {"OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificates.client_certificate()}},
+                                            ExportResult::success);
+      CHECK(stats.spans_exported == 2);
+      const json request = next_request();
+      CHECK(request["tlsClient"] == "tracewire-test-client");
+      tracewire_test::check_request(request["body"], sample.batch());
+    }
+    SUBCASE("the _TRACES_ forms win over the generic ones") {
+      const ExportStats stats =
+          export_with({{"OTEL_EXPORTER_OTLP_CLIENT_KEY", certificates.stranger_key()},
+                       {"OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificates.stranger_certificate()},
+                       {"OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", certificates.client_key()},
+                       {"OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE", certificates.client_certificate()}},
+                      ExportResult::success);
+      CHECK(stats.spans_exported == 2);
+      CHECK(next_request()["tlsClient"] == "tracewire-test-client");
+    }
+    SUBCASE("without a client certificate, or with one no CA the receiver trusts signed, the export fails and is counted") {
+      CapturedLog log;
+      ExportStats stats = export_with({}, ExportResult::failure);
+      CHECK(stats.spans_failed == 2);
+      CHECK(stats.spans_exported == 0);
+      stats = export_with({{"OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", certificates.stranger_key()},
+                           {"OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE", certificates.stranger_certificate()}},
+                          ExportResult::failure);
+      CHECK(stats.spans_failed == 2);
+      CHECK(stats.spans_exported == 0);
+      CHECK(log.contains("2 spans lost"));
+    }
+  }
+
   TEST_CASE("OtlpHttpExporter: a partial success longer than the 64 KiB read is counted as its beginning says") {
     // protobufjs (the OpenTelemetry-generated code in receiver.js) writes rejected_spans
     // before error_message, so the count is in the part that is read
@@ -327,7 +390,7 @@ TEST_SUITE("export") {
     sample.add_plain_spans(2);
     OtlpExporterConfig options;
     options.traces_endpoint = "https://127.0.0.1:" + std::to_string(receiver.http_port()) + "/v1/traces";
-    options.retry = detail::RetryPolicy::Options{5, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
+    options.retry = RetryOptions{5, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 1, 0};
     CapturedLog log;
     OtlpHttpExporter exporter(finalize_config(options));
     CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);

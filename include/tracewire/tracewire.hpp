@@ -18,6 +18,7 @@
 #include "tracewire/export/console_exporter.hpp"
 #include "tracewire/export/html_exporter.hpp"
 #include "tracewire/export/in_memory_exporter.hpp"
+#include "tracewire/export/otlp/otlp_file_exporter.hpp"
 #include "tracewire/export/xray/xray_udp_exporter.hpp"
 
 #include "tracewire/config/provider_from_environment.hpp"

@@ -5,9 +5,10 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
-#include <string>
+#include <algorithm>
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include "tracewire/trace/span_exporter.hpp"
 
@@ -27,6 +28,8 @@ class BlockingExporter final : public tracewire::SpanExporter {
     std::size_t largest_batch = 0;
     bool fail = false;
     std::size_t rejected_per_batch = 0;  // a partial success: the receiver rejected this many
+    /// What was left of the deadline the processor gave the last export, when it began.
+    std::chrono::steady_clock::duration last_time_left{};
 
     void hold() {
       std::lock_guard<std::mutex> lock(mutex);
@@ -76,6 +79,14 @@ class BlockingExporter final : public tracewire::SpanExporter {
     state_->changed.notify_all();
     if (state_->rejected_per_batch > 0) return tracewire::ExportResult::partial_success(state_->rejected_per_batch);
     return tracewire::ExportResult::success;
+  }
+  tracewire::ExportResult export_spans_until(tracewire::ArrayView<const tracewire::SpanData*> batch,
+                                             std::chrono::steady_clock::time_point deadline) noexcept override {
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      state_->last_time_left = deadline - std::chrono::steady_clock::now();
+    }
+    return export_spans(batch);
   }
   std::string describe() const override { return "BlockingExporter"; }
 

@@ -7,8 +7,8 @@
 // tracewire's code.
 //
 //   node receiver.js [--http-port N] [--udp-compact-port N] [--udp-binary-port N]
-//                    [--udp-xray-port N] [--script FILE] [--tls-cert F --tls-key F]
-//                    [--thrift-gen-dir DIR]
+//                    [--udp-xray-port N] [--script FILE] [--tls-cert F --tls-key F
+//                    [--tls-client-ca F]] [--thrift-gen-dir DIR]
 //
 // Prints `READY {"http":P,"udpCompact":P,"udpBinary":P,"udpXray":P}`, then one JSON line per
 // request or datagram. Exits when stdin closes, so it cannot outlive its test.
@@ -31,6 +31,7 @@ const { values: opts } = parseArgs({
     script: { type: 'string' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
+    'tls-client-ca': { type: 'string' },
     'thrift-gen-dir': { type: 'string', default: process.env.TRACEWIRE_THRIFT_GEN_DIR || '' },
   },
 });
@@ -129,7 +130,9 @@ async function onRequest(req, res) {
     return;
   }
   const { kind, ...payload } = decoded.record;
-  emit({ kind, path, headers: req.headers, ...payload });
+  // With --tls-client-ca, whose (verified) certificate the client presented.
+  const tlsClient = opts['tls-client-ca'] ? { tlsClient: req.socket.getPeerCertificate().subject?.CN ?? null } : {};
+  emit({ kind, path, headers: req.headers, ...tlsClient, ...payload });
   const step = script.shift() || {};
   if (step.delayMs) await new Promise((resolve) => setTimeout(resolve, step.delayMs));
   if (step.close) {
@@ -145,8 +148,12 @@ function listenHttp(port) {
     emit({ kind: 'error', path: req.url, message: describe(e) });
     res.destroy();
   });
+  // Mutual TLS: a client without a certificate signed by --tls-client-ca fails the handshake.
+  const clientCa = opts['tls-client-ca']
+    ? { ca: fs.readFileSync(opts['tls-client-ca']), requestCert: true, rejectUnauthorized: true }
+    : {};
   const server = opts['tls-cert']
-    ? https.createServer({ cert: fs.readFileSync(opts['tls-cert']), key: fs.readFileSync(opts['tls-key']) }, handler)
+    ? https.createServer({ cert: fs.readFileSync(opts['tls-cert']), key: fs.readFileSync(opts['tls-key']), ...clientCa }, handler)
     : http.createServer(handler);
   // Idle connections stay open: an exporter reusing one must never race
   // Node's default 5 s idle close, which would look like a dropped request.

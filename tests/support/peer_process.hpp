@@ -48,6 +48,7 @@ public:
         nlohmann::json script;  // scripted HTTP replies (a JSON array), or null
         std::string tls_cert;   // PEM files; both set make the HTTP port HTTPS
         std::string tls_key;
+        std::string tls_client_ca;  // with TLS: require a client certificate signed by this CA (mutual TLS)
     };
 
     Receiver() : Receiver(Options{}) {}
@@ -119,6 +120,7 @@ private:
                                       std::to_string(o.udp_xray_port)};
         if (!script_file.empty()) argv.insert(argv.end(), {"--script", script_file});
         if (!o.tls_cert.empty()) argv.insert(argv.end(), {"--tls-cert", o.tls_cert, "--tls-key", o.tls_key});
+        if (!o.tls_client_ca.empty()) argv.insert(argv.end(), {"--tls-client-ca", o.tls_client_ca});
 #ifdef TRACEWIRE_THRIFT_GEN_DIR
         argv.insert(argv.end(), {"--thrift-gen-dir", TRACEWIRE_THRIFT_GEN_DIR});
 #endif

@@ -1,15 +1,19 @@
 // A program built against tracewire the way a user gets it (an installed package, a moved
 // or staged prefix, add_subdirectory, FetchContent, pkg-config, the vcpkg port's layout):
-// exports one span to the console and uses each component it was built with
-// (CONSUMER_WITH_<COMPONENT>). Prints "<span name> exported" last, and only when all is well.
+// includes the umbrella header, exports one span to the console and over UDP (Jaeger
+// compact Thrift, to a socket of its own: the core needs no component for that), and uses
+// each component it was built with (CONSUMER_WITH_<COMPONENT>). Prints "<span name>
+// exported" last, and only when all is well.
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
 
-#include <tracewire/export/console_exporter.hpp>
-#include <tracewire/trace/simple_span_processor.hpp>
-#include <tracewire/trace/tracer_provider.hpp>
-#include <tracewire/version.hpp>
+#include <tracewire/tracewire.hpp>
 
 #if defined(CONSUMER_WITH_OTLP_HTTP)
 #include <tracewire/export/otlp/otlp_http_exporter.hpp>
@@ -57,6 +61,33 @@ bool use_components([[maybe_unused]] const tracewire::Span& span) {
   return ok;
 }
 
+// A UDP socket on a free loopback port, standing in for a Jaeger agent.
+struct UdpAgent {
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  std::uint16_t port = 0;
+  UdpAgent() {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+      port = ntohs(address.sin_port);
+    }
+  }
+  ~UdpAgent() {
+    if (fd >= 0) ::close(fd);
+  }
+  // The next datagram, or "" after 10 s.
+  std::string receive() const {
+    pollfd ready{fd, POLLIN, 0};
+    if (::poll(&ready, 1, 10000) != 1) return {};
+    char buffer[65536];
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+  }
+};
+
 }  // namespace
 
 int main() {
@@ -67,6 +98,13 @@ int main() {
   tracewire::TracerProviderOptions options;
   options.processors.push_back(std::make_unique<tracewire::SimpleSpanProcessor>(
       std::make_unique<tracewire::ConsoleExporter>(console_options)));
+  const UdpAgent agent;
+  if (agent.port == 0) return 1;
+  tracewire::JaegerUdpExporterOptions udp_options;
+  udp_options.host = "127.0.0.1";
+  udp_options.port = agent.port;
+  options.processors.push_back(std::make_unique<tracewire::SimpleSpanProcessor>(
+      std::make_unique<tracewire::JaegerUdpExporter>(udp_options)));
   tracewire::TracerProvider provider(std::move(options));
 
   // Built at run time, so that the name appears in the output only if it was exported.
@@ -84,6 +122,8 @@ int main() {
   for (int c; (c = std::fgetc(console)) != EOF;) written.push_back(static_cast<char>(c));
   std::fputs(written.c_str(), stdout);
   ok &= check(written.find(name) != std::string::npos, "the console export");
+  // Thrift writes the operation name as is: the datagram carries it.
+  ok &= check(agent.receive().find(name) != std::string::npos, "the Jaeger UDP export");
   if (ok) std::printf("%s exported\n", name.c_str());
   return ok ? 0 : 1;
 }
