@@ -13,6 +13,7 @@
 #include <boost/beast/http/message.hpp>
 
 #include "tracewire/instrumentation/beast_carrier.hpp"
+#include "tracewire/instrumentation/detail/http_span.hpp"
 #include "tracewire/instrumentation/server_span.hpp"
 #include "tracewire/propagation/global_propagator.hpp"
 #include "tracewire/semconv.hpp"
@@ -66,13 +67,6 @@ std::string default_span_name(const boost::beast::http::request<Body>& request) 
   std::string name(to_std(request.method_string()));
   name.append(" ").append(target_path(to_std(request.target())));
   return name;
-}
-
-/// Records the status code, sets Error from `error_from` on, ends the span.
-inline void finish_http_span(Span& span, unsigned status, unsigned error_from) {
-  span.set_attribute(semconv::http::response_status_code, static_cast<std::int64_t>(status));
-  if (status >= error_from) span.set_status(StatusCode::error);
-  span.end();
 }
 
 }  // namespace detail
