@@ -199,8 +199,9 @@ TEST_SUITE("instrumentation") {
     Easy easy(server.url());
     CHECK(perform(recorded.tracer, easy.handle, nullptr, {"GET", &b3}) == CURLE_OK);
     const SpanData client = only_span(recorded.spans->snapshot());
-    REQUIRE(server.requests().size() == 1);
-    const auto& request = server.requests()[0];
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 1);
+    const auto& request = requests[0];
     CHECK(request.values("X-B3-TraceId") == std::vector<std::string>{client.trace_id().to_hex()});
     CHECK(request.values("X-B3-SpanId") == std::vector<std::string>{client.span_id().to_hex()});
     CHECK(request.values("traceparent").empty());
