@@ -41,3 +41,12 @@ function(tracewire_require_component component option mode found_variables what 
       "(Debian: ${debian_packages}; -D${option}=ON makes it required)")
   endif()
 endfunction()
+
+# Defines tracewire_<component> (an INTERFACE library of the core and <link targets...>)
+# when the component is provided.
+function(tracewire_provide_component component)
+  if(TRACEWIRE_PROVIDE_${component})
+    add_library(tracewire_${component} INTERFACE)
+    target_link_libraries(tracewire_${component} INTERFACE tracewire ${ARGN})
+  endif()
+endfunction()

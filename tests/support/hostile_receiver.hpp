@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/loopback_socket.hpp"
+
 namespace tracewire_test {
 
 /// Accepts connections on a loopback port and then, depending on `Behaviour`: never answers
@@ -22,15 +24,7 @@ class HostileReceiver {
   enum class Behaviour { hang, endless_body, reset };
 
   explicit HostileReceiver(Behaviour behaviour) : behaviour_(behaviour) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::listen(listener_, 64);
-    socklen_t length = sizeof address;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    listener_ = bind_loopback(port_, true);
     thread_ = std::thread([this] { run(); });
   }
   ~HostileReceiver() {

@@ -13,6 +13,7 @@
 #include <boost/beast/http/message.hpp>
 
 #include "tracewire/instrumentation/beast_carrier.hpp"
+#include "tracewire/instrumentation/detail/http_span.hpp"
 #include "tracewire/instrumentation/server_span.hpp"
 #include "tracewire/propagation/global_propagator.hpp"
 #include "tracewire/semconv.hpp"
@@ -26,29 +27,6 @@ namespace detail {
 /// The path of a request target (`/a/b?x=1` → `/a/b`).
 inline std::string_view target_path(std::string_view target) noexcept {
   return target.substr(0, target.find('?'));
-}
-
-/// `server.address` and `server.port` from a Host header (`host[:port]`, IPv6 in brackets);
-/// an absent or unparsable port gives `default_port`.
-inline void set_host_attributes(Span& span, std::string_view host, std::int64_t default_port) {
-  if (host.empty()) return;
-  std::int64_t port = default_port;
-  const std::size_t bracket = host.rfind(']');
-  const std::size_t colon = host.rfind(':');
-  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
-    std::int64_t parsed = 0;
-    bool valid = colon + 1 < host.size() && host.size() - colon - 1 <= 5;
-    for (std::size_t i = colon + 1; valid && i < host.size(); ++i) {
-      valid = host[i] >= '0' && host[i] <= '9';
-      parsed = parsed * 10 + (host[i] - '0');
-    }
-    if (valid && parsed <= 65535) port = parsed;
-    host = host.substr(0, colon);
-  }
-  if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (host.empty()) return;
-  span.set_attribute(semconv::server::address, host);
-  span.set_attribute(semconv::server::port, port);
 }
 
 template <class Body>
@@ -66,13 +44,6 @@ std::string default_span_name(const boost::beast::http::request<Body>& request) 
   std::string name(to_std(request.method_string()));
   name.append(" ").append(target_path(to_std(request.target())));
   return name;
-}
-
-/// Records the status code, sets Error from `error_from` on, ends the span.
-inline void finish_http_span(Span& span, unsigned status, unsigned error_from) {
-  span.set_attribute(semconv::http::response_status_code, static_cast<std::int64_t>(status));
-  if (status >= error_from) span.set_status(StatusCode::error);
-  span.end();
 }
 
 }  // namespace detail

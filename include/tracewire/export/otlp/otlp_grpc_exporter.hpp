@@ -26,6 +26,7 @@
 #include <grpcpp/support/channel_arguments.h>
 #include <grpcpp/support/status.h>
 
+#include "tracewire/core/detail/grpc_status_names.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/export/detail/export_gate.hpp"
 #include "tracewire/export/detail/export_report.hpp"
@@ -92,12 +93,7 @@ inline std::optional<std::chrono::milliseconds> grpc_retry_info_delay(std::strin
 
 /// The name of a gRPC status code as the gRPC documentation spells it, for diagnostics.
 inline std::string_view grpc_status_name(grpc::StatusCode code) noexcept {
-  static constexpr std::string_view names[] = {
-      "OK",           "CANCELLED",    "UNKNOWN",   "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
-      "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",  "UNAVAILABLE",      "DATA_LOSS",         "UNAUTHENTICATED"};
-  const auto index = static_cast<std::size_t>(code);
-  return index < std::size(names) ? names[index] : std::string_view("UNKNOWN_CODE");
+  return grpc_status_code_name(static_cast<int>(code));
 }
 
 /// Where a gRPC channel connects for an OTLP endpoint: `http://host:port` (plaintext),
