@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -107,6 +108,7 @@ struct Recorded {
   std::shared_ptr<InMemorySpanExporter::Storage> spans;
   std::shared_ptr<TracerProvider> provider;
   Tracer tracer;
+  mutable std::deque<std::vector<SpanData>> snapshots;
   Recorded() {
     auto exporter = std::make_unique<InMemorySpanExporter>();
     spans = exporter->storage();
@@ -115,9 +117,10 @@ struct Recorded {
     provider = std::make_shared<TracerProvider>(std::move(options));
     tracer = provider->tracer("activation-test");
   }
+  // Every snapshot is kept for the test's lifetime, so that a pointer from an earlier find
+  // stays valid after the next one.
   const SpanData* find(std::string_view name) const {
-    static thread_local std::vector<SpanData> kept;
-    kept = spans->snapshot();
+    const std::vector<SpanData>& kept = snapshots.emplace_back(spans->snapshot());
     for (const SpanData& span : kept) {
       if (span.name() == name) return &span;
     }
