@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 
+#include "tracewire/core/detail/ascii.hpp"
 #include "tracewire/core/resource.hpp"
 #include "tracewire/semconv.hpp"
 #include "tracewire/version.hpp"
@@ -75,9 +76,7 @@ inline Resource os_resource() {
   AttributeSet attributes;
   struct utsname name {};
   if (::uname(&name) == 0) {
-    std::string type = name.sysname;
-    for (char& c : type) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    attributes.set(semconv::incubating::os::type, type);
+    attributes.set(semconv::incubating::os::type, detail::to_lower(name.sysname));
     attributes.set(semconv::incubating::os::description,
                    std::string(name.sysname) + " " + name.release + " " + name.version);
   }

@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 #include <zlib.h>
 
+#include "tracewire/core/detail/ascii.hpp"
 #include "tracewire/core/detail/fork_hooks.hpp"
 #include "tracewire/transport/default_http_client.hpp"
 #include "tracewire/transport/detail/http_auth.hpp"
@@ -258,10 +259,7 @@ class CurlHttpClient final : public HttpClient {
       }
       const std::size_t colon = line.find(':');
       if (colon == std::string_view::npos || transfer->response.headers.size() >= 100) return bytes;
-      std::string name(line.substr(0, colon));
-      for (char& c : name) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      }
+      std::string name = detail::to_lower(line.substr(0, colon));
       std::string_view value = line.substr(colon + 1);
       while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
       while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
