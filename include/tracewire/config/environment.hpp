@@ -21,6 +21,10 @@
 namespace tracewire {
 inline namespace v0 {
 
+/// The default value of `OTEL_PROPAGATORS` (here because both `make_propagator_from_environment`
+/// and `TracerConfig` apply it, and neither should include the other).
+inline constexpr std::string_view default_propagators = "tracecontext,baggage";
+
 /// Where configuration values come from. `ProcessEnvironment` reads the real environment;
 /// tests use `MapEnvironment`. Nothing in tracewire reads the environment unless it is
 /// given one of these.

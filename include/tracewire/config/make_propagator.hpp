@@ -84,9 +84,6 @@ inline std::unique_ptr<TextMapPropagator> make_propagator(std::string_view list)
   return std::make_unique<CompositePropagator>(std::move(parsed.propagators));
 }
 
-/// The default value of `OTEL_PROPAGATORS`.
-inline constexpr std::string_view default_propagators = "tracecontext,baggage";
-
 /// Builds the propagator named by `OTEL_PROPAGATORS` (or `fallback` when it is unset; an
 /// empty value counts as unset) — see `make_propagator` for the list rules. Unknown names
 /// are reported in one warning naming the variable, once per value however often it is read.

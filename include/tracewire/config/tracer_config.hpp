@@ -69,7 +69,7 @@ struct FinalizedTracerConfig {
   std::vector<std::unique_ptr<SpanProcessor>> processors;  ///< built in code, added after the named exporters
   BatchSpanProcessorOptions batch;
   SpanLimits limits;
-  std::string default_propagators = "tracecontext,baggage";  ///< used when OTEL_PROPAGATORS is unset
+  std::string default_propagators{tracewire::default_propagators};  ///< used when OTEL_PROPAGATORS is unset
   IdGeneratorKind id_generator = IdGeneratorKind::random;
 };
 
