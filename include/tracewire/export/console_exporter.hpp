@@ -14,7 +14,7 @@
 
 #include <fmt/format.h>
 
-#include "tracewire/export/detail/json_writer.hpp"
+#include "tracewire/export/detail/non_otlp_mapping.hpp"
 #include "tracewire/trace/span_exporter.hpp"
 
 namespace tracewire {
@@ -127,26 +127,6 @@ class ConsoleExporter final : public SpanExporter {
     out += '\n';
   }
 
-  /// A value as text: strings bare, arrays as JSON.
-  static void append_value(std::string& out, const AttributeValue& value) {
-    if (const auto* text = value.get_if<std::string_view>()) {
-      out.append(*text);
-      return;
-    }
-    detail::JsonWriter json(out);
-    value.visit([&](const auto& v) {
-      using T = std::decay_t<decltype(v)>;
-      if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::int64_t> || std::is_same_v<T, double> ||
-                    std::is_same_v<T, std::string_view>) {
-        json.value(v);
-      } else {
-        json.begin_array();
-        for (const auto& element : v) json.value(element);
-        json.end_array();
-      }
-    });
-  }
-
  private:
   static double duration_ms(const SpanData& span) {
     const std::uint64_t start = span.start_time_unix_nano();
@@ -166,7 +146,7 @@ class ConsoleExporter final : public SpanExporter {
     for (std::size_t i = 0; i < attributes.size(); ++i) {
       if (i) out += ", ";
       out.append(attributes[i].key).append("=");
-      append_value(out, attributes[i].value);
+      detail::append_attribute_text(out, attributes[i].value);
     }
     out += '}';
   }

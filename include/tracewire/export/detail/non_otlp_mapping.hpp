@@ -1,4 +1,4 @@
-// What the non-OTLP formats (Jaeger, Zipkin) share: attribute values as text, the service name.
+// What the non-OTLP formats (Jaeger, Zipkin, the console) share: attribute values as text, the service name.
 #pragma once
 
 #include <cmath>
