@@ -16,7 +16,8 @@ inline namespace v0 {
 /// Owns its keys and values (copied into an arena, invalid UTF-8 repaired). Setting an
 /// existing key replaces its value in place, so keys are unique and keep their first
 /// position. Used for resources, scopes, and anywhere attributes outlive the caller's
-/// buffers. Not the per-span storage: spans keep attributes inline in their record.
+/// buffers. Not the per-span storage: a span record keeps its attributes in a vector it
+/// reuses from span to span, with their strings in the record's own arena.
 class AttributeSet {
  public:
   AttributeSet() = default;

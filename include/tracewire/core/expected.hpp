@@ -10,13 +10,11 @@ inline namespace v0 {
 
 /// Stable error codes; the message says what was wrong with which input.
 enum class ErrorCode {
-  invalid_argument,
   invalid_configuration,
   not_supported,
   io_failure,
   network_failure,
   timeout,
-  rejected,
   shut_down,
 };
 
