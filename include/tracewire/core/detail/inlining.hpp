@@ -3,8 +3,9 @@
 
 // The span hot path keeps its commonest cases in small inline functions and moves the rest
 // out of line: a large function inlined into every caller saves and restores many
-// registers even when it takes its shortest path (measured: ~30 of the ~150 instructions of
-// an unsampled child span). Portable code falls back to the compiler's choice.
+// registers even when it takes its shortest path, which is most of an unsampled span's cost
+// (guarded by `BM_SpanUnsampledChild` in bench/bench_tracer.cpp). Portable code falls back
+// to the compiler's choice.
 #if defined(__GNUC__)
 #define TRACEWIRE_NOINLINE __attribute__((noinline))
 #define TRACEWIRE_COLD __attribute__((noinline, cold))
