@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tracewire/core/detail/ascii.hpp"
+#include "tracewire/core/detail/host_port.hpp"
 #include "tracewire/core/detail/quote.hpp"
 #include "tracewire/core/logger.hpp"
 
@@ -160,13 +161,8 @@ inline std::optional<std::string> endpoint_problem(std::string_view url, bool al
   }
   if (host.empty()) return std::string("no host");
   if (port && !port->empty()) {
-    std::uint32_t number = 0;
-    bool digits = port->size() <= 5;
-    for (char c : *port) {
-      digits = digits && c >= '0' && c <= '9';
-      if (digits) number = number * 10 + static_cast<std::uint32_t>(c - '0');
-    }
-    if (!digits || number == 0 || number > 65535) return "port " + quote(*port) + " is not in 1-65535";
+    const std::optional<std::uint32_t> number = parse_port(*port);
+    if (!number || *number == 0) return "port " + quote(*port) + " is not in 1-65535";
   }
   return std::nullopt;
 }

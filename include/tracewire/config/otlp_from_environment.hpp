@@ -11,6 +11,7 @@
 #include "tracewire/config/environment.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/core/detail/ascii.hpp"
+#include "tracewire/core/detail/host_port.hpp"
 #include "tracewire/core/detail/percent_encoding.hpp"
 #include "tracewire/export/otlp/detail/grpc_exporter_factory.hpp"
 #include "tracewire/export/otlp/otlp_exporter_config.hpp"
@@ -144,9 +145,9 @@ inline std::string http_fallback_endpoint(const OtlpExporterConfig& options) {
   const std::size_t authority = url.find("://");
   const std::size_t host_start = authority == std::string::npos ? 0 : authority + 3;
   const std::size_t path = url.find('/', host_start);
-  const std::size_t port = url.rfind(":4317", path);
-  if (port != std::string::npos && port >= host_start && port + 5 == (path == std::string::npos ? url.size() : path)) {
-    url.replace(port, 5, ":4318");
+  const std::size_t authority_end = path == std::string::npos ? url.size() : path;
+  if (split_host_port(std::string_view(url).substr(host_start, authority_end - host_start)).port == std::string_view("4317")) {
+    url.replace(authority_end - 4, 4, "4318");
   }
   if (path == std::string::npos || path + 1 == url.size()) url = append_traces_path(url);
   if (url.compare(0, 7, "http://") != 0 && url.compare(0, 8, "https://") != 0) {

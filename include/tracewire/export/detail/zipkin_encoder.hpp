@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tracewire/core/detail/host_port.hpp"
 #include "tracewire/core/resource.hpp"
 #include "tracewire/core/span_data.hpp"
 #include "tracewire/export/detail/json_writer.hpp"
@@ -295,71 +296,6 @@ class ZipkinEncoder {
     json.end_object();
   }
 
- public:
-  /// Dotted-quad IPv4 (four decimal octets 0-255, no leading zeros), as Zipkin's `ipv4`.
-  static bool is_ipv4(std::string_view text) noexcept {
-    int parts = 0;
-    std::size_t i = 0;
-    while (parts < 4) {
-      std::size_t digits = 0;
-      unsigned value = 0;
-      while (i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 4) {
-        value = value * 10 + static_cast<unsigned>(text[i] - '0');
-        ++digits;
-        ++i;
-      }
-      if (digits == 0 || digits > 3 || value > 255 || (digits > 1 && text[i - digits] == '0')) return false;
-      ++parts;
-      if (parts < 4) {
-        if (i >= text.size() || text[i] != '.') return false;
-        ++i;
-      }
-    }
-    return i == text.size();
-  }
-
-  /// RFC 4291 text form: up to eight groups of 1-4 hex digits, at most one `::`, an
-  /// optional dotted-quad tail; a zone (`%eth0`) is not an address Zipkin takes.
-  static bool is_ipv6(std::string_view text) noexcept {
-    if (text.size() < 2 || text.size() > 45) return false;
-    int groups = 0;
-    bool compressed = false;
-    std::size_t i = 0;
-    if (text.substr(0, 2) == "::") {
-      compressed = true;
-      i = 2;
-      if (i == text.size()) return true;
-    } else if (text[0] == ':') {
-      return false;
-    }
-    while (i < text.size()) {
-      const std::size_t start = i;
-      while (i < text.size() && i - start < 5 && any_case_hex_value(text[i]) >= 0) ++i;
-      if (i < text.size() && text[i] == '.') {  // IPv4 tail takes two groups
-        if (!is_ipv4(text.substr(start))) return false;
-        groups += 2;
-        i = text.size();
-        break;
-      }
-      const std::size_t digits = i - start;
-      if (digits == 0 || digits > 4) return false;
-      ++groups;
-      if (i == text.size()) break;
-      if (text[i] != ':') return false;
-      ++i;
-      if (i < text.size() && text[i] == ':') {
-        if (compressed) return false;
-        compressed = true;
-        ++i;
-        if (i == text.size()) break;
-      } else if (i == text.size()) {
-        return false;  // a trailing single colon
-      }
-    }
-    return compressed ? groups < 8 : groups == 8;
-  }
-
- private:
   std::string buffer_;
   std::string scratch_;
   std::string resource_tags_;

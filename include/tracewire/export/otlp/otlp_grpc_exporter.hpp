@@ -27,6 +27,7 @@
 #include <grpcpp/support/status.h>
 
 #include "tracewire/core/detail/grpc_status_names.hpp"
+#include "tracewire/core/detail/host_port.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/export/detail/export_gate.hpp"
 #include "tracewire/export/detail/export_report.hpp"
@@ -109,10 +110,7 @@ inline std::string grpc_target(std::string_view endpoint) {
     rest.remove_prefix(8);
   }
   rest = rest.substr(0, rest.find('/'));
-  const std::size_t bracket = rest.rfind(']');  // [::1]:4317
-  const std::size_t colon = rest.rfind(':');
-  const bool has_port = colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket);
-  return has_port ? std::string(rest) : std::string(rest) + ":" + std::string(default_port);
+  return split_host_port(rest).port ? std::string(rest) : std::string(rest) + ":" + std::string(default_port);
 }
 
 /// True if gRPC accepts `key: value` as custom metadata: a lowercase token not reserved

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "tracewire/core/detail/host_port.hpp"
 #include "tracewire/semconv.hpp"
 #include "tracewire/trace/span.hpp"
 
@@ -17,17 +18,10 @@ namespace detail {
 inline void set_host_attributes(Span& span, std::string_view host, std::int64_t default_port) {
   if (host.empty()) return;
   std::int64_t port = default_port;
-  const std::size_t bracket = host.rfind(']');
-  const std::size_t colon = host.rfind(':');
-  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
-    std::int64_t parsed = 0;
-    bool valid = colon + 1 < host.size() && host.size() - colon - 1 <= 5;
-    for (std::size_t i = colon + 1; valid && i < host.size(); ++i) {
-      valid = host[i] >= '0' && host[i] <= '9';
-      parsed = parsed * 10 + (host[i] - '0');
-    }
-    if (valid && parsed <= 65535) port = parsed;
-    host = host.substr(0, colon);
+  const HostPort split = split_host_port(host);
+  if (split.port) {
+    if (const auto parsed = parse_port(*split.port)) port = *parsed;
+    host = split.host;
   }
   if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   if (host.empty()) return;
