@@ -4,12 +4,13 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "tracewire/config/environment.hpp"
 #include "tracewire/core/logger.hpp"
 #include "tracewire/export/jaeger/jaeger_http_exporter.hpp"
-#include "tracewire/export/jaeger/jaeger_protocol.hpp"
+#include "tracewire/export/jaeger/thrift_protocol.hpp"
 #include "tracewire/export/jaeger/jaeger_udp_exporter.hpp"
 #include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/export/zipkin_exporter.hpp"
@@ -19,6 +20,19 @@ namespace tracewire {
 inline namespace v0 {
 
 namespace detail {
+/// The values of `OTEL_EXPORTER_JAEGER_PROTOCOL` tracewire implements: a transport and a
+/// ThriftProtocol each. (`grpc` is the fourth value of that variable; tracewire does not
+/// speak Jaeger's gRPC API — use OTLP for that.)
+enum class JaegerProtocol { udp_thrift_compact, udp_thrift_binary, http_thrift_binary };
+
+constexpr std::string_view to_string(JaegerProtocol protocol) noexcept {
+  switch (protocol) {
+    case JaegerProtocol::udp_thrift_binary: return "udp/thrift.binary";
+    case JaegerProtocol::http_thrift_binary: return "http/thrift.binary";
+    default: return "udp/thrift.compact";
+  }
+}
+
 /// `OTEL_EXPORTER_JAEGER_PROTOCOL` if set; otherwise HTTP when
 /// `OTEL_EXPORTER_JAEGER_ENDPOINT` is set and the agent's UDP compact protocol when not
 /// (what the OpenTelemetry JS and Go Jaeger exporters did). An unknown value or `grpc`
@@ -91,8 +105,8 @@ inline ZipkinExporterOptions make_zipkin_exporter_options_from_environment(const
 /// **Example**: `auto exporter = tracewire::make_jaeger_exporter_from_environment(tracewire::ProcessEnvironment());`
 inline std::unique_ptr<SpanExporter> make_jaeger_exporter_from_environment(
     const Environment& environment, std::unique_ptr<HttpClient> http_client = nullptr) {
-  const JaegerProtocol protocol = detail::jaeger_protocol_from_environment(environment);
-  if (protocol != JaegerProtocol::http_thrift_binary) {
+  const detail::JaegerProtocol protocol = detail::jaeger_protocol_from_environment(environment);
+  if (protocol != detail::JaegerProtocol::http_thrift_binary) {
     return std::make_unique<JaegerUdpExporter>(detail::jaeger_udp_exporter_options(environment, protocol));
   }
   return std::make_unique<JaegerHttpExporter>(make_jaeger_http_exporter_options_from_environment(environment),

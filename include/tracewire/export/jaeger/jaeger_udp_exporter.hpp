@@ -13,7 +13,7 @@
 #include "tracewire/export/detail/export_gate.hpp"
 #include "tracewire/export/export_stats.hpp"
 #include "tracewire/export/jaeger/jaeger_encoder.hpp"
-#include "tracewire/export/jaeger/jaeger_protocol.hpp"
+#include "tracewire/export/jaeger/thrift_protocol.hpp"
 #include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/transport/udp_sender.hpp"
 

@@ -9,17 +9,10 @@
 #include <string_view>
 
 #include "tracewire/export/detail/string_cursor.hpp"
+#include "tracewire/export/jaeger/thrift_protocol.hpp"
 
 namespace tracewire {
 inline namespace v0 {
-
-/// The two Thrift protocols Jaeger accepts: compact (agent UDP port 6831) and binary
-/// (agent UDP port 6832, collector HTTP `/api/traces`).
-enum class ThriftProtocol : std::uint8_t { compact, binary };
-
-constexpr std::string_view to_string(ThriftProtocol protocol) noexcept {
-  return protocol == ThriftProtocol::compact ? "compact" : "binary";
-}
 
 namespace detail {
 
