@@ -6,14 +6,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include <fmt/format.h>
 
-#include "tracewire/core/detail/fork_hooks.hpp"
+#include "tracewire/core/detail/global_slot.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -49,33 +48,19 @@ class StderrLogger final : public Logger {
 };
 
 namespace detail {
-struct LoggerSlot {
-  std::mutex mutex;
-  std::shared_ptr<Logger> logger = std::make_shared<StderrLogger>();
-  ForkHooks fork_hooks = mutex_fork_hooks(ForkHooks::Order::logger, mutex);
-};
 /// Never destroyed: exporter threads may still log while the process exits, after static
 /// destructors have run.
-inline LoggerSlot& logger_slot() {
-  static LoggerSlot* slot = new LoggerSlot();
+inline GlobalSlot<Logger>& logger_slot() {
+  static auto* slot = new GlobalSlot<Logger>(std::make_shared<StderrLogger>(), ForkHooks::Order::logger);
   return *slot;
 }
 }  // namespace detail
 
 /// Replaces the process-wide diagnostics logger (nullptr silences tracewire).
-inline void set_logger(std::shared_ptr<Logger> logger) {
-  auto& slot = detail::logger_slot();
-  std::unique_lock<std::mutex> lock(slot.mutex);
-  std::swap(slot.logger, logger);
-  lock.unlock();  // the previous logger is released outside the lock
-}
+inline void set_logger(std::shared_ptr<Logger> logger) { detail::logger_slot().set(std::move(logger)); }
 
 /// The current diagnostics logger (may be null).
-inline std::shared_ptr<Logger> get_logger() {
-  auto& slot = detail::logger_slot();
-  std::lock_guard<std::mutex> lock(slot.mutex);
-  return slot.logger;
-}
+inline std::shared_ptr<Logger> get_logger() { return detail::logger_slot().get(); }
 
 namespace detail {
 

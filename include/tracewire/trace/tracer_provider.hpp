@@ -5,12 +5,12 @@
 #include <cstdlib>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "tracewire/core/detail/global_slot.hpp"
 #include "tracewire/core/resource.hpp"
 #include "tracewire/core/resource_detectors.hpp"
 #include "tracewire/core/span_limits.hpp"
@@ -130,25 +130,13 @@ class TracerProvider {
 };
 
 namespace detail {
-struct GlobalProviderSlot {
-  std::mutex mutex;
-  std::shared_ptr<TracerProvider> provider = TracerProvider::noop();
-  ForkHooks fork_hooks = mutex_fork_hooks(ForkHooks::Order::global_slot, mutex);
-};
 /// Never destroyed, so that code running during static destruction can still use it; the
 /// global provider is shut down at exit instead (exporting what ended, within its deadline),
 /// by an exit handler registered when the slot is created.
-inline GlobalProviderSlot& global_provider_slot() {
-  static GlobalProviderSlot* slot = [] {
-    auto* created = new GlobalProviderSlot();
-    std::atexit([] {
-      std::shared_ptr<TracerProvider> provider;
-      {
-        std::lock_guard<std::mutex> lock(global_provider_slot().mutex);
-        provider = global_provider_slot().provider;
-      }
-      provider->shutdown(TracerProvider::exit_timeout);
-    });
+inline GlobalSlot<TracerProvider>& global_provider_slot() {
+  static auto* slot = [] {
+    auto* created = new GlobalSlot<TracerProvider>(TracerProvider::noop(), ForkHooks::Order::global_slot);
+    std::atexit([] { global_provider_slot().get()->shutdown(TracerProvider::exit_timeout); });
     return created;
   }();
   return *slot;
@@ -158,20 +146,13 @@ inline GlobalProviderSlot& global_provider_slot() {
 /// Makes `provider` the process-wide default (nullptr restores the no-op provider). Spans
 /// still open from the previous provider end safely (see Span).
 inline void set_global_provider(std::shared_ptr<TracerProvider> provider) {
-  if (!provider) provider = TracerProvider::noop();
-  auto& slot = detail::global_provider_slot();
-  std::unique_lock<std::mutex> lock(slot.mutex);
-  std::swap(slot.provider, provider);
-  lock.unlock();  // the previous provider may shut down here, outside the lock
+  // The previous provider may shut down in here, outside the slot's lock.
+  detail::global_provider_slot().set(provider ? std::move(provider) : TracerProvider::noop());
 }
 
 /// The process-wide provider: the no-op provider until `set_global_provider` is called.
 /// Tracers taken from the no-op provider stay no-ops: take tracers after configuring.
-inline std::shared_ptr<TracerProvider> global_provider() {
-  auto& slot = detail::global_provider_slot();
-  std::lock_guard<std::mutex> lock(slot.mutex);
-  return slot.provider;
-}
+inline std::shared_ptr<TracerProvider> global_provider() { return detail::global_provider_slot().get(); }
 
 }  // namespace v0
 }  // namespace tracewire
