@@ -43,23 +43,26 @@ struct LoopbackRequest {
   }
 };
 
-void BM_CurlLoopbackBare(benchmark::State& state) {
+// Times `perform(request)` (a CURLcode), then checks that every request arrived.
+template <class Perform>
+void requests(benchmark::State& state, Perform perform) {
   LoopbackRequest request;
   for (auto _ : state) {
-    if (curl_easy_perform(request.handle) != CURLE_OK) return state.SkipWithError("curl_easy_perform failed");
+    if (perform(request) != CURLE_OK) return state.SkipWithError("a request failed");
   }
   request.check(state);
+}
+
+void BM_CurlLoopbackBare(benchmark::State& state) {
+  requests(state, [](LoopbackRequest& request) { return curl_easy_perform(request.handle); });
 }
 BENCHMARK(BM_CurlLoopbackBare);
 
 void BM_CurlLoopbackTraced(benchmark::State& state) {
-  LoopbackRequest request;
-  tracewire_bench::Pipeline& pipeline = tracewire_bench::sampled_pipeline();
-  for (auto _ : state) {
-    if (tracewire::perform(pipeline.tracer, request.handle, request.headers, {"GET"}) != CURLE_OK)
-      return state.SkipWithError("tracewire::perform failed");
-  }
-  request.check(state);
+  tracewire::Tracer& tracer = tracewire_bench::sampled_pipeline().tracer;
+  requests(state, [&tracer](LoopbackRequest& request) {
+    return tracewire::perform(tracer, request.handle, request.headers, {"GET"});
+  });
 }
 BENCHMARK(BM_CurlLoopbackTraced);
 
