@@ -22,11 +22,19 @@ class TracewireConan(ConanFile):
         "with_otlp_http": [True, False],
         "with_otlp_grpc": [True, False],
         "with_beast": [True, False],
+        "with_grpc": [True, False],
+        "with_curl": [True, False],
+        "with_libpq": [True, False],
+        "with_spdlog": [True, False],
     }
     default_options = {
         "with_otlp_http": False,
         "with_otlp_grpc": False,
         "with_beast": False,
+        "with_grpc": False,
+        "with_curl": False,
+        "with_libpq": False,
+        "with_spdlog": False,
     }
     exports_sources = "CMakeLists.txt", "LICENSE", "cmake/*", "include/*"
     no_copy_source = True
@@ -37,6 +45,11 @@ class TracewireConan(ConanFile):
         "with_otlp_http": ("otlp_http", ["libcurl/[>=7.78 <9]", "zlib/[>=1.2.11 <2]"], ["libcurl::curl", "zlib::zlib"]),
         "with_otlp_grpc": ("otlp_grpc", ["grpc/[>=1.51 <2]"], ["grpc::grpc++"]),
         "with_beast": ("beast", ["boost/[>=1.74 <2]"], ["boost::headers"]),
+        # The instrumentation of the libraries services call.
+        "with_grpc": ("grpc", ["grpc/[>=1.51 <2]"], ["grpc::grpc++"]),
+        "with_curl": ("curl", ["libcurl/[>=7.78 <9]"], ["libcurl::curl"]),
+        "with_libpq": ("libpq", ["libpq/[>=13 <18]"], ["libpq::libpq"]),
+        "with_spdlog": ("spdlog", ["spdlog/[>=1.10 <2]"], ["spdlog::spdlog"]),
     }
 
     def set_version(self):
@@ -51,10 +64,14 @@ class TracewireConan(ConanFile):
         # The public headers include these libraries' headers, and a header-only package's
         # consumers link them: headers and libraries are both transitive.
         self.requires("fmt/[>=9.1 <12]", transitive_headers=True, transitive_libs=True)
-        for option, (_, requirements, _) in self._components.items():
+        # Once each: two components may need the same package (gRPC, libcurl), and Conan
+        # rejects a duplicated requirement.
+        requirements = []
+        for option, (_, needed, _) in self._components.items():
             if self.options.get_safe(option):
-                for requirement in requirements:
-                    self.requires(requirement, transitive_headers=True, transitive_libs=True)
+                requirements += [requirement for requirement in needed if requirement not in requirements]
+        for requirement in requirements:
+            self.requires(requirement, transitive_headers=True, transitive_libs=True)
 
     def package_id(self):
         self.info.clear()
@@ -71,7 +88,9 @@ class TracewireConan(ConanFile):
         toolchain.cache_variables["TRACEWIRE_BUILD_EXAMPLES"] = False
         toolchain.cache_variables["TRACEWIRE_BUILD_BENCH"] = False
         toolchain.cache_variables["TRACEWIRE_INSTALL"] = True
-        for variable in ("TRACEWIRE_WITH_CURL", "TRACEWIRE_WITH_GRPC", "TRACEWIRE_WITH_BOOST"):
+        for variable in ("TRACEWIRE_WITH_CURL", "TRACEWIRE_WITH_GRPC", "TRACEWIRE_WITH_BOOST",
+                         "TRACEWIRE_WITH_GRPC_INSTRUMENTATION", "TRACEWIRE_WITH_CURL_INSTRUMENTATION",
+                         "TRACEWIRE_WITH_LIBPQ", "TRACEWIRE_WITH_SPDLOG"):
             toolchain.cache_variables[variable] = "OFF"
         toolchain.generate()
         CMakeDeps(self).generate()

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/pipeline.hpp"
 #include "tracewire/core/clock.hpp"
 #include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
@@ -42,6 +43,8 @@ TRACEWIRE_BENCH_NOINLINE void operator delete(void* memory, std::size_t) noexcep
 namespace {
 
 using namespace tracewire;
+using tracewire_bench::Pipeline;
+using tracewire_bench::sampled_pipeline;
 
 // The report names the compiler and build next to the machine Google Benchmark describes.
 const bool context_added = [] {
@@ -57,60 +60,6 @@ const bool context_added = [] {
 #endif
   return true;
 }();
-
-/// Counts spans and discards them, so the benchmark measures tracewire, not I/O.
-class DiscardingExporter final : public SpanExporter {
- public:
-  ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
-    exported.fetch_add(batch.size(), std::memory_order_relaxed);
-    return ExportResult::success;
-  }
-  std::atomic<std::size_t> exported{0};
-};
-
-struct Pipeline {
-  DiscardingExporter* sink = nullptr;
-  BatchSpanProcessor* processor = nullptr;
-  std::unique_ptr<TracerProvider> provider;
-  Tracer tracer;
-
-  explicit Pipeline(std::shared_ptr<Sampler> sampler) {
-    auto exporter = std::make_unique<DiscardingExporter>();
-    sink = exporter.get();
-    TracerProviderOptions options;
-    options.sampler = std::move(sampler);
-    BatchSpanProcessorOptions batch;
-    batch.max_queue_size = 8192;
-    auto batch_processor = std::make_unique<BatchSpanProcessor>(std::move(exporter), batch);
-    processor = batch_processor.get();
-    options.processors.push_back(std::move(batch_processor));
-    provider = std::make_unique<TracerProvider>(std::move(options));
-    tracer = provider->tracer("bench");
-    warm_up(batch.max_queue_size + batch.max_export_batch_size);
-  }
-
-  /// Steady state: the calling thread's record pool grows to the most spans it ever has in
-  /// flight (a full queue plus a batch being exported, after an exporter stall), and each
-  /// record's buffers to the largest span. Reach that before measuring.
-  void warm_up(std::size_t spans) {
-    std::vector<Span> open;
-    open.reserve(spans);
-    for (std::size_t i = 0; i < spans; ++i) {
-      open.push_back(tracer.start_span("warm-up", SpanStartOptions().not_current()));
-      open.back().set_attribute("http.request.method", "GET");
-      open.back().set_attribute("http.response.status_code", 200);
-      open.back().set_attribute("app.ratio", 0.25);
-      open.back().add_event("decoded", {{"happened", true}});
-    }
-    open.clear();
-    provider->force_flush();
-  }
-};
-
-Pipeline& sampled_pipeline() {
-  static Pipeline pipeline(std::make_shared<AlwaysOnSampler>());
-  return pipeline;
-}
 
 /// Brackets a single-threaded span loop: counts allocations, then checks after a flush that
 /// every span reached the exporter (or was counted as dropped), so nothing was optimised away.

@@ -6,9 +6,11 @@
 #   install  what `cmake --preset install` and `cmake --install` need: CMake, a C++17
 #            compiler, fmt (the optional components' libraries are looked for, not required)
 #   demo     scripts/demo.sh: the microservices demo (libcurl, zlib, Boost, nlohmann-json)
-#   bench    bench/run.sh: the benchmarks (Google Benchmark)
+#   bench    bench/run.sh: the benchmarks (Google Benchmark; libpq, PostgreSQL and spdlog for
+#            the instrumentation's)
 #   test     scripts/test.sh: everything above, clang with its sanitizer runtime, the test
-#            frameworks and independent decoders, gRPC, Doxygen, pkg-config, and what the
+#            frameworks and independent decoders, gRPC, libpq with a PostgreSQL server, spdlog,
+#            Doxygen, pkg-config, and what the
 #            packaging tests run (python3-jsonschema, python3-pyflakes)
 # Works as root (no sudo needed) or as a user with sudo.
 set -euo pipefail
@@ -21,12 +23,15 @@ fi
 purpose=${1:-test}
 packages=(cmake ninja-build g++ libfmt-dev ca-certificates)
 components=(libcurl4-openssl-dev zlib1g-dev libboost-dev)  # tracewire::otlp_http, tracewire::beast
+# tracewire::libpq, tracewire::spdlog, and the PostgreSQL server their tests and benchmarks start
+instrumented=(libpq-dev postgresql libspdlog-dev)
 case "$purpose" in
   install) ;;
   demo) packages+=("${components[@]}" nlohmann-json3-dev curl) ;;  # demo.sh sends its requests with curl
-  bench) packages+=("${components[@]}" nlohmann-json3-dev libbenchmark-dev python3) ;;  # bench/report.py
+  bench) packages+=("${components[@]}" nlohmann-json3-dev libbenchmark-dev python3  # bench/report.py
+                    "${instrumented[@]}") ;;
   test)
-    packages+=("${components[@]}" nlohmann-json3-dev libgrpc++-dev protobuf-compiler-grpc
+    packages+=("${components[@]}" "${instrumented[@]}" nlohmann-json3-dev libgrpc++-dev protobuf-compiler-grpc
                clang doctest-dev libbenchmark-dev
                thrift-compiler python3-thrift python3-yaml protobuf-compiler libprotobuf-dev
                openssl git curl gzip tar doxygen pkg-config python3-jsonschema python3-pyflakes)

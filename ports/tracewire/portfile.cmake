@@ -12,6 +12,10 @@ vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
     otlp-http TRACEWIRE_WITH_CURL
     otlp-grpc TRACEWIRE_WITH_GRPC
     beast     TRACEWIRE_WITH_BOOST
+    grpc      TRACEWIRE_WITH_GRPC_INSTRUMENTATION
+    curl      TRACEWIRE_WITH_CURL_INSTRUMENTATION
+    libpq     TRACEWIRE_WITH_LIBPQ
+    spdlog    TRACEWIRE_WITH_SPDLOG
 )
 
 vcpkg_cmake_configure(

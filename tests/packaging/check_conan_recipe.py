@@ -4,7 +4,8 @@
 1. both compile, and pyflakes (Debian python3-pyflakes) finds nothing in them;
 2. the recipe follows conan-center-index's header-only conventions: package_type
    "header-library", package_id() clears the info, validate() rejects C++14 and accepts
-   C++17, options with_otlp_http/with_otlp_grpc/with_beast (True/False, off by default), the
+   C++17, options with_otlp_http/with_otlp_grpc/with_beast/with_grpc/with_curl/with_libpq/
+   with_spdlog (True/False, off by default), the
    version read from project(VERSION), tests/examples/benchmarks off in the toolchain;
 3. run through the stand-in conan module (conan_stand_in/) for every option combination,
    requirements() and package_info() obey Conan's component rules: every direct
@@ -35,11 +36,15 @@ from conan import ConanFile  # noqa: E402  (the stand-in)
 from conan import _Settings  # noqa: E402
 from conan.errors import ConanInvalidConfiguration  # noqa: E402
 
-OPTION_REQUIREMENTS = {"with_otlp_http": {"libcurl", "zlib"}, "with_otlp_grpc": {"grpc"}, "with_beast": {"boost"}}
-OPTION_COMPONENT = {"with_otlp_http": "otlp_http", "with_otlp_grpc": "otlp_grpc", "with_beast": "beast"}
+OPTION_REQUIREMENTS = {"with_otlp_http": {"libcurl", "zlib"}, "with_otlp_grpc": {"grpc"}, "with_beast": {"boost"},
+                       "with_grpc": {"grpc"}, "with_curl": {"libcurl"}, "with_libpq": {"libpq"},
+                       "with_spdlog": {"spdlog"}}
+OPTION_COMPONENT = {"with_otlp_http": "otlp_http", "with_otlp_grpc": "otlp_grpc", "with_beast": "beast",
+                    "with_grpc": "grpc", "with_curl": "curl", "with_libpq": "libpq", "with_spdlog": "spdlog"}
 # The CMake target each Conan "<package>::<component>" stands for in CMakeDeps' output.
 CMAKE_TARGET_OF = {"fmt::fmt": "fmt::fmt", "libcurl::curl": "CURL::libcurl", "zlib::zlib": "ZLIB::ZLIB",
-                   "grpc::grpc++": "gRPC::grpc++", "boost::headers": "Boost::headers"}
+                   "grpc::grpc++": "gRPC::grpc++", "boost::headers": "Boost::headers",
+                   "libpq::libpq": "PostgreSQL::PostgreSQL", "spdlog::spdlog": "spdlog::spdlog"}
 REFERENCE = re.compile(r"^([a-z0-9_][a-z0-9_+.-]*)/(\[[^\]]+\]|[0-9][0-9A-Za-z.+-]*)$")
 
 
@@ -165,6 +170,9 @@ def check(root, cmake_package, pkgconfig):
         recipe.set_version()
         recipe.requirements()
         recipe.package_info()
+        names = [reference.split("/")[0] for reference, _ in recipe.requirements_declared]
+        for name in sorted({name for name in names if names.count(name) > 1}):
+            problems.append(f"{label}: {name} is required twice (Conan rejects a duplicated requirement)")
         for reference, traits in recipe.requirements_declared:
             if not REFERENCE.match(reference):
                 problems.append(f"{label}: {reference!r} is not a Conan reference")
@@ -236,7 +244,7 @@ def main():
     if problems:
         return 1
     print("conanfile.py and test_package: compiled, lint-free, and consistent with Conan's component rules "
-          "and tracewire's CMake package for all 8 option combinations")
+          f"and tracewire's CMake package for all {2 ** len(OPTION_COMPONENT)} option combinations")
     return 0
 
 

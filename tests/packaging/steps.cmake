@@ -59,14 +59,15 @@ elseif(STEP STREQUAL "archive")
 
 elseif(STEP STREQUAL "pkg_config")
   # Each pkg-config directory (a moved prefix, a DESTDIR staging tree) must give working
-  # flags for every component but gRPC (whose consumer build is the slowest; find_all covers it).
+  # flags for every component but gRPC and libcurl's instrumentation (gRPC's consumer build is
+  # the slowest, find_all covers both).
   string(REPLACE "," ";" PKG_CONFIG_DIRS "${PKG_CONFIG_DIRS}")
   file(MAKE_DIRECTORY "${OUT}")
   foreach(directory IN LISTS PKG_CONFIG_DIRS)
     set(ENV{PKG_CONFIG_PATH} "${directory}")
-    execute_process(COMMAND ${PKG_CONFIG} --cflags --libs tracewire-otlp-http tracewire-beast
+    execute_process(COMMAND ${PKG_CONFIG} --cflags --libs tracewire-otlp-http tracewire-beast tracewire-libpq tracewire-spdlog
                     OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE COMMAND_ERROR_IS_FATAL ANY)
-    message(STATUS "pkg-config --cflags --libs tracewire-otlp-http tracewire-beast (${directory}): ${flags}")
+    message(STATUS "pkg-config --cflags --libs tracewire-otlp-http tracewire-beast tracewire-libpq tracewire-spdlog (${directory}): ${flags}")
     separate_arguments(flags UNIX_COMMAND "${flags}")
     # The include directory is found relative to the .pc file, wherever the prefix now is.
     get_filename_component(expected "${directory}/../../include" ABSOLUTE)
@@ -84,7 +85,7 @@ elseif(STEP STREQUAL "pkg_config")
     endif()
     set(program "${OUT}/consumer")
     file(REMOVE "${program}")
-    run(${CXX} -std=c++17 -DCONSUMER_WITH_OTLP_HTTP -DCONSUMER_WITH_BEAST "${CONSUMER}" ${flags} -o "${program}")
+    run(${CXX} -std=c++17 -DCONSUMER_WITH_OTLP_HTTP -DCONSUMER_WITH_BEAST -DCONSUMER_WITH_LIBPQ -DCONSUMER_WITH_SPDLOG "${CONSUMER}" ${flags} -o "${program}")
     run("${program}")
   endforeach()
 

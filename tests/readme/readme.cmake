@@ -11,8 +11,8 @@ execute_process(COMMAND ${TRACEWIRE_DEBIAN_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/rea
                         ${PROJECT_SOURCE_DIR} ${TRACEWIRE_README_DIR}
                 COMMAND_ERROR_IS_FATAL ANY)
 
-# tracewire_readme_snippet(<name> <block file> <target> <wrapper or ""> <run ON|OFF>)
-function(tracewire_readme_snippet name file target wrap run)
+# tracewire_readme_snippet(<name> <block file> <target> <wrapper or ""> <run ON|OFF> <cxx20 ON|OFF>)
+function(tracewire_readme_snippet name file target wrap run cxx20)
   if(NOT TARGET ${target})
     tracewire_skip_suite(readme_${name} "the README block links ${target}, which this build does not have")
     return()
@@ -27,6 +27,9 @@ function(tracewire_readme_snippet name file target wrap run)
     add_library(readme_${name} OBJECT ${source})  # compiled, never linked or run
   endif()
   target_link_libraries(readme_${name} PRIVATE ${target} tracewire_project_options)
+  if(cxx20)
+    tracewire_use_coroutines(readme_${name})
+  endif()
   if(wrap)
     target_compile_definitions(readme_${name} PRIVATE TRACEWIRE_README_SNIPPET="${file}")
     set_source_files_properties(${wrap} TARGET_DIRECTORY readme_${name} PROPERTIES OBJECT_DEPENDS ${file})

@@ -12,6 +12,8 @@ Every ```cpp block is preceded by a comment that the rendered page hides:
           inside the code it needs around it: the includes, and the session or function the
           block is a part of. Without it the block is a whole translation unit;
 - run:    the block is a program; test_readme.cpp runs it and checks its spans;
+- cxx20:  the block is C++20 code (coroutines): built in C++20 mode, as the suite of its
+          header is;
 - excerpt: a source file the block is quoted from: each line of the block (less its
           trailing comment) is a line of that file, in the same order.
 
@@ -22,7 +24,7 @@ the block's section (from its heading to the next one).
 Usage:
   readme_blocks.py extract SOURCE_DIR OUT_DIR   writes OUT_DIR/<name>.cpp for each block and
                                                 OUT_DIR/snippets.cmake, which calls
-                                                tracewire_readme_snippet(NAME FILE TARGET WRAP RUN)
+                                                tracewire_readme_snippet(NAME FILE TARGET WRAP RUN CXX20)
   readme_blocks.py check SOURCE_DIR             the rules above; prints each violation, exit 1
 """
 import glob
@@ -73,10 +75,10 @@ def blocks(path):
 
 
 def parse_options(text):
-    options = {"target": "tracewire::tracewire", "run": False}
+    options = {"target": "tracewire::tracewire", "run": False, "cxx20": False}
     for word in text.split():
-        if word == "run":
-            options["run"] = True
+        if word in ("run", "cxx20"):
+            options[word] = True
         elif "=" in word:
             key, value = word.split("=", 1)
             options[key] = value
@@ -172,7 +174,7 @@ def extract(source, out):
                 handle.write(block["code"])
         wrap = os.path.join(source, options["wrap"]) if "wrap" in options else ""
         calls.append(f'tracewire_readme_snippet({options["name"]} "{path}" {options["target"]} "{wrap}" '
-                     f'{"ON" if options["run"] else "OFF"})')
+                     f'{"ON" if options["run"] else "OFF"} {"ON" if options["cxx20"] else "OFF"})')
     with open(os.path.join(out, "snippets.cmake"), "w", encoding="utf-8") as handle:
         handle.write("# Written by tests/readme/readme_blocks.py from README.md and docs/*.md.\n")
         handle.write("\n".join(calls) + "\n")

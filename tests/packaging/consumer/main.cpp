@@ -28,6 +28,17 @@
 #include <tracewire/instrumentation/beast_carrier.hpp>
 #include <tracewire/propagation/trace_context_propagator.hpp>
 #endif
+#if defined(CONSUMER_WITH_LIBPQ)
+#include <libpq-fe.h>
+#include <tracewire/instrumentation/libpq.hpp>
+#endif
+#if defined(CONSUMER_WITH_SPDLOG)
+#include <sstream>
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+#include <tracewire/instrumentation/spdlog.hpp>
+#endif
 
 namespace {
 
@@ -36,8 +47,8 @@ bool check(bool ok, const char* what) {
   return ok;
 }
 
-// Uses the components; `span` is the span being exported.
-bool use_components([[maybe_unused]] const tracewire::Span& span) {
+// Uses the components; `span` is the span being exported, current, started by `tracer`.
+bool use_components([[maybe_unused]] tracewire::Tracer& tracer, [[maybe_unused]] const tracewire::Span& span) {
   bool ok = true;
 #if defined(CONSUMER_WITH_OTLP_HTTP)
   // Including the libcurl client made it the default one.
@@ -57,6 +68,25 @@ bool use_components([[maybe_unused]] const tracewire::Span& span) {
   tracewire::TraceContextPropagator().inject(tracewire::Context::current(), setter);
   const std::string traceparent(request["traceparent"]);
   ok &= check(traceparent.find(span.context().trace_id.to_hex()) != std::string::npos, "beast: traceparent");
+#endif
+#if defined(CONSUMER_WITH_LIBPQ)
+  // No server: a socket directory that does not exist fails the connection at once, and the
+  // query's span records the failure.
+  PGconn* connection = PQconnectdb("host=/nonexistent-tracewire-consumer connect_timeout=1");
+  tracewire::LibpqConnection database(connection, tracer);
+  PGresult* result = database.exec("SELECT 1");
+  ok &= check(PQstatus(connection) == CONNECTION_BAD && PQresultStatus(result) == PGRES_FATAL_ERROR,
+              "libpq: a query on a failed connection");
+  PQclear(result);
+  PQfinish(connection);
+#endif
+#if defined(CONSUMER_WITH_SPDLOG)
+  std::ostringstream text;
+  spdlog::logger logger("consumer", std::make_shared<spdlog::sinks::ostream_sink_st>(text));
+  logger.set_formatter(tracewire::make_spdlog_trace_formatter("%&%v"));
+  logger.info("logged");
+  ok &= check(text.str().find("trace_id=" + span.context().trace_id.to_hex()) != std::string::npos,
+              "spdlog: the trace id in the line");
 #endif
   return ok;
 }
@@ -111,8 +141,9 @@ int main() {
   const std::string name = "consumer-span-" + std::to_string(6 * 7);
   bool ok = true;
   {
-    auto span = provider.tracer("consumer", tracewire::version_string).start_span(name);
-    ok &= use_components(span);
+    auto tracer = provider.tracer("consumer", tracewire::version_string);
+    auto span = tracer.start_span(name);
+    ok &= use_components(tracer, span);
   }
   ok &= check(provider.shutdown(), "shutdown");
 
@@ -122,8 +153,11 @@ int main() {
   for (int c; (c = std::fgetc(console)) != EOF;) written.push_back(static_cast<char>(c));
   std::fputs(written.c_str(), stdout);
   ok &= check(written.find(name) != std::string::npos, "the console export");
-  // Thrift writes the operation name as is: the datagram carries it.
-  ok &= check(agent.receive().find(name) != std::string::npos, "the Jaeger UDP export");
+  // Thrift writes the operation name as is: a datagram carries it (a component's own spans,
+  // such as libpq's query, end first and come before it).
+  bool sent = false;
+  for (std::string datagram; !sent && !(datagram = agent.receive()).empty();) sent = datagram.find(name) != std::string::npos;
+  ok &= check(sent, "the Jaeger UDP export");
   if (ok) std::printf("%s exported\n", name.c_str());
   return ok ? 0 : 1;
 }
