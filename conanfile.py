@@ -87,6 +87,9 @@ class TracewireConan(ConanFile):
         toolchain.cache_variables["TRACEWIRE_BUILD_TESTS"] = False
         toolchain.cache_variables["TRACEWIRE_BUILD_EXAMPLES"] = False
         toolchain.cache_variables["TRACEWIRE_BUILD_BENCH"] = False
+        # The package is the header-only library; the command-line tools (tracewire-view,
+        # tracewire-gen) are executables with a dependency of their own (nlohmann-json).
+        toolchain.cache_variables["TRACEWIRE_BUILD_TOOLS"] = False
         toolchain.cache_variables["TRACEWIRE_INSTALL"] = True
         for variable in ("TRACEWIRE_WITH_CURL", "TRACEWIRE_WITH_GRPC", "TRACEWIRE_WITH_BOOST",
                          "TRACEWIRE_WITH_GRPC_INSTRUMENTATION", "TRACEWIRE_WITH_CURL_INSTRUMENTATION",

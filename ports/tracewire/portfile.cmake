@@ -25,6 +25,9 @@ vcpkg_cmake_configure(
     -DTRACEWIRE_BUILD_TESTS=OFF
     -DTRACEWIRE_BUILD_EXAMPLES=OFF
     -DTRACEWIRE_BUILD_BENCH=OFF
+    # A header-only port installs no executable: the tools (tracewire-view, tracewire-gen)
+    # are built from a checkout (they need nlohmann-json).
+    -DTRACEWIRE_BUILD_TOOLS=OFF
     -DTRACEWIRE_INSTALL=ON
     -DTRACEWIRE_INSTALL_CMAKEDIR=share/tracewire
 )

@@ -45,10 +45,13 @@ elseif(STEP STREQUAL "destdir")
       message(FATAL_ERROR "${expected} is missing from the DESTDIR install")
     endif()
   endforeach()
+  # Headers and the architecture-independent package files in include/ and share/; the
+  # command-line tools, the only architecture-dependent files, in bin/ (a distribution puts
+  # them in a package of their own).
   file(GLOB_RECURSE outside RELATIVE "${DESTDIR}" "${DESTDIR}/*")
-  list(FILTER outside EXCLUDE REGEX "^usr/(include|share)/")
+  list(FILTER outside EXCLUDE REGEX "^usr/(include|share)/|^usr/bin/tracewire-(view|gen)$")
   if(outside)
-    message(FATAL_ERROR "installed outside usr/include and usr/share: ${outside}")
+    message(FATAL_ERROR "installed outside usr/include, usr/share and the tools in usr/bin: ${outside}")
   endif()
 
 elseif(STEP STREQUAL "archive")
