@@ -166,10 +166,10 @@ class LogSpanEvents::Processor final : public SpanProcessor {
     if (span) events_->move_into(*span);
     next_->on_end(std::move(span));
   }
-  bool force_flush(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept override {
+  bool force_flush(std::chrono::milliseconds timeout = default_flush_timeout) noexcept override {
     return next_->force_flush(timeout);
   }
-  bool shutdown(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept override {
+  bool shutdown(std::chrono::milliseconds timeout = default_flush_timeout) noexcept override {
     return next_->shutdown(timeout);
   }
   std::string describe() const override {

@@ -145,7 +145,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     }
   }
 
-  bool force_flush(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept override {
+  bool force_flush(std::chrono::milliseconds timeout = default_flush_timeout) noexcept override {
     const auto deadline = deadline_after(timeout);
     detail::BatchPipeline& pipeline = *pipeline_;
     std::unique_lock<std::mutex> lock(pipeline.mutex);
@@ -158,7 +158,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     return flushed && pipeline.exporter->force_flush(remaining(deadline));
   }
 
-  bool shutdown(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept override {
+  bool shutdown(std::chrono::milliseconds timeout = default_flush_timeout) noexcept override {
     const auto deadline = deadline_after(timeout);
     detail::BatchPipeline& pipeline = *pipeline_;
     std::unique_lock<std::mutex> lock(pipeline.mutex);
@@ -235,7 +235,7 @@ class BatchSpanProcessor final : public SpanProcessor {
         std::clamp<std::size_t>(options.max_queue_size, 1, BatchSpanProcessorOptions::max_queue_capacity);
     options.max_export_batch_size = std::clamp<std::size_t>(options.max_export_batch_size, 1, options.max_queue_size);
     if (options.schedule_delay.count() <= 0) options.schedule_delay = std::chrono::milliseconds(1);
-    if (options.export_timeout.count() <= 0) options.export_timeout = std::chrono::milliseconds(30000);
+    if (options.export_timeout.count() <= 0) options.export_timeout = default_flush_timeout;
     return options;
   }
 

@@ -32,12 +32,12 @@ class MultiSpanProcessor final : public SpanProcessor {
     if (!processors_.empty()) processors_.back()->on_end(std::move(span));
   }
 
-  bool force_flush(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept override {
+  bool force_flush(std::chrono::milliseconds timeout = default_flush_timeout) noexcept override {
     return for_each_within(timeout, [](SpanProcessor& processor, std::chrono::milliseconds left) {
       return processor.force_flush(left);
     });
   }
-  bool shutdown(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept override {
+  bool shutdown(std::chrono::milliseconds timeout = default_flush_timeout) noexcept override {
     return for_each_within(timeout, [](SpanProcessor& processor, std::chrono::milliseconds left) {
       return processor.shutdown(left);
     });

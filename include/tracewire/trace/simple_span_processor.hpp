@@ -40,12 +40,12 @@ class SimpleSpanProcessor final : public SpanProcessor {
     }
   }
 
-  bool force_flush(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept override {
+  bool force_flush(std::chrono::milliseconds timeout = default_flush_timeout) noexcept override {
     std::lock_guard<std::mutex> lock(mutex_);
     return exporter_ && !shut_down_ ? exporter_->force_flush(timeout) : true;
   }
 
-  bool shutdown(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept override {
+  bool shutdown(std::chrono::milliseconds timeout = default_flush_timeout) noexcept override {
     std::lock_guard<std::mutex> lock(mutex_);
     if (shut_down_ || !exporter_) return true;
     shut_down_ = true;

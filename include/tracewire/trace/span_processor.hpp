@@ -35,6 +35,11 @@ struct ProcessorStats {
   }
 };
 
+/// The deadline of `force_flush()` and `shutdown()` called without one (the OpenTelemetry
+/// SDKs' 30 s). A default argument of a virtual function comes from the static type of the
+/// call, so every override names this one constant rather than repeating a number.
+inline constexpr std::chrono::milliseconds default_flush_timeout{30000};
+
 /// Receives spans from the TracerProvider. `on_start` and `on_end` run on the application
 /// thread that starts or ends the span, possibly many at once: they must be thread-safe,
 /// fast, non-blocking, and must not throw. `force_flush` and `shutdown` may be called from
@@ -52,8 +57,8 @@ class SpanProcessor {
   /// `span->context().sampled()` before exporting).
   virtual void on_end(SpanDataPtr span) noexcept = 0;
 
-  virtual bool force_flush(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept = 0;
-  virtual bool shutdown(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept = 0;
+  virtual bool force_flush(std::chrono::milliseconds timeout = default_flush_timeout) noexcept = 0;
+  virtual bool shutdown(std::chrono::milliseconds timeout = default_flush_timeout) noexcept = 0;
   /// One line for the startup log, e.g. `BatchSpanProcessor{max_queue=2048, batch=512, delay=5000ms}`.
   virtual std::string describe() const = 0;
   /// What became of the spans so far (all zero for a processor that does not count).

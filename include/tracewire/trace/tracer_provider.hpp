@@ -84,13 +84,13 @@ class TracerProvider {
   }
 
   /// Exports everything ended so far; false if the deadline passed.
-  bool force_flush(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept {
+  bool force_flush(std::chrono::milliseconds timeout = default_flush_timeout) noexcept {
     return state_->processor() ? state_->processor()->force_flush(timeout) : true;
   }
 
   /// Exports everything ended so far and stops; spans started afterwards record nothing.
   /// Safe to call twice.
-  bool shutdown(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) noexcept {
+  bool shutdown(std::chrono::milliseconds timeout = default_flush_timeout) noexcept {
     if (!state_->begin_shutdown()) return true;
     return state_->processor() ? state_->processor()->shutdown(timeout) : true;
   }
