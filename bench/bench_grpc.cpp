@@ -96,7 +96,8 @@ void BM_GrpcUnaryTraced(benchmark::State& state) {
   pipeline.provider->force_flush();
   const std::size_t spans = pipeline.sink->exported.load() + pipeline.processor->stats().dropped_queue_full - before;
   // A client and a server span per call, and the untimed first call's two.
-  if (spans != 2 * (static_cast<std::size_t>(state.iterations()) + 1)) state.SkipWithError("not every call was traced on both sides");
+  if (spans != 2 * (static_cast<std::size_t>(state.iterations()) + 1))
+    state.SkipWithError("not every call was traced on both sides");
 }
 BENCHMARK(BM_GrpcUnaryTraced)->UseRealTime();
 

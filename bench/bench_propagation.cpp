@@ -47,7 +47,9 @@ struct TraceContext {
 
 struct Baggage {
   static constexpr const char* name = "baggage";
-  static Headers incoming() { return request_headers({{"baggage", "userId=alice,serverNode=DF%2028,isProduction=false"}}); }
+  static Headers incoming() {
+    return request_headers({{"baggage", "userId=alice,serverNode=DF%2028,isProduction=false"}});
+  }
   static tracewire::Context outgoing() {
     return tracewire::Context().with_baggage(
         tracewire::Baggage().set("userId", "alice").set("serverNode", "DF 28").set("isProduction", "false"));

@@ -65,8 +65,7 @@ const bool context_added = [] {
 /// every span reached the exporter (or was counted as dropped), so nothing was optimised away.
 class SpanLoopCheck {
  public:
-  SpanLoopCheck(benchmark::State& state, Pipeline& pipeline)
-      : state_(state), pipeline_(pipeline) {
+  SpanLoopCheck(benchmark::State& state, Pipeline& pipeline) : state_(state), pipeline_(pipeline) {
     pipeline.provider->force_flush();  // spans of an earlier benchmark are not this one's
     exported_before_ = pipeline.sink->exported.load();
     dropped_before_ = pipeline.processor->stats().dropped_queue_full;
@@ -231,7 +230,8 @@ void BM_BackendDownRss(benchmark::State& state) {
     const double rss_end = resident_mib();
     provider.shutdown(std::chrono::milliseconds(1000));
     const BatchSpanProcessorStats stats = processor.stats();
-    const std::uint64_t accounted = stats.exported + stats.failed + stats.dropped_queue_full + stats.dropped_after_shutdown;
+    const std::uint64_t accounted =
+        stats.exported + stats.failed + stats.dropped_queue_full + stats.dropped_after_shutdown;
     state.counters["rss_start_mib"] = rss_start;
     state.counters["rss_end_mib"] = rss_end;
     state.counters["spans"] = static_cast<double>(spans);

@@ -13,12 +13,12 @@
 // them, it would be complete below.
 namespace tracewire {
 inline namespace v0 {
-class SpanExporter;       // export/span_exporter.hpp: every exporter
-class HttpClient;         // transport/http_client.hpp: libcurl's client
-class Environment;        // config/environment.hpp: OTEL_* configuration
-struct TracerConfig;      // config/tracer_config.hpp
-class ConsoleExporter;    // export/console_exporter.hpp
-class BatchSpanProcessor; // trace/batch_span_processor.hpp: the SDK's processor
+class SpanExporter;        // export/span_exporter.hpp: every exporter
+class HttpClient;          // transport/http_client.hpp: libcurl's client
+class Environment;         // config/environment.hpp: OTEL_* configuration
+struct TracerConfig;       // config/tracer_config.hpp
+class ConsoleExporter;     // export/console_exporter.hpp
+class BatchSpanProcessor;  // trace/batch_span_processor.hpp: the SDK's processor
 }  // namespace v0
 }  // namespace tracewire
 

@@ -70,8 +70,10 @@ TEST_SUITE("instrumentation") {
     std::vector<SpanData> children;
     for (const SpanData& span : recorded.spans->snapshot()) {
       const std::int64_t index = *span.attribute("operation")->get_if<std::int64_t>();
-      if (span.name() == "operation") operations_by_index.emplace(index, span);
-      else children.push_back(span);
+      if (span.name() == "operation")
+        operations_by_index.emplace(index, span);
+      else
+        children.push_back(span);
     }
     REQUIRE(operations_by_index.size() == operations);
     REQUIRE(children.size() == operations);
@@ -110,7 +112,10 @@ TEST_SUITE("instrumentation") {
   TEST_CASE("bind_context with an explicit Context, and a handler's return value passed through") {
     Recorded recorded;
     const SpanContext remote{*TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736"),
-                             *SpanId::from_hex("00f067aa0ba902b7"), TraceFlags(1), {}, true};
+                             *SpanId::from_hex("00f067aa0ba902b7"),
+                             TraceFlags(1),
+                             {},
+                             true};
     auto bound = bind_context(Context(remote), [&](int value) {
       auto span = recorded.tracer.start_span("child");
       return value * 2;

@@ -95,17 +95,17 @@ TEST_SUITE("instrumentation") {
     SpanContext coroutine_span, after_end;
     // A named lambda: its captures must outlive the coroutine (a temporary closure would not).
     auto body = [&]() -> net::awaitable<void> {
-          auto span = recorded.tracer.start_span("request", SpanStartOptions().as_root());
-          coroutine_span = span.context();
-          started = runner;
-          co_await yield();  // the rest runs on the second thread (below)
-          resumed = runner;
-          auto child = recorded.tracer.start_span("after the move");
-          child.end();
-          span.end();  // on the second thread: the span was current in the coroutine, not on a thread
-          after_end = Context::current().span_context();
-          auto late = recorded.tracer.start_span("after the end");
-        };
+      auto span = recorded.tracer.start_span("request", SpanStartOptions().as_root());
+      coroutine_span = span.context();
+      started = runner;
+      co_await yield();  // the rest runs on the second thread (below)
+      resumed = runner;
+      auto child = recorded.tracer.start_span("after the move");
+      child.end();
+      span.end();  // on the second thread: the span was current in the coroutine, not on a thread
+      after_end = Context::current().span_context();
+      auto late = recorded.tracer.start_span("after the end");
+    };
     co_spawn_with_context(io.get_executor(), body(), net::detached);
     // Thread one runs the coroutine up to its first suspension; thread two resumes it.
     std::thread([&] {
@@ -135,7 +135,8 @@ TEST_SUITE("instrumentation") {
     Recorded recorded;
     net::io_context io;
     Observations seen;
-    for (int id = 0; id < 2; ++id) co_spawn_with_context(io.get_executor(), worker(recorded.tracer, id, 20, seen), net::detached);
+    for (int id = 0; id < 2; ++id)
+      co_spawn_with_context(io.get_executor(), worker(recorded.tracer, id, 20, seen), net::detached);
     io.run();  // one thread: the two interleave at every co_await
     CHECK(seen.problems.empty());
     CHECK_FALSE(Context::current().span_context().is_valid());
@@ -183,17 +184,20 @@ TEST_SUITE("instrumentation") {
       auto child = recorded.tracer.start_span("nested child");
     };
     auto body = [&]() -> net::awaitable<void> {
-          auto handler = recorded.tracer.start_span("handler");  // a child of request, the spawner's span
-          co_await nested();
-          {
-            Context remote(SpanContext{*TraceId::from_hex("0af7651916cd43dd8448eb211c80319c"),
-                                       *SpanId::from_hex("b7ad6b7169203331"), TraceFlags(1), {}, true});
-            Scope scope(remote);
-            co_await yield();
-            in_scope_after_await = Context::current().span_context();
-          }
-          after_scope = Context::current().span_context();
-        };
+      auto handler = recorded.tracer.start_span("handler");  // a child of request, the spawner's span
+      co_await nested();
+      {
+        Context remote(SpanContext{*TraceId::from_hex("0af7651916cd43dd8448eb211c80319c"),
+                                   *SpanId::from_hex("b7ad6b7169203331"),
+                                   TraceFlags(1),
+                                   {},
+                                   true});
+        Scope scope(remote);
+        co_await yield();
+        in_scope_after_await = Context::current().span_context();
+      }
+      after_scope = Context::current().span_context();
+    };
     co_spawn_with_context(io.get_executor(), body(), net::detached);
     request.end();  // the spawner's span ends before the coroutine runs: the base was captured
     std::thread([&] { io.run(); }).join();
@@ -218,14 +222,14 @@ TEST_SUITE("instrumentation") {
     net::io_context io;
     Observations seen;
     auto body = [&]() -> net::awaitable<void> {
-          auto parent = recorded.tracer.start_span("parent", SpanStartOptions().as_root());
-          const SpanContext mine = parent.context();
-          co_spawn_with_context(co_await net::this_coro::executor, worker(recorded.tracer, 7, 6, seen), net::detached);
-          for (int i = 0; i < 6; ++i) {
-            co_await yield();
-            if (Context::current().span_context() != mine) seen.problem("parent lost its span");
-          }
-        };
+      auto parent = recorded.tracer.start_span("parent", SpanStartOptions().as_root());
+      const SpanContext mine = parent.context();
+      co_spawn_with_context(co_await net::this_coro::executor, worker(recorded.tracer, 7, 6, seen), net::detached);
+      for (int i = 0; i < 6; ++i) {
+        co_await yield();
+        if (Context::current().span_context() != mine) seen.problem("parent lost its span");
+      }
+    };
     co_spawn_with_context(io.get_executor(), body(), net::detached);
     run_threads(io, 2);
     CHECK(seen.problems.empty());

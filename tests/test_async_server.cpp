@@ -43,15 +43,21 @@ struct Violations {
 class TracedSession : public std::enable_shared_from_this<TracedSession> {
  public:
   TracedSession(tcp::socket&& socket, Tracer& tracer, const TextMapPropagator& propagator, Violations& violations)
-      : stream_(std::move(socket)), timer_(stream_.get_executor()), tracer_(tracer), propagator_(propagator),
+      : stream_(std::move(socket)),
+        timer_(stream_.get_executor()),
+        tracer_(tracer),
+        propagator_(propagator),
         violations_(violations) {}
 
-  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&TracedSession::do_read, shared_from_this())); }
+  void run() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&TracedSession::do_read, shared_from_this()));
+  }
 
  private:
   void do_read() {
     request_ = {};
-    http::async_read(stream_, buffer_, request_, beast::bind_front_handler(&TracedSession::on_read, shared_from_this()));
+    http::async_read(stream_, buffer_, request_,
+                     beast::bind_front_handler(&TracedSession::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -101,8 +107,11 @@ enum class Executors { one_thread, four_threads_strand_per_connection, four_thre
 class Server {
  public:
   Server(Executors executors, Tracer& tracer, const TextMapPropagator& propagator)
-      : executors_(executors), acceptor_(context_, {net::ip::make_address("127.0.0.1"), 0}), shared_strand_(context_.get_executor()),
-        tracer_(tracer), propagator_(propagator) {
+      : executors_(executors),
+        acceptor_(context_, {net::ip::make_address("127.0.0.1"), 0}),
+        shared_strand_(context_.get_executor()),
+        tracer_(tracer),
+        propagator_(propagator) {
     accept();
     const int threads = executors == Executors::one_thread ? 1 : 4;
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { context_.run(); });
@@ -122,9 +131,15 @@ class Server {
       accept();
     };
     switch (executors_) {
-      case Executors::one_thread: acceptor_.async_accept(context_, on_accept); break;
-      case Executors::four_threads_strand_per_connection: acceptor_.async_accept(net::make_strand(context_), on_accept); break;
-      case Executors::four_threads_one_strand: acceptor_.async_accept(shared_strand_, on_accept); break;
+      case Executors::one_thread:
+        acceptor_.async_accept(context_, on_accept);
+        break;
+      case Executors::four_threads_strand_per_connection:
+        acceptor_.async_accept(net::make_strand(context_), on_accept);
+        break;
+      case Executors::four_threads_one_strand:
+        acceptor_.async_accept(shared_strand_, on_accept);
+        break;
     }
   }
 

@@ -104,9 +104,14 @@ TEST_SUITE("core") {
 
   TEST_CASE("Invalid UTF-8 is repaired with U+FFFD and truncation never cuts a character") {
     char out[64];
-    std::string_view bad("a\xff" "b\xc3", 4);
+    std::string_view bad(
+        "a\xff"
+        "b\xc3",
+        4);
     std::size_t written = detail::repair_utf8(bad, out);
-    CHECK(std::string_view(out, written) == "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+    CHECK(std::string_view(out, written) ==
+          "a\xEF\xBF\xBD"
+          "b\xEF\xBF\xBD");
     CHECK(detail::is_valid_utf8("caf\xc3\xa9"));
     CHECK_FALSE(detail::is_valid_utf8("\xed\xa0\x80"));  // surrogate
     CHECK_FALSE(detail::is_valid_utf8("\xc0\xaf"));      // overlong
@@ -134,7 +139,7 @@ TEST_SUITE("core") {
     };
     const std::string_view first = arena.copy_string(std::string(40, 'a'));
     const std::string_view spilled = arena.copy_string(std::string(40, 'b'));  // does not fit
-    const std::string_view later = arena.copy_string("c");  // the heap block now, not the gap
+    const std::string_view later = arena.copy_string("c");                     // the heap block now, not the gap
     CHECK(inside(first));
     CHECK_FALSE(inside(spilled));
     CHECK_FALSE(inside(later));

@@ -39,15 +39,19 @@ TEST_SUITE("propagation") {
   }
 
   TEST_CASE("B3 single header rejects what the format does not define") {
-    for (const std::string& bad : std::vector<std::string>
-         {"", "-", "80f198ee56343ba864fe8b2a57d3eff7", "80f198ee56343ba864fe8b2a57d3eff7-", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-",
-          "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-2", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-true",
-          "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b9",
-          "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90-x",
-          "80F198EE56343BA864FE8B2A57D3EFF7-E457B5A2E4D86BD1-1", "80f198ee56343ba864fe8b2a57d3eff-e457b5a2e4d86bd1-1",
-          "0000000000000000-e457b5a2e4d86bd1-1", "80f198ee56343ba864fe8b2a57d3eff7-0000000000000000-1",
-          "80f198ee56343ba8-64fe8b2a57d3eff7e-1", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1\r\n",
-          std::string("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1\0-1", 51), "x", std::string(1 << 20, 'a')}) {
+    for (const std::string& bad : std::vector<std::string>{
+             "", "-", "80f198ee56343ba864fe8b2a57d3eff7", "80f198ee56343ba864fe8b2a57d3eff7-",
+             "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-",
+             "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-2",
+             "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-true",
+             "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b9",
+             "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90-x",
+             "80F198EE56343BA864FE8B2A57D3EFF7-E457B5A2E4D86BD1-1",
+             "80f198ee56343ba864fe8b2a57d3eff-e457b5a2e4d86bd1-1", "0000000000000000-e457b5a2e4d86bd1-1",
+             "80f198ee56343ba864fe8b2a57d3eff7-0000000000000000-1", "80f198ee56343ba8-64fe8b2a57d3eff7e-1",
+             "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1\r\n",
+             std::string("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1\0-1", 51), "x",
+             std::string(1 << 20, 'a')}) {
       CAPTURE(bad);
       CHECK_FALSE(from_single(bad).is_valid());
     }
@@ -92,7 +96,8 @@ TEST_SUITE("propagation") {
     const Headers only_multi{{"x-b3-traceid", "64fe8b2a57d3eff7"}, {"x-b3-spanid", "0000000000000001"}};
     CHECK(extract(single, only_multi).span_context().span_id.to_u64() == 1);
     // an invalid b3 falls back to the multi headers
-    const Headers bad_single{{"b3", "garbage"}, {"x-b3-traceid", "64fe8b2a57d3eff7"}, {"x-b3-spanid", "0000000000000001"}};
+    const Headers bad_single{
+        {"b3", "garbage"}, {"x-b3-traceid", "64fe8b2a57d3eff7"}, {"x-b3-spanid", "0000000000000001"}};
     CHECK(extract(single, bad_single).span_context().span_id.to_u64() == 1);
   }
 
@@ -115,14 +120,18 @@ TEST_SUITE("propagation") {
       CHECK_FALSE(denied.sampled());
       CHECK_FALSE(denied.flags.debug());
       // "b3: d" is debug (an accept) over a deny in X-B3-Sampled
-      Headers debug_over_deny{{"b3", "d"}, {"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
-                              {"x-b3-spanid", "e457b5a2e4d86bd1"}, {"x-b3-sampled", "0"}};
+      Headers debug_over_deny{{"b3", "d"},
+                              {"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
+                              {"x-b3-spanid", "e457b5a2e4d86bd1"},
+                              {"x-b3-sampled", "0"}};
       const SpanContext debug = extract(*propagator, debug_over_deny).span_context();
       CHECK(debug.sampled());
       CHECK(debug.flags.debug());
       // "b3: 1" over X-B3-Flags: 1 is an accept without debug
-      Headers accept_over_debug{{"b3", "1"}, {"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
-                                {"x-b3-spanid", "e457b5a2e4d86bd1"}, {"x-b3-flags", "1"}};
+      Headers accept_over_debug{{"b3", "1"},
+                                {"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
+                                {"x-b3-spanid", "e457b5a2e4d86bd1"},
+                                {"x-b3-flags", "1"}};
       const SpanContext accept = extract(*propagator, accept_over_debug).span_context();
       CHECK(accept.sampled());
       CHECK_FALSE(accept.flags.debug());
@@ -151,9 +160,8 @@ TEST_SUITE("propagation") {
 
   TEST_CASE("B3: the debug state survives extract then inject, in both encodings") {
     const Headers debug_single{{"b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-d"}};
-    const Headers debug_multi{{"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
-                              {"x-b3-spanid", "e457b5a2e4d86bd1"},
-                              {"x-b3-flags", "1"}};
+    const Headers debug_multi{
+        {"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"}, {"x-b3-spanid", "e457b5a2e4d86bd1"}, {"x-b3-flags", "1"}};
     for (const Headers* incoming : {&debug_single, &debug_multi}) {
       const Context context = extract(single, *incoming);
       REQUIRE(context.span_context().is_valid());

@@ -38,8 +38,8 @@ TEST_SUITE("propagation") {
     // the same split over two headers, and with spaces around names and values
     CHECK(extracted(Headers{{"baggage", "userId=alice"}, {"baggage", "serverNode=DF%2028,isProduction=false"}}) ==
           single);
-    CHECK(extracted(Headers{{"baggage", "userId =   alice"}, {"Baggage", "serverNode = DF%2028, isProduction = false"}}) ==
-          single);
+    CHECK(extracted(Headers{{"baggage", "userId =   alice"},
+                            {"Baggage", "serverNode = DF%2028, isProduction = false"}}) == single);
   }
 
   TEST_CASE("Baggage values may hold '=' and percent-encoded UTF-8; bad UTF-8 becomes U+FFFD") {
@@ -50,8 +50,8 @@ TEST_SUITE("propagation") {
   }
 
   TEST_CASE("Baggage skips invalid members and keeps the valid ones") {
-    for (const char* bad : {"no-equals", "=value", "bad key=1", "k=has space", "k=\"quoted\"", "k=back\\slash",
-                            "k=%zz", "k=%4", "k=1;", "k=1;=v", "k=1;p=has space", "k\x01=1", "k=\xc3\xa9"}) {
+    for (const char* bad : {"no-equals", "=value", "bad key=1", "k=has space", "k=\"quoted\"", "k=back\\slash", "k=%zz",
+                            "k=%4", "k=1;", "k=1;=v", "k=1;p=has space", "k\x01=1", "k=\xc3\xa9"}) {
       CAPTURE(bad);
       const Baggage bag = extracted(std::string("good=1,") + bad + ",also=2");
       CHECK(bag.size() == 2);
@@ -97,8 +97,9 @@ TEST_SUITE("propagation") {
                             .set("odd", "a,b;c\"d\\e%f")
                             .set("key1", "value1", "property1;p2=v2");
     const Headers headers = inject(propagator, Context().with_baggage(bag));
-    CHECK(header(headers, "baggage") ==
-          "userId=alice,serverNode=DF%2028,city=S%C3%A3o%20Paulo,odd=a%2Cb%3Bc%22d%5Ce%25f,key1=value1;property1;p2=v2");
+    CHECK(
+        header(headers, "baggage") ==
+        "userId=alice,serverNode=DF%2028,city=S%C3%A3o%20Paulo,odd=a%2Cb%3Bc%22d%5Ce%25f,key1=value1;property1;p2=v2");
     CHECK(extracted(headers) == bag);
     CHECK(inject(propagator, Context()).empty());
   }

@@ -138,7 +138,8 @@ class DeadlineExporter final : public SpanExporter {
   };
   explicit DeadlineExporter(std::shared_ptr<State> state) : state_(std::move(state)) {}
   ExportResult export_spans(ArrayView<const SpanData*>) noexcept override { return ExportResult::success; }
-  ExportResult export_spans_until(ArrayView<const SpanData*>, std::chrono::steady_clock::time_point deadline) noexcept override {
+  ExportResult export_spans_until(ArrayView<const SpanData*>,
+                                  std::chrono::steady_clock::time_point deadline) noexcept override {
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       state_->allowed.push_back(deadline - std::chrono::steady_clock::now());
@@ -191,7 +192,8 @@ TEST_SUITE("trace") {
     options.max_queue_size = 256;
     options.max_export_batch_size = 64;
     options.schedule_delay = std::chrono::hours(1);
-    auto provider = provider_with(std::make_unique<BatchSpanProcessor>(std::make_unique<BlockingExporter>(state), options));
+    auto provider =
+        provider_with(std::make_unique<BatchSpanProcessor>(std::make_unique<BlockingExporter>(state), options));
     auto tracer = provider->tracer("test");
     for (int burst = 1; burst <= 200; ++burst) {
       for (int i = 0; i < 64; ++i) tracer.start_span("burst").end();
@@ -214,7 +216,7 @@ TEST_SUITE("trace") {
     const auto started = std::chrono::steady_clock::now();
     CHECK_FALSE(provider->shutdown(300ms));
     CHECK(std::chrono::steady_clock::now() - started < 300ms + 2s);  // generous slack; it used to never return
-    CHECK(batch.stats().queued == 100);  // one batch in the stuck exporter, the rest queued
+    CHECK(batch.stats().queued == 100);                              // one batch in the stuck exporter, the rest queued
 
     provider.reset();  // the processor is destroyed while its worker is still inside the exporter
     state->release();  // the worker comes back after the deadline: it drops the rest, counted
@@ -247,7 +249,7 @@ TEST_SUITE("trace") {
     for (int i = 0; i < 4; ++i) tracer.start_span("timed").end();
     REQUIRE(provider->force_flush(10s));
     for (int i = 0; i < 40; ++i) tracer.start_span("at-shutdown").end();  // ten batches of 150 ms
-    CHECK_FALSE(provider->shutdown(400ms));  // not all of them fit
+    CHECK_FALSE(provider->shutdown(400ms));                               // not all of them fit
     auto stats = batch.stats();
     for (int i = 0; i < 1000 && stats.queued > 0; ++i) {  // a loaded machine may resume the worker late
       std::this_thread::sleep_for(10ms);
@@ -266,7 +268,8 @@ TEST_SUITE("trace") {
     state->rejected_per_batch = 2;
     BatchSpanProcessorOptions options;
     options.max_export_batch_size = 10;
-    auto provider = provider_with(std::make_unique<BatchSpanProcessor>(std::make_unique<BlockingExporter>(state), options));
+    auto provider =
+        provider_with(std::make_unique<BatchSpanProcessor>(std::make_unique<BlockingExporter>(state), options));
     auto tracer = provider->tracer("test");
     for (int i = 0; i < 30; ++i) tracer.start_span("partly-rejected").end();
     REQUIRE(provider->force_flush(10s));

@@ -32,8 +32,9 @@ TEST_SUITE("propagation") {
     CHECK(context.baggage().get("from-jaeger") == std::string_view("j"));
     CHECK(context.baggage().get("from-w3c") == std::string_view("w"));
 
-    const Context w3c_first = extract(*propagator, {{"uber-trace-id", "1:2:0:1"},
-                                                    {"traceparent", "00-12345678901234567890123456789012-1234567890123456-01"}});
+    const Context w3c_first = extract(
+        *propagator,
+        {{"uber-trace-id", "1:2:0:1"}, {"traceparent", "00-12345678901234567890123456789012-1234567890123456-01"}});
     CHECK(w3c_first.span_context().trace_id.to_hex() == "12345678901234567890123456789012");
   }
 
@@ -65,8 +66,8 @@ TEST_SUITE("propagation") {
     CHECK(describe("ottrace,jaeger,,") ==
           "CompositePropagator{JaegerPropagator{trace_header=uber-trace-id, baggage_prefix=uberctx-}}");
     const auto nothing = make_propagator("none");
-    CHECK(inject(*nothing, Context(tracewire_test::span_context("4bf92f3577b34da6a3ce929d0e0e4736",
-                                                                "00f067aa0ba902b7", true)))
+    CHECK(inject(*nothing,
+                 Context(tracewire_test::span_context("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true)))
               .empty());
   }
 
@@ -105,19 +106,37 @@ TEST_SUITE("propagation") {
       bool sampled;
     };
     const Incoming incoming[] = {
-        {"tracecontext", {{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}},
-         "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true},
+        {"tracecontext",
+         {{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}},
+         "4bf92f3577b34da6a3ce929d0e0e4736",
+         "00f067aa0ba902b7",
+         true},
         // B3 and Jaeger clients still send 64-bit trace ids: they are left-padded to 128 bits.
-        {"b3", {{"b3", "80f198ee56343ba8-e457b5a2e4d86bd1-d"}}, "000000000000000080f198ee56343ba8",
-         "e457b5a2e4d86bd1", true},
-        {"b3multi", {{"X-B3-TraceId", "80f198ee56343ba8"}, {"X-B3-SpanId", "e457b5a2e4d86bd1"}, {"X-B3-Sampled", "0"}},
-         "000000000000000080f198ee56343ba8", "e457b5a2e4d86bd1", false},
-        {"jaeger", {{"uber-trace-id", "3d2c9b2a1e0f:7b1a:0:3"}}, "000000000000000000003d2c9b2a1e0f",
-         "0000000000007b1a", true},
-        {"jaeger", {{"Uber-Trace-Id", "1f2e3d4c5b6a79880000000000000001%3Aab%3A0%3A0"}},
-         "1f2e3d4c5b6a79880000000000000001", "00000000000000ab", false},
-        {"xray", {{"X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"}},
-         "5759e988bd862e3fe1be46a994272793", "53995c3f42cd8ad8", true},
+        {"b3",
+         {{"b3", "80f198ee56343ba8-e457b5a2e4d86bd1-d"}},
+         "000000000000000080f198ee56343ba8",
+         "e457b5a2e4d86bd1",
+         true},
+        {"b3multi",
+         {{"X-B3-TraceId", "80f198ee56343ba8"}, {"X-B3-SpanId", "e457b5a2e4d86bd1"}, {"X-B3-Sampled", "0"}},
+         "000000000000000080f198ee56343ba8",
+         "e457b5a2e4d86bd1",
+         false},
+        {"jaeger",
+         {{"uber-trace-id", "3d2c9b2a1e0f:7b1a:0:3"}},
+         "000000000000000000003d2c9b2a1e0f",
+         "0000000000007b1a",
+         true},
+        {"jaeger",
+         {{"Uber-Trace-Id", "1f2e3d4c5b6a79880000000000000001%3Aab%3A0%3A0"}},
+         "1f2e3d4c5b6a79880000000000000001",
+         "00000000000000ab",
+         false},
+        {"xray",
+         {{"X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"}},
+         "5759e988bd862e3fe1be46a994272793",
+         "53995c3f42cd8ad8",
+         true},
     };
     for (const Incoming& in : incoming) {
       CAPTURE(in.format);

@@ -48,7 +48,8 @@ TEST_SUITE("export") {
     const SpanData* batch[] = {span.get()};
     REQUIRE(exporter.export_spans(batch) == ExportResult::success);
     const std::string text = capture.text();
-    CHECK(text.find("trace=0000000000000abc0000000000000def span=0000000000001111 parent=0000000000002222") != std::string::npos);
+    CHECK(text.find("trace=0000000000000abc0000000000000def span=0000000000001111 parent=0000000000002222") !=
+          std::string::npos);
     CHECK(text.find("GET / [server] 250.000 ms status=ERROR \"boom\"") != std::string::npos);
     CHECK(text.find("http.response.status_code=500, tags=[\"a\",\"b\"]") != std::string::npos);
     CHECK(std::count(text.begin(), text.end(), '\n') == 1);

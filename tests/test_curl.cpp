@@ -28,9 +28,8 @@ struct Easy {
   CURL* handle = curl_easy_init();
   explicit Easy(const std::string& url) {
     curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, +[](char*, std::size_t size, std::size_t count, void*) {
-      return size * count;
-    });
+    curl_easy_setopt(
+        handle, CURLOPT_WRITEFUNCTION, +[](char*, std::size_t size, std::size_t count, void*) { return size * count; });
     curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, 10000L);
   }
   ~Easy() { curl_easy_cleanup(handle); }
@@ -95,7 +94,7 @@ TEST_SUITE("instrumentation") {
     REQUIRE(fields.size() == 4);
     CHECK(fields[0] == "00");
     CHECK(fields[1] == client.trace_id().to_hex());
-    CHECK(fields[2] == client.span_id().to_hex());  // the client span's own context
+    CHECK(fields[2] == client.span_id().to_hex());        // the client span's own context
     CHECK((std::stoi(fields[3], nullptr, 16) & 1) == 1);  // sampled
     CHECK(client.kind() == SpanKind::client);
     CHECK(client.trace_id() == parent.trace_id);
@@ -123,7 +122,8 @@ TEST_SUITE("instrumentation") {
     tracewire_test::RecordingProvider recorded;
     TraceContextPropagator w3c;
     Easy easy(server.url());
-    curl_slist* headers = curl_slist_append(nullptr, "TraceParent: 00-11111111111111111111111111111111-2222222222222222-01");
+    curl_slist* headers =
+        curl_slist_append(nullptr, "TraceParent: 00-11111111111111111111111111111111-2222222222222222-01");
     CHECK(perform(recorded.tracer, easy.handle, headers, {"GET", &w3c}) == CURLE_OK);
     CHECK(perform(recorded.tracer, easy.handle, nullptr, {"GET", &w3c}) == CURLE_OK);
     const auto received = server.requests();

@@ -120,8 +120,9 @@ TEST_SUITE("default HTTP client") {
                                {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317"}};
     CapturedLog log;
     CHECK(make_otlp_exporter_from_environment(environment)->describe().rfind("OtlpGrpcExporter{", 0) == 0);
-    CHECK(tracewire_test::otlp_exporter_from_environment_in_grpc_unit(environment)->describe().rfind(
-              "OtlpGrpcExporter{", 0) == 0);
+    CHECK(tracewire_test::otlp_exporter_from_environment_in_grpc_unit(environment)
+              ->describe()
+              .rfind("OtlpGrpcExporter{", 0) == 0);
     CHECK(log.text().find("without gRPC support") == std::string::npos);
   }
 

@@ -26,9 +26,10 @@ TEST_SUITE("export") {
     // on the same pipeline.)
     const char* asan = std::getenv("ASAN_OPTIONS");
     const std::string asan_options = "ASAN_OPTIONS=" + std::string(asan ? asan : "") + ":detect_leaks=0";
-    ChildProcess program({"env", asan_options, "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:" + std::to_string(receiver.http_port()),
-                         "OTEL_SERVICE_NAME=fork-test", "OTEL_BSP_MAX_QUEUE_SIZE=256", "OTEL_BSP_SCHEDULE_DELAY=200",
-                         TRACEWIRE_FORK_PROGRAM});
+    ChildProcess program({"env", asan_options,
+                          "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:" + std::to_string(receiver.http_port()),
+                          "OTEL_SERVICE_NAME=fork-test", "OTEL_BSP_MAX_QUEUE_SIZE=256", "OTEL_BSP_SCHEDULE_DELAY=200",
+                          TRACEWIRE_FORK_PROGRAM});
     const auto output = program.read_to_eof(std::chrono::minutes(3));
     REQUIRE(output);
     REQUIRE(program.wait(std::chrono::seconds(30)) == 0);
@@ -54,8 +55,10 @@ TEST_SUITE("export") {
         for (const auto& scope : resource["scopeSpans"]) {
           for (const auto& span : scope["spans"]) {
             const std::string name = span["name"];
-            if (name.rfind("child-", 0) == 0) ++received[name];
-            else ++parent_spans;
+            if (name.rfind("child-", 0) == 0)
+              ++received[name];
+            else
+              ++parent_spans;
           }
         }
       }

@@ -304,7 +304,8 @@ TEST_SUITE("instrumentation") {
     const auto servers = of_kind(spans, SpanKind::server);
     REQUIRE(clients.size() == 3);
     REQUIRE(servers.size() == 3);
-    for (const char* method : {"tracewire.test.Echo/ServerStream", "tracewire.test.Echo/ClientStream", "tracewire.test.Echo/Bidi"}) {
+    for (const char* method :
+         {"tracewire.test.Echo/ServerStream", "tracewire.test.Echo/ClientStream", "tracewire.test.Echo/Bidi"}) {
       CAPTURE(method);
       const auto client = tracewire_test::spans_named(clients, method);
       const auto server = tracewire_test::spans_named(servers, method);

@@ -27,13 +27,18 @@ struct Records {
   InstrumentationScope scope{"shop", "2.0", {}, {}};
   std::vector<std::unique_ptr<SpanData>> spans;
 
-  SpanData& add(int trace, int span, int parent, std::uint64_t start_ms, std::uint64_t end_ms, std::string_view name = "op") {
+  SpanData& add(int trace, int span, int parent, std::uint64_t start_ms, std::uint64_t end_ms,
+                std::string_view name = "op") {
     auto record = std::make_unique<SpanData>();
     record->set_origin(&resource, &scope, nullptr);
     record->set_context({TraceId::from_halves(0x1000 + static_cast<std::uint64_t>(trace), 1),
                          SpanId::from_u64(static_cast<std::uint64_t>(trace) << 16 | static_cast<std::uint64_t>(span)),
-                         TraceFlags(1), {}, false});
-    if (parent != 0) record->set_parent(SpanId::from_u64(static_cast<std::uint64_t>(trace) << 16 | static_cast<std::uint64_t>(parent)), false);
+                         TraceFlags(1),
+                         {},
+                         false});
+    if (parent != 0)
+      record->set_parent(SpanId::from_u64(static_cast<std::uint64_t>(trace) << 16 | static_cast<std::uint64_t>(parent)),
+                         false);
     record->set_name(name);
     record->set_start_time(base_ns + start_ms * 1000000);
     record->set_end_time(base_ns + end_ms * 1000000);
@@ -53,18 +58,22 @@ std::vector<std::string> kept_trace_ids(const json& data) {
   return ids;
 }
 
-std::string trace_hex(int trace) { return TraceId::from_halves(0x1000 + static_cast<std::uint64_t>(trace), 1).to_hex(); }
+std::string trace_hex(int trace) {
+  return TraceId::from_halves(0x1000 + static_cast<std::uint64_t>(trace), 1).to_hex();
+}
 
 }  // namespace
 
 TEST_SUITE("view") {
   TEST_CASE("HtmlExporter embeds spans as JSON a parser reads back exactly, which nothing in them can break out of") {
-    const std::string hostile = "</script><script>alert(1)</script><!-- <img src=x onerror=\"alert(2)\"> 'q' & \xe2\x80\xa8\xe2\x80\xa9";
+    const std::string hostile =
+        "</script><script>alert(1)</script><!-- <img src=x onerror=\"alert(2)\"> 'q' & \xe2\x80\xa8\xe2\x80\xa9";
     Records records;
     SpanData& root = records.add(1, 1, 0, 0, 250, hostile);
     root.set_kind(SpanKind::server);
     root.set_attribute("text", hostile);
-    root.set_attribute("bad.utf8", std::string_view("a\xff\xfe" "b"));
+    root.set_attribute("bad.utf8", std::string_view("a\xff\xfe"
+                                                    "b"));
     root.set_attribute("count", std::int64_t{-42});
     root.set_attribute("ratio", 0.25);
     root.set_attribute("flag", true);
@@ -235,9 +244,11 @@ TEST_SUITE("view") {
     const std::string path = directory / "program.html";
     TracerConfig config;
     config.service_name = "checkout";
-    auto provider = make_provider_from_environment(
-        std::move(config), MapEnvironment{{"OTEL_TRACES_EXPORTER", "html"}, {"TRACEWIRE_HTML_FILE", path},
-                               {"TRACEWIRE_HTML_MAX_TRACES", "2"}, {"OTEL_PROPAGATORS", "tracecontext"}});
+    auto provider =
+        make_provider_from_environment(std::move(config), MapEnvironment{{"OTEL_TRACES_EXPORTER", "html"},
+                                                                         {"TRACEWIRE_HTML_FILE", path},
+                                                                         {"TRACEWIRE_HTML_MAX_TRACES", "2"},
+                                                                         {"OTEL_PROPAGATORS", "tracecontext"}});
     CHECK(provider->describe().find("HtmlExporter{path=" + path + ", max_traces=2}") != std::string::npos);
     auto tracer = provider->tracer("shop");
     for (const char* name : {"first", "second", "third"}) {

@@ -98,7 +98,8 @@ class SocketHttpClient final : public HttpClient {
     const auto deadline = std::chrono::steady_clock::now() + request.timeout;
     std::string answer;
     for (char buffer[4096];;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       pollfd ready{socket.fd, POLLIN, 0};
       if (left.count() <= 0 || ::poll(&ready, 1, static_cast<int>(left.count())) != 1) {
         return Error{ErrorCode::timeout, "no complete response in time"};

@@ -81,7 +81,8 @@ Run run(const ExporterFactory& make) {
 }  // namespace
 
 TEST_SUITE("export") {
-  TEST_CASE("HTTP exporters retry 429 and 504 after the Retry-After they are given, and give up on one past the deadline") {
+  TEST_CASE(
+      "HTTP exporters retry 429 and 504 after the Retry-After they are given, and give up on one past the deadline") {
     tracewire_test::CapturedLog log;
     const std::vector<std::pair<std::string, ExporterFactory>> exporters{
         {"otlp-proto",

@@ -14,9 +14,7 @@ using tracewire_test::inject;
 namespace {
 const JaegerPropagator jaeger;
 
-SpanContext parsed(const std::string& value) {
-  return extract(jaeger, {{"uber-trace-id", value}}).span_context();
-}
+SpanContext parsed(const std::string& value) { return extract(jaeger, {{"uber-trace-id", value}}).span_context(); }
 }  // namespace
 
 TEST_SUITE("propagation") {
@@ -58,8 +56,10 @@ TEST_SUITE("propagation") {
   TEST_CASE("Jaeger: a received debug bit is written again on inject") {
     for (const char* flags : {"0", "1", "2", "3"}) {
       CAPTURE(flags);
-      const Context context = extract(jaeger, {{"uber-trace-id", std::string("4bf92f3577b34da6:00f067aa0ba902b7:0:") + flags}});
-      CHECK(header(inject(jaeger, context), "uber-trace-id") == std::string("4bf92f3577b34da6:00f067aa0ba902b7:0:") + flags);
+      const Context context =
+          extract(jaeger, {{"uber-trace-id", std::string("4bf92f3577b34da6:00f067aa0ba902b7:0:") + flags}});
+      CHECK(header(inject(jaeger, context), "uber-trace-id") ==
+            std::string("4bf92f3577b34da6:00f067aa0ba902b7:0:") + flags);
     }
     // firehose and unused bits are not carried
     const Context firehose = extract(jaeger, {{"uber-trace-id", "4bf92f3577b34da6:00f067aa0ba902b7:0:f"}});
@@ -74,11 +74,29 @@ TEST_SUITE("propagation") {
   }
 
   TEST_CASE("Jaeger rejects malformed values") {
-    for (const std::string& bad : std::vector<std::string>
-         {"", "0:1:0:1", "1:0:0:1", "00000000000000000000000000000000:1:0:1", "1:2:0", "1:2:0:1:5", "1::0:1", "1:2::1",
-          "1:2:0:", "1:2:0:100", "x:2:0:1", "1:2:0:g", "123456789012345678901234567890123:1:0:1",
-          "1:12345678901234567:0:1", "1:2:12345678901234567:1", "1%3G2:0:1", "1%3:2:0:1", "1%", "1:2:0:1\r\n",
-          std::string("1:2\0:0:1", 8), "+1:2:0:1", "-1:2:0:1", std::string(1 << 20, '1')}) {
+    for (const std::string& bad : std::vector<std::string>{"",
+                                                           "0:1:0:1",
+                                                           "1:0:0:1",
+                                                           "00000000000000000000000000000000:1:0:1",
+                                                           "1:2:0",
+                                                           "1:2:0:1:5",
+                                                           "1::0:1",
+                                                           "1:2::1",
+                                                           "1:2:0:",
+                                                           "1:2:0:100",
+                                                           "x:2:0:1",
+                                                           "1:2:0:g",
+                                                           "123456789012345678901234567890123:1:0:1",
+                                                           "1:12345678901234567:0:1",
+                                                           "1:2:12345678901234567:1",
+                                                           "1%3G2:0:1",
+                                                           "1%3:2:0:1",
+                                                           "1%",
+                                                           "1:2:0:1\r\n",
+                                                           std::string("1:2\0:0:1", 8),
+                                                           "+1:2:0:1",
+                                                           "-1:2:0:1",
+                                                           std::string(1 << 20, '1')}) {
       CAPTURE(bad);
       CHECK_FALSE(parsed(bad).is_valid());
     }
@@ -96,11 +114,13 @@ TEST_SUITE("propagation") {
           "00f067aa0ba902b7:00f067aa0ba902b7:0:1");
     CHECK(sent("0000000000000001000000000000000a", "000000000000000b", false) ==
           "0000000000000001000000000000000a:000000000000000b:0:0");
-    CHECK(sent("0000000000000000a3ce929d0e0e4736", "0000000000000001", true) == "a3ce929d0e0e4736:0000000000000001:0:1");
-    CHECK(sent("00000000000000000000000000000001", "8000000000000000", true) == "0000000000000001:8000000000000000:0:1");
+    CHECK(sent("0000000000000000a3ce929d0e0e4736", "0000000000000001", true) ==
+          "a3ce929d0e0e4736:0000000000000001:0:1");
+    CHECK(sent("00000000000000000000000000000001", "8000000000000000", true) ==
+          "0000000000000001:8000000000000000:0:1");
     // each round-trips
-    for (const char* trace : {"4bf92f3577b34da6a3ce929d0e0e4736", "0000000000000001000000000000000a",
-                              "00000000000000000000000000000001"}) {
+    for (const char* trace :
+         {"4bf92f3577b34da6a3ce929d0e0e4736", "0000000000000001000000000000000a", "00000000000000000000000000000001"}) {
       const SpanContext original = tracewire_test::span_context(trace, "00f067aa0ba902b7", true);
       CHECK(extract(jaeger, inject(jaeger, Context(original))).span_context().trace_id == original.trace_id);
     }
@@ -131,9 +151,9 @@ TEST_SUITE("propagation") {
 
   TEST_CASE("Jaeger inject writes one URL-encoded uberctx- header per entry, never a control character") {
     const Baggage bag = Baggage().set("user", "alice smith").set("crlf", "a\r\nb: c").set("bad key", "x");
-    const Headers headers =
-        inject(jaeger, Context(tracewire_test::span_context("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true),
-                               bag));
+    const Headers headers = inject(
+        jaeger,
+        Context(tracewire_test::span_context("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true), bag));
     CHECK(header(headers, "uberctx-user") == "alice%20smith");
     CHECK(header(headers, "uberctx-crlf") == "a%0D%0Ab%3A%20c");
     CHECK(headers.size() == 3);

@@ -23,8 +23,8 @@ JaegerUdpExporterOptions options_for(const Receiver& receiver, ThriftProtocol pr
   JaegerUdpExporterOptions options;
   options.host = "127.0.0.1";
   options.protocol = protocol;
-  options.port =
-      static_cast<std::uint16_t>(protocol == ThriftProtocol::compact ? receiver.udp_compact_port() : receiver.udp_binary_port());
+  options.port = static_cast<std::uint16_t>(protocol == ThriftProtocol::compact ? receiver.udp_compact_port()
+                                                                                : receiver.udp_binary_port());
   return options;
 }
 
@@ -158,7 +158,8 @@ TEST_SUITE("export") {
     CHECK(exporter.stats().spans_exported == 12);
     // bytes_sent counts what the agent received, through the SpanExporter interface too.
     const SpanExporter& any = exporter;
-    CHECK(any.stats().bytes_sent == records[0].at("bytes").get<std::uint64_t>() + records[1].at("bytes").get<std::uint64_t>());
+    CHECK(any.stats().bytes_sent ==
+          records[0].at("bytes").get<std::uint64_t>() + records[1].at("bytes").get<std::uint64_t>());
   }
 
   TEST_CASE("JaegerUdpExporter: a span too large for any datagram is dropped, counted and reported") {
@@ -233,8 +234,7 @@ TEST_SUITE("export") {
     options.host = "127.0.0.1";
     options.port = 9;
     JaegerUdpExporter exporter(options);
-    CHECK(exporter.describe() ==
-          "JaegerUdpExporter{agent=udp://127.0.0.1:9, protocol=compact, max_packet_size=65000}");
+    CHECK(exporter.describe() == "JaegerUdpExporter{agent=udp://127.0.0.1:9, protocol=compact, max_packet_size=65000}");
     CHECK(exporter.shutdown(std::chrono::milliseconds(100)));
     CHECK(exporter.shutdown(std::chrono::milliseconds(100)));  // twice is fine
     tracewire_test::SampleSpans sample;

@@ -51,7 +51,8 @@ TEST_SUITE("config") {
     CHECK(udp.options().port == 6831);
     CHECK(udp.options().protocol == ThriftProtocol::compact);
     CHECK(udp.options().max_packet_size == 65000);
-    CHECK(exporter->describe() == "JaegerUdpExporter{agent=udp://localhost:6831, protocol=compact, max_packet_size=65000}");
+    CHECK(exporter->describe() ==
+          "JaegerUdpExporter{agent=udp://localhost:6831, protocol=compact, max_packet_size=65000}");
     CHECK(log.count() == 0);
   }
 
@@ -95,11 +96,11 @@ TEST_SUITE("config") {
     Receiver receiver;
     tracewire_test::SampleSpans sample;
     const std::string endpoint = "http://127.0.0.1:" + port_text(receiver.http_port()) + "/api/traces";
-    const auto exporter = make_jaeger_exporter_from_environment(
-        MapEnvironment{{"OTEL_EXPORTER_JAEGER_ENDPOINT", endpoint},
-                       {"OTEL_EXPORTER_JAEGER_USER", "Aladdin"},
-                       {"OTEL_EXPORTER_JAEGER_PASSWORD", "open sesame"},
-                       {"OTEL_EXPORTER_JAEGER_AGENT_HOST", "ignored.example"}});
+    const auto exporter =
+        make_jaeger_exporter_from_environment(MapEnvironment{{"OTEL_EXPORTER_JAEGER_ENDPOINT", endpoint},
+                                                             {"OTEL_EXPORTER_JAEGER_USER", "Aladdin"},
+                                                             {"OTEL_EXPORTER_JAEGER_PASSWORD", "open sesame"},
+                                                             {"OTEL_EXPORTER_JAEGER_AGENT_HOST", "ignored.example"}});
     const auto& http = as<JaegerHttpExporter>(exporter);
     CHECK(http.options().endpoint == endpoint);
     CHECK(http.options().timeout == std::chrono::milliseconds(10000));
@@ -171,9 +172,10 @@ TEST_SUITE("config") {
       const char* variable;
       const char* value;
     };
-    for (const Bad& bad : {Bad{"OTEL_EXPORTER_JAEGER_AGENT_PORT", "70000"}, Bad{"OTEL_EXPORTER_JAEGER_AGENT_PORT", "68x"},
-                           Bad{"OTEL_EXPORTER_JAEGER_AGENT_PORT", "0"}, Bad{"OTEL_EXPORTER_JAEGER_PROTOCOL", "thrift"},
-                           Bad{"OTEL_EXPORTER_JAEGER_PROTOCOL", "grpc"}}) {
+    for (const Bad& bad :
+         {Bad{"OTEL_EXPORTER_JAEGER_AGENT_PORT", "70000"}, Bad{"OTEL_EXPORTER_JAEGER_AGENT_PORT", "68x"},
+          Bad{"OTEL_EXPORTER_JAEGER_AGENT_PORT", "0"}, Bad{"OTEL_EXPORTER_JAEGER_PROTOCOL", "thrift"},
+          Bad{"OTEL_EXPORTER_JAEGER_PROTOCOL", "grpc"}}) {
       CAPTURE(bad.variable);
       CAPTURE(bad.value);
       CapturedLog log;
@@ -230,8 +232,9 @@ TEST_SUITE("config") {
       CapturedLog log;
       const auto zipkin = make_zipkin_exporter_from_environment(MapEnvironment{{"OTEL_EXPORTER_ZIPKIN_TIMEOUT", "0"}});
       CHECK(as<ZipkinExporter>(zipkin).options().timeout == std::chrono::milliseconds(10000));
-      const auto jaeger = make_jaeger_exporter_from_environment(MapEnvironment{
-          {"OTEL_EXPORTER_JAEGER_ENDPOINT", "http://collector:14268/api/traces"}, {"OTEL_EXPORTER_JAEGER_TIMEOUT", "0"}});
+      const auto jaeger = make_jaeger_exporter_from_environment(
+          MapEnvironment{{"OTEL_EXPORTER_JAEGER_ENDPOINT", "http://collector:14268/api/traces"},
+                         {"OTEL_EXPORTER_JAEGER_TIMEOUT", "0"}});
       CHECK(as<JaegerHttpExporter>(jaeger).options().timeout == std::chrono::milliseconds(10000));
       CHECK(log.count() == 2);
       CHECK(log.contains("invalid OTEL_EXPORTER_ZIPKIN_TIMEOUT=\"0\": expected an integer in [1, "));

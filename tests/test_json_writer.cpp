@@ -11,8 +11,8 @@
 
 #include "tracewire/export/detail/json_writer.hpp"
 
-using tracewire::detail::JsonWriter;
 using nlohmann::json;
+using tracewire::detail::JsonWriter;
 
 namespace {
 

@@ -60,7 +60,8 @@ SpanData only_span(const tracewire_test::RecordingProvider& recorded) {
 }  // namespace
 
 TEST_SUITE("instrumentation") {
-  TEST_CASE_FIXTURE(Traced, "libpq: a query is a client span with the database conventions' attributes, literals removed") {
+  TEST_CASE_FIXTURE(Traced,
+                    "libpq: a query is a client span with the database conventions' attributes, literals removed") {
     SpanContext parent;
     {
       auto request = recorded.tracer.start_span("request");
@@ -142,7 +143,7 @@ TEST_SUITE("instrumentation") {
     const std::string traceparent = "00-" + query.trace_id().to_hex() + "-" + query.span_id().to_hex() + "-0";
     CHECK(received.rfind("SELECT current_query() /*traceparent='" + traceparent, 0) == 0);
     CHECK(received.substr(received.size() - 3) == "'*/");
-    CHECK(server().log().find(traceparent) != std::string::npos);  // and so do its logs
+    CHECK(server().log().find(traceparent) != std::string::npos);               // and so do its logs
     CHECK(text_attribute(query, "db.query.text") == "SELECT current_query()");  // without the comment
     // A query with a comment of its own goes as written.
     CHECK(single_value(traced.exec("SELECT current_query() /* mine */")) == "SELECT current_query() /* mine */");
@@ -180,7 +181,8 @@ TEST_SUITE("instrumentation") {
     std::string first_value;
     for (LibpqQuery& query : queries) {
       while (PGresult* result = PQgetResult(db.connection)) {
-        if (PQresultStatus(result) == PGRES_TUPLES_OK) first_value = first_value.empty() ? PQgetvalue(result, 0, 0) : first_value;
+        if (PQresultStatus(result) == PGRES_TUPLES_OK)
+          first_value = first_value.empty() ? PQgetvalue(result, 0, 0) : first_value;
         query.record(result);
         PQclear(result);
       }
@@ -201,7 +203,8 @@ TEST_SUITE("instrumentation") {
     for (const SpanData& span : spans) CHECK(span.trace_id() != TraceId());
   }
 
-  TEST_CASE_FIXTURE(Traced, "libpq: a query refused by libpq ends its span at once; no current span means a new trace") {
+  TEST_CASE_FIXTURE(Traced,
+                    "libpq: a query refused by libpq ends its span at once; no current span means a new trace") {
     LibpqQuery first = traced.send_query("SELECT 1");
     REQUIRE(first.sent());
     LibpqQuery second = traced.send_query("SELECT 2");  // another query is still running

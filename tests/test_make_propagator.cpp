@@ -84,21 +84,24 @@ TEST_SUITE("propagation") {
 
   TEST_CASE("W3C: tracestate and baggage with metadata cross both ways") {
     const auto w3c = make_propagator("tracecontext,baggage");
-    const Context context(tracewire_test::span_context("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true,
-                                                       "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"),
-                          Baggage().set("userId", "alice").set("serverNode", "DF 28").set("city", "S\xc3\xa3o Paulo", "ttl=30"));
+    const Context context(
+        tracewire_test::span_context("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true,
+                                     "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"),
+        Baggage().set("userId", "alice").set("serverNode", "DF 28").set("city", "S\xc3\xa3o Paulo", "ttl=30"));
     const Headers ours = inject(*w3c, context);
     const nlohmann::json seen_state = reference().extract("tracecontext", to_json(ours));
     CHECK(seen_state["traceState"] == "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");
     const nlohmann::json seen_bag = reference().extract("baggage", to_json(ours));
-    CHECK(seen_bag["baggage"] == nlohmann::json{{"userId", "alice"}, {"serverNode", "DF 28"}, {"city", "S\xc3\xa3o Paulo"}});
+    CHECK(seen_bag["baggage"] ==
+          nlohmann::json{{"userId", "alice"}, {"serverNode", "DF 28"}, {"city", "S\xc3\xa3o Paulo"}});
     CHECK(seen_bag["baggageMetadata"] == nlohmann::json{{"city", "ttl=30"}});
 
-    nlohmann::json sent = reference().inject("tracecontext", "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true,
-                                             "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");
+    nlohmann::json sent = reference().inject("tracecontext", "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7",
+                                             true, "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");
     sent.update(reference().inject("baggage", "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true,
                                    std::nullopt,
-                                   {{"userId", "alice"}, {"serverNode", "DF 28"},
+                                   {{"userId", "alice"},
+                                    {"serverNode", "DF 28"},
                                     {"city", {{"value", "S\xc3\xa3o Paulo"}, {"metadata", "ttl=30"}}}}));
     const Context back = extract(*w3c, from_json(sent));
     CHECK(back.span_context().trace_state.to_header() == "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");
@@ -119,16 +122,21 @@ TEST_SUITE("propagation") {
   }
 
   TEST_CASE("W3C test-suite traceparent values: we accept exactly what the reference accepts") {
-    for (const char* value :
-         {"00-12345678901234567890123456789012-1234567890123456-01", "cc-12345678901234567890123456789012-1234567890123456-01",
-          "cc-12345678901234567890123456789012-1234567890123456-01-what-the-future-will-be-like",
-          "cc-12345678901234567890123456789012-1234567890123456-01.what-the-future-will-be-like",
-          "00-12345678901234567890123456789012-1234567890123456-01-what-the-future-will-be-like",
-          "ff-12345678901234567890123456789012-1234567890123456-01", ".0-12345678901234567890123456789012-1234567890123456-01",
-          "000-12345678901234567890123456789012-1234567890123456-01", "00-00000000000000000000000000000000-1234567890123456-01",
-          "00-12345678901234567890123456789012-0000000000000000-01", "00-1234567890123456789012345678901A-1234567890123456-01",
-          "00-12345678901234567890123456789012-1234567890123456-001", " 00-12345678901234567890123456789012-1234567890123456-01",
-          "00-12345678901234567890123456789012-1234567890123456-01 ", "00-12345678901234567890123456789012-1234567890123456-09"}) {
+    for (const char* value : {"00-12345678901234567890123456789012-1234567890123456-01",
+                              "cc-12345678901234567890123456789012-1234567890123456-01",
+                              "cc-12345678901234567890123456789012-1234567890123456-01-what-the-future-will-be-like",
+                              "cc-12345678901234567890123456789012-1234567890123456-01.what-the-future-will-be-like",
+                              "00-12345678901234567890123456789012-1234567890123456-01-what-the-future-will-be-like",
+                              "ff-12345678901234567890123456789012-1234567890123456-01",
+                              ".0-12345678901234567890123456789012-1234567890123456-01",
+                              "000-12345678901234567890123456789012-1234567890123456-01",
+                              "00-00000000000000000000000000000000-1234567890123456-01",
+                              "00-12345678901234567890123456789012-0000000000000000-01",
+                              "00-1234567890123456789012345678901A-1234567890123456-01",
+                              "00-12345678901234567890123456789012-1234567890123456-001",
+                              " 00-12345678901234567890123456789012-1234567890123456-01",
+                              "00-12345678901234567890123456789012-1234567890123456-01 ",
+                              "00-12345678901234567890123456789012-1234567890123456-09"}) {
       CAPTURE(value);
       const nlohmann::json seen = reference().extract("tracecontext", {{"traceparent", value}});
       const SpanContext ours = extract(*make_named_propagator("tracecontext"), {{"traceparent", value}}).span_context();
@@ -151,9 +159,8 @@ TEST_SUITE("propagation") {
     nlohmann::json seen = reference().extract("b3", to_json(inject(*single, from_single)));
     CHECK(seen["sampled"] == true);
     CHECK(seen["b3Debug"] == "d");
-    const Headers debug_multi{{"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"},
-                              {"x-b3-spanid", "e457b5a2e4d86bd1"},
-                              {"x-b3-flags", "1"}};
+    const Headers debug_multi{
+        {"x-b3-traceid", "80f198ee56343ba864fe8b2a57d3eff7"}, {"x-b3-spanid", "e457b5a2e4d86bd1"}, {"x-b3-flags", "1"}};
     seen = reference().extract("b3multi", to_json(inject(*multi, extract(*multi, debug_multi))));
     CHECK(seen["sampled"] == true);
     CHECK(seen["b3Debug"] == "1");
@@ -162,9 +169,11 @@ TEST_SUITE("propagation") {
       const char* format = encoding.first;
       const char* debug = encoding.second;
       CAPTURE(format);
-      const nlohmann::json sent = reference().request({{"op", "inject"}, {"format", format},
+      const nlohmann::json sent = reference().request({{"op", "inject"},
+                                                       {"format", format},
                                                        {"traceId", "80f198ee56343ba864fe8b2a57d3eff7"},
-                                                       {"spanId", "e457b5a2e4d86bd1"}, {"sampled", true},
+                                                       {"spanId", "e457b5a2e4d86bd1"},
+                                                       {"sampled", true},
                                                        {"b3Debug", debug}})["headers"];
       const SpanContext back = extract(*single, from_json(sent)).span_context();
       CHECK(back.sampled());
@@ -223,14 +232,17 @@ TEST_SUITE("propagation") {
     // The reference writes every trace id with 32 digits and flags as two digits (`01`);
     // we write 16 digits when the high half is zero (both are what the format allows) and
     // read its form back exactly.
-    const nlohmann::json sent = reference().inject("jaeger", "000000000000000000f067aa0ba902b7", "00f067aa0ba902b7", true);
+    const nlohmann::json sent =
+        reference().inject("jaeger", "000000000000000000f067aa0ba902b7", "00f067aa0ba902b7", true);
     CHECK(sent["uber-trace-id"] == "000000000000000000f067aa0ba902b7:00f067aa0ba902b7:0:01");
     const SpanContext read = extract(*jaeger, from_json(sent)).span_context();
     CHECK(read.trace_id.to_hex() == "000000000000000000f067aa0ba902b7");
     CHECK(read.sampled());
     // Where the reference departs from the format: it reads flags that are not hex as
     // sampled; we reject the header.
-    CHECK(reference().extract("jaeger", {{"uber-trace-id", "4bf92f3577b34da6:00f067aa0ba902b7:0:zz"}})["sampled"] == true);
-    CHECK_FALSE(extract(*jaeger, {{"uber-trace-id", "4bf92f3577b34da6:00f067aa0ba902b7:0:zz"}}).span_context().is_valid());
+    CHECK(reference().extract("jaeger", {{"uber-trace-id", "4bf92f3577b34da6:00f067aa0ba902b7:0:zz"}})["sampled"] ==
+          true);
+    CHECK_FALSE(
+        extract(*jaeger, {{"uber-trace-id", "4bf92f3577b34da6:00f067aa0ba902b7:0:zz"}}).span_context().is_valid());
   }
 }

@@ -24,11 +24,13 @@ TEST_SUITE("propagation") {
     for (int i = 0; i < 50000; ++i) value += ",x" + std::to_string(i % 7);  // 7 distinct unknown names, ~150 kB
     value += "," + std::string(200, 'z');
     const MapEnvironment environment{{"OTEL_PROPAGATORS", value}};
-    CHECK(make_propagator_from_environment(environment)->fields() == std::vector<std::string>{"traceparent", "tracestate"});
+    CHECK(make_propagator_from_environment(environment)->fields() ==
+          std::vector<std::string>{"traceparent", "tracestate"});
     (void)make_propagator_from_environment(environment);  // read again: not reported again
     REQUIRE(logs.count() == 1);
-    CHECK(logs.contains("OTEL_PROPAGATORS: skipped 8 unknown propagator name(s): \"x0\", \"x1\", \"x2\" and 5 more; "
-                        "known: tracecontext, baggage, b3, b3multi, jaeger, xray, none"));
+    CHECK(
+        logs.contains("OTEL_PROPAGATORS: skipped 8 unknown propagator name(s): \"x0\", \"x1\", \"x2\" and 5 more; "
+                      "known: tracecontext, baggage, b3, b3multi, jaeger, xray, none"));
     CHECK(logs.text().size() < 300);
     // make_propagator names itself, and a long name is cut
     (void)make_propagator("tracecontext," + std::string(200, 'z'));

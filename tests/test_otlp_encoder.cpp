@@ -94,7 +94,7 @@ TEST_SUITE("export") {
     for (std::uint64_t i = 1; i <= 50; ++i) sample.add_rich_span(i);
     const std::string first(encoder.encode(sample.batch(), OtlpEncoding::protobuf));
     const char* data = encoder.encode(sample.batch(), OtlpEncoding::protobuf).data();
-    CHECK(encoder.encode(sample.batch(), OtlpEncoding::protobuf) == first);  // deterministic
+    CHECK(encoder.encode(sample.batch(), OtlpEncoding::protobuf) == first);        // deterministic
     CHECK(encoder.encode(sample.batch(), OtlpEncoding::protobuf).data() == data);  // no reallocation
   }
 
@@ -138,8 +138,8 @@ TEST_SUITE("export") {
     CHECK_FALSE(reading.partial_success);
     CHECK_FALSE(reading.result);
 
-    const std::string json = R"({"partialSuccess":{"rejectedSpans":12345,"errorMessage":"too old )" +
-                             std::string(1000, 'm') + "\"}}";
+    const std::string json =
+        R"({"partialSuccess":{"rejectedSpans":12345,"errorMessage":"too old )" + std::string(1000, 'm') + "\"}}";
     reading = OtlpPartialSuccess::parse_prefix(std::string_view(json).substr(0, 70), OtlpEncoding::json);
     REQUIRE(reading.result);
     CHECK(reading.result->rejected_spans == 12345);
@@ -150,8 +150,8 @@ TEST_SUITE("export") {
     CHECK(reading.partial_success);
     CHECK_FALSE(reading.result);
     // the message first and the count past the cut: unknown
-    const std::string message_first = R"({"partialSuccess":{"errorMessage":")" + std::string(1000, 'm') +
-                                      R"(","rejectedSpans":"1"}})";
+    const std::string message_first =
+        R"({"partialSuccess":{"errorMessage":")" + std::string(1000, 'm') + R"(","rejectedSpans":"1"}})";
     reading = OtlpPartialSuccess::parse_prefix(std::string_view(message_first).substr(0, 500), OtlpEncoding::json);
     CHECK(reading.partial_success);
     CHECK_FALSE(reading.result);
@@ -160,8 +160,8 @@ TEST_SUITE("export") {
 
   TEST_CASE("OtlpPartialSuccess reads JSON counts exactly over the whole int64 range (fuzz_partial_success)") {
     const auto count = [](const std::string& number) {
-      const auto partial = OtlpPartialSuccess::parse(R"({"partialSuccess":{"rejectedSpans":)" + number + "}}",
-                                                     OtlpEncoding::json);
+      const auto partial =
+          OtlpPartialSuccess::parse(R"({"partialSuccess":{"rejectedSpans":)" + number + "}}", OtlpEncoding::json);
       REQUIRE(partial);
       return partial->rejected_spans;
     };

@@ -35,7 +35,8 @@ TEST_SUITE("export") {
   }
 
   TEST_CASE("OTEL_EXPORTER_OTLP_ENDPOINT is a base that gets v1/traces; the traces endpoint is used as is") {
-    CHECK(from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"}}).endpoint == "http://collector:4318/v1/traces");
+    CHECK(from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"}}).endpoint ==
+          "http://collector:4318/v1/traces");
     CHECK(from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/"}}).endpoint ==
           "http://collector:4318/v1/traces");
     CHECK(from({{"OTEL_EXPORTER_OTLP_ENDPOINT", "https://api.honeycomb.io/otlp"}}).endpoint ==
@@ -84,9 +85,9 @@ TEST_SUITE("export") {
 
   TEST_CASE("OTEL_EXPORTER_OTLP_HEADERS are percent-decoded; bad items are skipped without showing values") {
     CapturedLog log;
-    const auto config =
-        from({{"OTEL_EXPORTER_OTLP_HEADERS",
-               " x-honeycomb-team = my%20secret%3Dkey ,api-key=abc%2C123,broken-secret,bad=%zzsecret2,Authorization=Basic%20dXNlcg=="}});
+    const auto config = from({{"OTEL_EXPORTER_OTLP_HEADERS",
+                               " x-honeycomb-team = my%20secret%3Dkey "
+                               ",api-key=abc%2C123,broken-secret,bad=%zzsecret2,Authorization=Basic%20dXNlcg=="}});
     REQUIRE(config.headers.size() == 3);
     CHECK(config.headers[0] == std::pair<std::string, std::string>("x-honeycomb-team", "my secret=key"));
     CHECK(config.headers[1] == std::pair<std::string, std::string>("api-key", "abc,123"));
@@ -153,8 +154,8 @@ TEST_SUITE("export") {
     }
     // what works: IPv6 literals, user info, ports 1 and 65535, an empty port (the default)
     CapturedLog log;
-    for (const char* good : {"http://[::1]:4318", "https://user:pw@collector", "http://collector:1", "HTTP://collector:65535",
-                             "http://collector:/otlp", "http://10.0.0.1:4318/custom?x=1"}) {
+    for (const char* good : {"http://[::1]:4318", "https://user:pw@collector", "http://collector:1",
+                             "HTTP://collector:65535", "http://collector:/otlp", "http://10.0.0.1:4318/custom?x=1"}) {
       CAPTURE(good);
       CHECK(from({{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", good}}).endpoint == good);
     }

@@ -55,8 +55,7 @@ TEST_SUITE("export") {
       REQUIRE(decoded);
       INFO(decoded->dump());
       REQUIRE((*decoded)["kind"] == "otlp-json");
-      tracewire_test::check_request((*decoded)["body"],
-                                    i == 0 ? batch : std::vector<const SpanData*>{batch[0]});
+      tracewire_test::check_request((*decoded)["body"], i == 0 ? batch : std::vector<const SpanData*>{batch[0]});
     }
   }
 

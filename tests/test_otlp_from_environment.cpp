@@ -11,8 +11,8 @@
 #include "tracewire/transport/curl_http_client.hpp"
 
 using namespace tracewire;
-using tracewire_test::CapturedLog;
 using nlohmann::json;
+using tracewire_test::CapturedLog;
 using tracewire_test::Receiver;
 
 namespace {
@@ -107,8 +107,8 @@ TEST_SUITE("config") {
     CHECK(fallback({{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "https://collector:4317/"}}) ==
           "https://collector:4318/v1/traces");
     CHECK(fallback({{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "collector:4317"}}) == "https://collector:4318/v1/traces");
-    CHECK(fallback({{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "collector:4317"}, {"OTEL_EXPORTER_OTLP_INSECURE", "true"}}) ==
-          "http://collector:4318/v1/traces");
+    CHECK(fallback({{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "collector:4317"},
+                    {"OTEL_EXPORTER_OTLP_INSECURE", "true"}}) == "http://collector:4318/v1/traces");
     // Another port is somebody's deliberate choice: kept.
     CHECK(fallback({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://proxy:14317"}}) == "http://proxy:14317/v1/traces");
     CHECK(fallback({{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "https://api.example.com:443/otlp/v1/traces"}}) ==

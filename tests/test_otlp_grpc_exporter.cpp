@@ -79,8 +79,7 @@ class GrpcTraceServer {
     queue_->Shutdown();
     void* tag = nullptr;
     bool ok = false;
-    while (queue_->Next(&tag, &ok)) {
-    }
+    while (queue_->Next(&tag, &ok)) {}
   }
 
   int port() const { return port_; }
@@ -171,7 +170,8 @@ FinalizedOtlpExporterConfig grpc_config(const std::string& endpoint) {
   options.protocol = OtlpProtocol::grpc;
   options.endpoint = endpoint;
   options.timeout = std::chrono::seconds(5);
-  options.retry = detail::RetryPolicy::Options{5, std::chrono::milliseconds(20), std::chrono::milliseconds(50), 1.5, 0.2};
+  options.retry =
+      detail::RetryPolicy::Options{5, std::chrono::milliseconds(20), std::chrono::milliseconds(50), 1.5, 0.2};
   return finalize_config(options);
 }
 
@@ -277,7 +277,8 @@ TEST_SUITE("export") {
     // A key gRPC reserves and a value it cannot carry are skipped; a secret is never logged.
     config.headers = {{"authorization", "Bearer top-secret"},
                       {"grpc-timeout", "hidden-1"},
-                      {"x-bad-value", std::string("hidden\x7f" "2")}};
+                      {"x-bad-value", std::string("hidden\x7f"
+                                                  "2")}};
     OtlpGrpcExporter exporter(config);
     CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
     CHECK(exporter.export_spans(sample.batch()) == ExportResult::failure);
@@ -351,7 +352,8 @@ TEST_SUITE("export") {
     CHECK(log.contains("UNAVAILABLE"));
   }
 
-  TEST_CASE("OtlpGrpcExporter over TLS: fails without the CA and says why, succeeds with OTEL_EXPORTER_OTLP_CERTIFICATE") {
+  TEST_CASE(
+      "OtlpGrpcExporter over TLS: fails without the CA and says why, succeeds with OTEL_EXPORTER_OTLP_CERTIFICATE") {
     const tracewire_test::TestCertificates certificates;
     const std::string key = tracewire_test::run_command({"cat", certificates.server_key()});
     const std::string chain = tracewire_test::run_command({"cat", certificates.server_certificate()});

@@ -150,9 +150,11 @@ TEST_SUITE("export") {
 
   TEST_CASE("OtlpHttpExporter reports a 400 once with the body, counts the spans, and does not retry") {
     CapturedLog log;
-    ScriptedExport test(json::array({{{"status", 400}, {"body", "garbage \x01 from a proxy"}},
-                                     {{"status", 400}, {"body", "garbage"}}}),
-                        2, [](FinalizedOtlpExporterConfig& config) { config.headers = {{"authorization", "Bearer top-secret"}}; });
+    ScriptedExport test(
+        json::array({{{"status", 400}, {"body", "garbage \x01 from a proxy"}}, {{"status", 400}, {"body", "garbage"}}}),
+        2, [](FinalizedOtlpExporterConfig& config) {
+          config.headers = {{"authorization", "Bearer top-secret"}};
+        });
     CHECK(test.run() == ExportResult::failure);
     CHECK(test.run() == ExportResult::failure);
     const auto stats = test.exporter.stats();
@@ -252,7 +254,8 @@ TEST_SUITE("export") {
     CHECK(test.exporter.stats().spans_failed == 2);
   }
 
-  TEST_CASE("OtlpHttpExporter over TLS: fails without the CA and says why, succeeds with OTEL_EXPORTER_OTLP_CERTIFICATE") {
+  TEST_CASE(
+      "OtlpHttpExporter over TLS: fails without the CA and says why, succeeds with OTEL_EXPORTER_OTLP_CERTIFICATE") {
     const tracewire_test::TestCertificates certificates;
     Receiver::Options receiver_options;
     receiver_options.tls_cert = certificates.server_certificate();
@@ -315,9 +318,10 @@ TEST_SUITE("export") {
     };
 
     SUBCASE("the generic variables") {
-      const ExportStats stats = export_with({{"OTEL_EXPORTER_OTLP_CLIENT_KEY", certificates.client_key()},
-                                             {"OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificates.client_certificate()}},
-                                            ExportResult::success);
+      const ExportStats stats =
+          export_with({{"OTEL_EXPORTER_OTLP_CLIENT_KEY", certificates.client_key()},
+                       {"OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificates.client_certificate()}},
+                      ExportResult::success);
       CHECK(stats.spans_exported == 2);
       const json request = next_request();
       CHECK(request["tlsClient"] == "tracewire-test-client");
@@ -333,7 +337,8 @@ TEST_SUITE("export") {
       CHECK(stats.spans_exported == 2);
       CHECK(next_request()["tlsClient"] == "tracewire-test-client");
     }
-    SUBCASE("without a client certificate, or with one no CA the receiver trusts signed, the export fails and is counted") {
+    SUBCASE(
+        "without a client certificate, or with one no CA the receiver trusts signed, the export fails and is counted") {
       CapturedLog log;
       ExportStats stats = export_with({}, ExportResult::failure);
       CHECK(stats.spans_failed == 2);
@@ -352,7 +357,8 @@ TEST_SUITE("export") {
     // before error_message, so the count is in the part that is read
     CapturedLog log;
     const std::string long_message(100 * 1024, 'm');
-    ScriptedExport test(json::array({{{"partialSuccess", {{"rejectedSpans", "2"}, {"errorMessage", long_message}}}}}), 3);
+    ScriptedExport test(json::array({{{"partialSuccess", {{"rejectedSpans", "2"}, {"errorMessage", long_message}}}}}),
+                        3);
     CHECK(test.run() == ExportResult::success);
     const auto stats = test.exporter.stats();
     CHECK(stats.spans_rejected == 2);
@@ -363,15 +369,17 @@ TEST_SUITE("export") {
     CHECK(log.text().size() < 1024);
   }
 
-  TEST_CASE("OtlpHttpExporter: a partial success whose count lies beyond the 64 KiB read counts the batch as failed, "
-            "reported once") {
+  TEST_CASE(
+      "OtlpHttpExporter: a partial success whose count lies beyond the 64 KiB read counts the batch as failed, "
+      "reported once") {
     CapturedLog log;
     // Valid OTLP/JSON with the message first: the count is past what the client keeps.
     const std::string body =
         R"({"partialSuccess":{"errorMessage":")" + std::string(100 * 1024, 'm') + R"(","rejectedSpans":"1"}})";
-    ScriptedExport test(json::array({{{"status", 200}, {"headers", {{"content-type", "application/json"}}}, {"body", body}},
-                                     {{"status", 200}, {"headers", {{"content-type", "application/json"}}}, {"body", body}}}),
-                        3, [](FinalizedOtlpExporterConfig& config) { config.protocol = OtlpProtocol::http_json; });
+    ScriptedExport test(
+        json::array({{{"status", 200}, {"headers", {{"content-type", "application/json"}}}, {"body", body}},
+                     {{"status", 200}, {"headers", {{"content-type", "application/json"}}}, {"body", body}}}),
+        3, [](FinalizedOtlpExporterConfig& config) { config.protocol = OtlpProtocol::http_json; });
     CHECK(test.run() == ExportResult::failure);
     CHECK(test.run() == ExportResult::failure);
     const auto stats = test.exporter.stats();

@@ -18,7 +18,7 @@ TEST_SUITE("export") {
     const std::vector<std::string> orders{
         "provider,logger,propagator", "provider,propagator,logger", "logger,provider,propagator",
         "logger,propagator,provider", "propagator,provider,logger", "propagator,logger,provider",
-        "user-logger,provider", "provider,user-logger", "none"};
+        "user-logger,provider",       "provider,user-logger",       "none"};
     const std::vector<std::string> ends{"return", "exit", "shutdown"};
     struct Run {
       std::string order, end;
@@ -37,8 +37,8 @@ TEST_SUITE("export") {
           Run& run = runs[i];
           const auto started = std::chrono::steady_clock::now();
           tracewire_test::ChildProcess process({"env", "OTEL_EXPORTER_OTLP_ENDPOINT=" + collector.url(),
-                                               "OTEL_EXPORTER_OTLP_TIMEOUT=1000", "OTEL_SERVICE_NAME=exit-test",
-                                               TRACEWIRE_EXIT_PROGRAM, run.order, run.end});
+                                                "OTEL_EXPORTER_OTLP_TIMEOUT=1000", "OTEL_SERVICE_NAME=exit-test",
+                                                TRACEWIRE_EXIT_PROGRAM, run.order, run.end});
           run.status = process.wait(std::chrono::seconds(60)).value_or(-1);
           run.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
         });

@@ -27,10 +27,10 @@ TEST_SUITE("export") {
     out.write_fixed32(16, 0x301);
     out.write_double(4, 1.0);
     out.finish();
-    CHECK(buffer == bytes({0x08, 0x96, 0x01,                                                          //
-                           0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,          //
-                           0x39, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,                      //
-                           0x85, 0x01, 0x01, 0x03, 0x00, 0x00,                                        //
+    CHECK(buffer == bytes({0x08, 0x96, 0x01,                                                  //
+                           0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,  //
+                           0x39, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,              //
+                           0x85, 0x01, 0x01, 0x03, 0x00, 0x00,                                //
                            0x21, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf0, 0x3f}));
   }
 
@@ -85,12 +85,16 @@ TEST_SUITE("export") {
   TEST_CASE("ProtoWriter repairs invalid UTF-8 in strings from outside the records") {
     std::string buffer;
     ProtoWriter out(buffer);
-    out.write_string_checked(1, "a\xff" "b");
+    out.write_string_checked(1,
+                             "a\xff"
+                             "b");
     out.write_string_checked(2, std::string(100, '\xfe'));
     out.finish();
     ProtoReader reader(buffer);
     REQUIRE(reader.next());
-    CHECK(reader.bytes() == "a\xef\xbf\xbd" "b");
+    CHECK(reader.bytes() ==
+          "a\xef\xbf\xbd"
+          "b");
     REQUIRE(reader.next());
     CHECK(reader.bytes().size() == 300);
     CHECK(tracewire::detail::is_valid_utf8(reader.bytes()));
@@ -114,8 +118,7 @@ TEST_SUITE("export") {
     for (const std::string& garbage : {bytes({0x0a, 0x05, 0x01}), bytes({0xff, 0xff, 0xff}), bytes({0x00}),
                                        bytes({0x0f}), bytes({0x09, 0x01}), std::string(3, '\x80')}) {
       ProtoReader reader(garbage);
-      while (reader.next()) {
-      }
+      while (reader.next()) {}
       CHECK_FALSE(reader.ok());
     }
   }

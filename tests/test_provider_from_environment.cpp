@@ -89,7 +89,8 @@ TEST_SUITE("config") {
     GlobalPropagatorReset reset;
     const Context context(tracewire_test::span_context("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true));
 
-    make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "none"}, {"OTEL_PROPAGATORS", "b3multi,xray"}});
+    make_provider_from_environment(
+        {}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "none"}, {"OTEL_PROPAGATORS", "b3multi,xray"}});
     tracewire_test::Headers headers = tracewire_test::inject(*global_propagator(), context);
     CHECK(tracewire_test::header(headers, "x-b3-traceid") == "4bf92f3577b34da6a3ce929d0e0e4736");
     CHECK(tracewire_test::header(headers, "x-amzn-trace-id") != "<absent>");
@@ -115,7 +116,8 @@ TEST_SUITE("config") {
     tracewire_test::CapturedLog log;
     detail::ReportedValues::instance().clear();  // an earlier test may have reported the same list
     const auto config = finalize_config({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "console,xray,nope,none"}});
-    const auto pipelines = make_exporter_pipelines(config, MapEnvironment{{"AWS_XRAY_DAEMON_ADDRESS", "127.0.0.1:2999"}});
+    const auto pipelines =
+        make_exporter_pipelines(config, MapEnvironment{{"AWS_XRAY_DAEMON_ADDRESS", "127.0.0.1:2999"}});
     REQUIRE(pipelines.size() == 2);
     CHECK(pipelines[0].name == "console");
     CHECK(dynamic_cast<SimpleSpanProcessor*>(pipelines[0].processor.get()) != nullptr);
@@ -125,8 +127,9 @@ TEST_SUITE("config") {
     CHECK(pipelines[1].processor->describe().find(pipelines[1].exporter->describe()) != std::string::npos);
     CHECK(pipelines[1].exporter->stats().spans_exported == 0);
     CHECK(log.contains("skipped 1 unknown or unavailable exporter(s): \"nope\""));
-    CHECK(make_exporter_pipelines(finalize_config({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "none"}}), MapEnvironment{})
-              .empty());
+    CHECK(
+        make_exporter_pipelines(finalize_config({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "none"}}), MapEnvironment{})
+            .empty());
   }
 
   TEST_CASE("make_provider_from_environment applies OTEL_BSP_* to the batch processor it builds") {
@@ -171,7 +174,8 @@ TEST_SUITE("config") {
   TEST_CASE("make_provider_from_environment: OTEL_BSP_SCHEDULE_DELAY exports a partial batch that soon") {
     MemoryExporters exporters;
     auto provider = make_provider_from_environment(
-        {}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "test_memory"}, {"OTEL_BSP_SCHEDULE_DELAY", "10"}}, test_registry());
+        {}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "test_memory"}, {"OTEL_BSP_SCHEDULE_DELAY", "10"}},
+        test_registry());
     provider->tracer("delay").start_span("alone").end();
     // Far less than the default 5000 ms: with the variable ignored the span would still wait.
     CHECK(exporters.storage->wait_for_count(1, 4s));
@@ -182,7 +186,8 @@ TEST_SUITE("config") {
 
   TEST_CASE("make_provider_from_environment applies every span limit variable to the spans it records") {
     MemoryExporters exporters;
-    const SpanContext linked = tracewire_test::span_context("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true);
+    const SpanContext linked =
+        tracewire_test::span_context("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true);
     // Records one span with 6 attributes (one a 12-character string), 4 events of 3
     // attributes and 3 links of 4 attributes.
     const auto record = [&](const MapEnvironment& environment) {
@@ -248,25 +253,31 @@ TEST_SUITE("config") {
     }
   }
 
-  TEST_CASE("make_provider_from_environment: ratelimiting samples at most OTEL_TRACES_SAMPLER_ARG new traces a second") {
+  TEST_CASE(
+      "make_provider_from_environment: ratelimiting samples at most OTEL_TRACES_SAMPLER_ARG new traces a second") {
     MemoryExporters exporters;
     SUBCASE("the default argument: 100 per second") {
       auto provider = make_provider_from_environment(
-          {}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "test_memory_simple"}, {"OTEL_TRACES_SAMPLER", "ratelimiting"}}, test_registry());
+          {}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "test_memory_simple"}, {"OTEL_TRACES_SAMPLER", "ratelimiting"}},
+          test_registry());
       auto tracer = provider->tracer("rate");
       check_rate_limited(roots(tracer, *exporters.storage, 1000), 100);
     }
     SUBCASE("an explicit argument") {
-      auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "test_memory_simple"},
-                                                                        {"OTEL_TRACES_SAMPLER", "ratelimiting"},
-                                                                        {"OTEL_TRACES_SAMPLER_ARG", "5"}}, test_registry());
+      auto provider = make_provider_from_environment({},
+                                                     MapEnvironment{{"OTEL_TRACES_EXPORTER", "test_memory_simple"},
+                                                                    {"OTEL_TRACES_SAMPLER", "ratelimiting"},
+                                                                    {"OTEL_TRACES_SAMPLER_ARG", "5"}},
+                                                     test_registry());
       auto tracer = provider->tracer("rate");
       check_rate_limited(roots(tracer, *exporters.storage, 1000), 5);
     }
     SUBCASE("parentbased_ratelimiting: limits new traces, follows the parent's decision") {
-      auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "test_memory_simple"},
-                                                                        {"OTEL_TRACES_SAMPLER", "parentbased_ratelimiting"},
-                                                                        {"OTEL_TRACES_SAMPLER_ARG", "2"}}, test_registry());
+      auto provider = make_provider_from_environment({},
+                                                     MapEnvironment{{"OTEL_TRACES_EXPORTER", "test_memory_simple"},
+                                                                    {"OTEL_TRACES_SAMPLER", "parentbased_ratelimiting"},
+                                                                    {"OTEL_TRACES_SAMPLER_ARG", "2"}},
+                                                     test_registry());
       auto tracer = provider->tracer("rate");
       check_rate_limited(roots(tracer, *exporters.storage, 1000), 2);
       // The bucket is empty now: children of a sampled caller are all sampled, children
@@ -286,10 +297,12 @@ TEST_SUITE("config") {
     MemoryExporters exporters;
     // An hour between scheduled exports and batches larger than all the spans: only the
     // shutdown can export them.
-    auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "test_memory"},
-                                                                      {"OTEL_BSP_SCHEDULE_DELAY", "3600000"},
-                                                                      {"OTEL_BSP_MAX_QUEUE_SIZE", "4096"},
-                                                                      {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "4096"}}, test_registry());
+    auto provider = make_provider_from_environment({},
+                                                   MapEnvironment{{"OTEL_TRACES_EXPORTER", "test_memory"},
+                                                                  {"OTEL_BSP_SCHEDULE_DELAY", "3600000"},
+                                                                  {"OTEL_BSP_MAX_QUEUE_SIZE", "4096"},
+                                                                  {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "4096"}},
+                                                   test_registry());
     constexpr int threads = 4, per_thread = 500;
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t) {

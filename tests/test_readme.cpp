@@ -67,7 +67,8 @@ TEST_SUITE("readme") {
   }
 
   TEST_CASE("examples/quickstart prints its trace as a tree on the terminal") {
-    const std::string output = tracewire_test::run_command({"/usr/bin/env", "-u", "OTEL_TRACES_EXPORTER", QUICKSTART_PATH});
+    const std::string output =
+        tracewire_test::run_command({"/usr/bin/env", "-u", "OTEL_TRACES_EXPORTER", QUICKSTART_PATH});
     INFO(output);
     const std::vector<std::string> lines = lines_of(output);
     REQUIRE(lines.size() == 5);

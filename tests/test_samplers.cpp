@@ -59,7 +59,8 @@ TEST_SUITE("trace") {
     CHECK(result.trace_state->get("ot") == std::string_view("th:8;rv:c0000000000000"));
     CHECK(result.trace_state->get("other") == std::string_view("1"));
 
-    SpanContext low{with_randomness(0), SpanId::from_u64(1), TraceFlags(1), TraceState::parse("ot=th:0;rv:10000000000000"), true};
+    SpanContext low{with_randomness(0), SpanId::from_u64(1), TraceFlags(1),
+                    TraceState::parse("ot=th:0;rv:10000000000000"), true};
     auto dropped = decide(half, low.trace_id, low);
     CHECK_FALSE(dropped.sampled());
     CHECK(dropped.trace_state->get("ot") == std::string_view("rv:10000000000000"));

@@ -17,8 +17,8 @@ namespace incubating = tracewire::semconv::incubating;
 namespace {
 
 struct Release {
-  std::string header;                              ///< the data file's first line
-  std::map<std::string, std::string> stability;    ///< attribute → stability
+  std::string header;                            ///< the data file's first line
+  std::map<std::string, std::string> stability;  ///< attribute → stability
 };
 
 Release read_release() {
@@ -41,34 +41,83 @@ Release read_release() {
 }
 
 // Every constant of semconv.hpp (the last test case checks that none is missing here).
-const std::vector<const char*> stable_names{
-    semconv::http::request_method, semconv::http::request_method_original, semconv::http::request_resend_count,
-    semconv::http::response_status_code, semconv::http::route,
-    semconv::url::full, semconv::url::path, semconv::url::query, semconv::url::scheme, semconv::url::fragment,
-    semconv::server::address, semconv::server::port, semconv::client::address, semconv::client::port,
-    semconv::network::peer_address, semconv::network::peer_port, semconv::network::local_address,
-    semconv::network::local_port, semconv::network::protocol_name, semconv::network::protocol_version,
-    semconv::network::transport, semconv::network::type,
-    semconv::db::system_name, semconv::db::namespace_name, semconv::db::collection_name, semconv::db::operation_name,
-    semconv::db::operation_batch_size, semconv::db::query_text, semconv::db::query_summary,
-    semconv::db::stored_procedure_name, semconv::db::response_status_code,
-    semconv::exception::type, semconv::exception::message, semconv::exception::stacktrace, semconv::error::type,
-    semconv::service::name, semconv::service::version, semconv::service::namespace_name, semconv::service::instance_id,
-    semconv::telemetry::sdk_name, semconv::telemetry::sdk_language, semconv::telemetry::sdk_version,
-    semconv::telemetry::distro_name, semconv::telemetry::distro_version, semconv::user_agent::original,
-    semconv::code::function_name, semconv::code::file_path, semconv::code::line_number, semconv::code::column_number,
-    semconv::code::stacktrace,
-    semconv::otel::status_code, semconv::otel::status_description, semconv::otel::scope_name,
-    semconv::otel::scope_version};
+const std::vector<const char*> stable_names{semconv::http::request_method,
+                                            semconv::http::request_method_original,
+                                            semconv::http::request_resend_count,
+                                            semconv::http::response_status_code,
+                                            semconv::http::route,
+                                            semconv::url::full,
+                                            semconv::url::path,
+                                            semconv::url::query,
+                                            semconv::url::scheme,
+                                            semconv::url::fragment,
+                                            semconv::server::address,
+                                            semconv::server::port,
+                                            semconv::client::address,
+                                            semconv::client::port,
+                                            semconv::network::peer_address,
+                                            semconv::network::peer_port,
+                                            semconv::network::local_address,
+                                            semconv::network::local_port,
+                                            semconv::network::protocol_name,
+                                            semconv::network::protocol_version,
+                                            semconv::network::transport,
+                                            semconv::network::type,
+                                            semconv::db::system_name,
+                                            semconv::db::namespace_name,
+                                            semconv::db::collection_name,
+                                            semconv::db::operation_name,
+                                            semconv::db::operation_batch_size,
+                                            semconv::db::query_text,
+                                            semconv::db::query_summary,
+                                            semconv::db::stored_procedure_name,
+                                            semconv::db::response_status_code,
+                                            semconv::exception::type,
+                                            semconv::exception::message,
+                                            semconv::exception::stacktrace,
+                                            semconv::error::type,
+                                            semconv::service::name,
+                                            semconv::service::version,
+                                            semconv::service::namespace_name,
+                                            semconv::service::instance_id,
+                                            semconv::telemetry::sdk_name,
+                                            semconv::telemetry::sdk_language,
+                                            semconv::telemetry::sdk_version,
+                                            semconv::telemetry::distro_name,
+                                            semconv::telemetry::distro_version,
+                                            semconv::user_agent::original,
+                                            semconv::code::function_name,
+                                            semconv::code::file_path,
+                                            semconv::code::line_number,
+                                            semconv::code::column_number,
+                                            semconv::code::stacktrace,
+                                            semconv::otel::status_code,
+                                            semconv::otel::status_description,
+                                            semconv::otel::scope_name,
+                                            semconv::otel::scope_version};
 
-const std::vector<const char*> incubating_names{
-    incubating::rpc::system_name, incubating::rpc::method, incubating::rpc::response_status_code,
-    incubating::process::pid, incubating::process::executable_name, incubating::process::executable_path,
-    incubating::process::command, incubating::process::command_args, incubating::process::command_line,
-    incubating::os::type, incubating::os::description, incubating::os::name, incubating::os::version,
-    incubating::host::name, incubating::host::arch, incubating::host::id, incubating::host::type,
-    incubating::messaging::system, incubating::messaging::operation_name, incubating::messaging::operation_type,
-    incubating::messaging::destination_name, incubating::messaging::message_id};
+const std::vector<const char*> incubating_names{incubating::rpc::system_name,
+                                                incubating::rpc::method,
+                                                incubating::rpc::response_status_code,
+                                                incubating::process::pid,
+                                                incubating::process::executable_name,
+                                                incubating::process::executable_path,
+                                                incubating::process::command,
+                                                incubating::process::command_args,
+                                                incubating::process::command_line,
+                                                incubating::os::type,
+                                                incubating::os::description,
+                                                incubating::os::name,
+                                                incubating::os::version,
+                                                incubating::host::name,
+                                                incubating::host::arch,
+                                                incubating::host::id,
+                                                incubating::host::type,
+                                                incubating::messaging::system,
+                                                incubating::messaging::operation_name,
+                                                incubating::messaging::operation_type,
+                                                incubating::messaging::destination_name,
+                                                incubating::messaging::message_id};
 
 }  // namespace
 

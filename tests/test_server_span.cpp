@@ -95,7 +95,8 @@ TEST_SUITE("instrumentation") {
     auto request = start_server_span(server.tracer, "request", ContainerGetter(headers));
     std::map<std::string, std::string> outgoing;
     inject_context(request, ContainerSetter(outgoing), TraceContextPropagator());
-    CHECK(outgoing["traceparent"] == "00-0af7651916cd43dd8448eb211c80319c-" + request.context().span_id.to_hex() + "-00");
+    CHECK(outgoing["traceparent"] ==
+          "00-0af7651916cd43dd8448eb211c80319c-" + request.context().span_id.to_hex() + "-00");
     CHECK(request.context().span_id.to_hex() != "b7ad6b7169203331");  // unsampled, yet its own id
   }
 }

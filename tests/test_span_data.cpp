@@ -137,7 +137,8 @@ TEST_SUITE("core") {
     record.set_name("overwritten");
     record.set_attribute("kept", "stays valid through compactions");
     const std::size_t before = tracewire_test::resident_bytes();
-    for (int i = 0; i < 100000; ++i) record.set_attribute("value", i % 2 ? std::string_view(first) : std::string_view(second));
+    for (int i = 0; i < 100000; ++i)
+      record.set_attribute("value", i % 2 ? std::string_view(first) : std::string_view(second));
     const std::size_t growth = tracewire_test::resident_bytes() - std::min(before, tracewire_test::resident_bytes());
     CHECK(record.storage_bytes() < 512 * 1024);  // was 100 MB: every value stayed
     if (tracewire_test::resident_memory_is_meaningful) CHECK(growth < 16u * 1024 * 1024);

@@ -96,7 +96,8 @@ TEST_SUITE("trace") {
     tracewire::TracerProviderOptions options;
     tracewire::BatchSpanProcessorOptions batch;
     batch.max_queue_size = 4096;
-    options.processors.push_back(std::make_unique<tracewire::BatchSpanProcessor>(std::make_unique<Discarding>(), batch));
+    options.processors.push_back(
+        std::make_unique<tracewire::BatchSpanProcessor>(std::make_unique<Discarding>(), batch));
     auto provider = std::make_shared<tracewire::TracerProvider>(std::move(options));
     auto tracer = provider->tracer("burst");
     const std::string huge(256 * 1024, 'h');
@@ -110,6 +111,7 @@ TEST_SUITE("trace") {
     REQUIRE(provider->force_flush(std::chrono::seconds(60)));
     const std::size_t after = tracewire_test::resident_bytes();
     CHECK(provider->stats().exported + provider->stats().dropped_queue_full == 2064);
-    if (tracewire_test::resident_memory_is_meaningful) CHECK(after < before + 64u * 1024 * 1024);  // it was 200 MB and more: every record kept its largest block
+    if (tracewire_test::resident_memory_is_meaningful)
+      CHECK(after < before + 64u * 1024 * 1024);  // it was 200 MB and more: every record kept its largest block
   }
 }

@@ -52,10 +52,12 @@ TEST_SUITE("instrumentation") {
     {
       auto span = recorded.tracer.start_span("work");
       log.logger->warn("inside {}", 42);
-      expected += fmt::format("warning trace_id={} span_id={} inside 42\n", span.context().trace_id, span.context().span_id);
+      expected +=
+          fmt::format("warning trace_id={} span_id={} inside 42\n", span.context().trace_id, span.context().span_id);
       auto child = recorded.tracer.start_span("child");
       log.logger->info("in child");
-      expected += fmt::format("info trace_id={} span_id={} in child\n", child.context().trace_id, child.context().span_id);
+      expected +=
+          fmt::format("info trace_id={} span_id={} in child\n", child.context().trace_id, child.context().span_id);
     }
     log.logger->info("after");
     expected += "info after\n";
@@ -70,8 +72,8 @@ TEST_SUITE("instrumentation") {
       Scope scope(span);
       log.logger->info("on a worker");
     }).join();
-    CHECK(log.lines() == fmt::format("info trace_id={} span_id={} on a worker\n", span.context().trace_id,
-                                     span.context().span_id));
+    CHECK(log.lines() ==
+          fmt::format("info trace_id={} span_id={} on a worker\n", span.context().trace_id, span.context().span_id));
   }
 
   TEST_CASE("spdlog: SpdlogTraceFlag's single fields, registered under letters of one's choice") {
@@ -96,8 +98,8 @@ TEST_SUITE("instrumentation") {
     auto span = recorded.tracer.start_span("work");
     log.logger->warn("cache miss");
     const std::string line = log.lines();
-    CHECK(line.find("] [test] [warning] trace_id=" + span.context().trace_id.to_hex() + " span_id=" +
-                    span.context().span_id.to_hex() + " cache miss\n") != std::string::npos);
+    CHECK(line.find("] [test] [warning] trace_id=" + span.context().trace_id.to_hex() +
+                    " span_id=" + span.context().span_id.to_hex() + " cache miss\n") != std::string::npos);
     CHECK(line[0] == '[');
   }
 

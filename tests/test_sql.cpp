@@ -19,7 +19,8 @@ TEST_SUITE("core") {
     CHECK(sanitize_sql("SELECT 1.5e-3, .5, 0x1F, -7") == "SELECT ?, ?, ?, -?");
     CHECK(sanitize_sql("SELECT E'it\\'s', B'1010', X'ff', U&'d\\0061t', $$dollar 'quoted'$$, $fn$x$fn$") ==
           "SELECT ?, ?, ?, ?, ?, ?");
-    CHECK(sanitize_sql("UPDATE t1 SET flag = TRUE, col2 = false WHERE id = $1") == "UPDATE t1 SET flag = ?, col2 = ? WHERE id = $1");
+    CHECK(sanitize_sql("UPDATE t1 SET flag = TRUE, col2 = false WHERE id = $1") ==
+          "UPDATE t1 SET flag = ?, col2 = ? WHERE id = $1");
     CHECK(sanitize_sql("SELECT \"it's\" FROM \"my table\" -- secret 'x'\nWHERE a = 1 /* also /* nested */ secret */") ==
           "SELECT \"it's\" FROM \"my table\" \nWHERE a = ?");
     CHECK(sanitize_sql("SELECT col1, tab2.col3 FROM tab2") == "SELECT col1, tab2.col3 FROM tab2");
@@ -33,14 +34,16 @@ TEST_SUITE("core") {
                         "WHERE  order_id = ?") == "INSERT shipping_details SELECT orders");
     CHECK(summarize_sql("SELECT *\nFROM   songs,\n       artists\nWHERE  songs.artist_id == artists.id") ==
           "SELECT songs artists");
-    CHECK(summarize_sql("SELECT order_date\nFROM   (SELECT *\n        FROM   orders o\n               JOIN customers c\n"
-                        "                 ON o.customer_id = c.customer_id)") == "SELECT SELECT orders customers");
+    CHECK(
+        summarize_sql("SELECT order_date\nFROM   (SELECT *\n        FROM   orders o\n               JOIN customers c\n"
+                      "                 ON o.customer_id = c.customer_id)") == "SELECT SELECT orders customers");
     CHECK(summarize_sql("SELECT *\nFROM   \"song list\",\n       'artists'") == "SELECT \"song list\"");
   }
 
   TEST_CASE("summarize_sql: other statements") {
     CHECK(summarize_sql("SELECT pg_sleep(0.1)") == "SELECT");
-    CHECK(summarize_sql("select * from public.users u, orders where u.id = 1 order by a, b") == "select public.users orders");
+    CHECK(summarize_sql("select * from public.users u, orders where u.id = 1 order by a, b") ==
+          "select public.users orders");
     CHECK(summarize_sql("UPDATE accounts SET balance = balance - 1 WHERE id = $1") == "UPDATE accounts");
     CHECK(summarize_sql("DELETE FROM ONLY sessions WHERE expires < now()") == "DELETE sessions");
     CHECK(summarize_sql("CREATE TABLE IF NOT EXISTS items (id int primary key)") == "CREATE TABLE items");
@@ -64,12 +67,13 @@ TEST_SUITE("core") {
   }
 
   TEST_CASE("sqlcommenter: sorted, URL-encoded, appended before the final semicolon") {
-    const std::string comment = sqlcommenter_comment(
-        {{"tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"},
-         {"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}});
+    const std::string comment =
+        sqlcommenter_comment({{"tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"},
+                              {"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}});
     // The example of the database conventions (and of the sqlcommenter specification).
-    CHECK(comment == "/*traceparent='00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',"
-                     "tracestate='congo%3Dt61rcWkgMzE%2Crojo%3D00f067aa0ba902b7'*/");
+    CHECK(comment ==
+          "/*traceparent='00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',"
+          "tracestate='congo%3Dt61rcWkgMzE%2Crojo%3D00f067aa0ba902b7'*/");
     CHECK(with_sql_comment("SELECT * FROM songs", "/*a='1'*/") == "SELECT * FROM songs /*a='1'*/");
     CHECK(with_sql_comment("SELECT 1;  \n", "/*a='1'*/") == "SELECT 1 /*a='1'*/;");
     // A statement that has a comment already is left alone.

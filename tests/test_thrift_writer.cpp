@@ -48,9 +48,9 @@ json round_trip(Receiver& receiver, ThriftProtocol protocol, std::int32_t sequen
   } else {
     write(ThriftBinaryWriter(packet));
   }
-  UdpSender sender("127.0.0.1", static_cast<std::uint16_t>(protocol == ThriftProtocol::compact
-                                                               ? receiver.udp_compact_port()
-                                                               : receiver.udp_binary_port()));
+  UdpSender sender("127.0.0.1",
+                   static_cast<std::uint16_t>(protocol == ThriftProtocol::compact ? receiver.udp_compact_port()
+                                                                                  : receiver.udp_binary_port()));
   REQUIRE(sender.send(packet));
   auto record = receiver.next(std::chrono::seconds(10));
   REQUIRE(record);
@@ -82,10 +82,10 @@ struct SpanFields {
 template <class Writer>
 void write_span(Writer& writer, const SpanFields& span, bool reversed) {
   const std::vector<std::function<void()>> fields{
-      [&] { writer.field_i64(1, span.trace_id_low); },    [&] { writer.field_i64(2, span.trace_id_high); },
-      [&] { writer.field_i64(3, span.span_id); },         [&] { writer.field_i64(4, span.parent_span_id); },
+      [&] { writer.field_i64(1, span.trace_id_low); },      [&] { writer.field_i64(2, span.trace_id_high); },
+      [&] { writer.field_i64(3, span.span_id); },           [&] { writer.field_i64(4, span.parent_span_id); },
       [&] { writer.field_binary(5, span.operation_name); }, [&] { writer.field_i32(7, span.flags); },
-      [&] { writer.field_i64(8, span.start_time); },      [&] { writer.field_i64(9, span.duration); }};
+      [&] { writer.field_i64(8, span.start_time); },        [&] { writer.field_i64(9, span.duration); }};
   writer.struct_begin();
   if (reversed) {
     for (auto field = fields.rbegin(); field != fields.rend(); ++field) (*field)();
@@ -196,12 +196,11 @@ TEST_SUITE("export") {
         writer.field_list_begin(2, ThriftType::structure, 0);
       });
       CHECK(record.at("seqid") == 77);
-      CHECK(record.at("batch") ==
-            json{{"process",
-                  {{"serviceName", "svc"},
-                   {"tags", json::array({{{"key", "raw"}, {"vType", 4}, {"vBinary", "AAH+/w=="}},
-                                         tracewire_test::jaeger_long_tag("n", -5)})}}},
-                 {"spans", json::array()}});
+      CHECK(record.at("batch") == json{{"process",
+                                        {{"serviceName", "svc"},
+                                         {"tags", json::array({{{"key", "raw"}, {"vType", 4}, {"vBinary", "AAH+/w=="}},
+                                                               tracewire_test::jaeger_long_tag("n", -5)})}}},
+                                       {"spans", json::array()}});
     }
   }
 
@@ -267,7 +266,7 @@ TEST_SUITE("export") {
       writer.field_i32(16, 0);
       writer.field_i32(1, 0);
     });
-    CHECK(ascending == (1 + 1) + (1 + 1));          // a delta of 1, then of 15: both short
+    CHECK(ascending == (1 + 1) + (1 + 1));           // a delta of 1, then of 15: both short
     CHECK(descending == (1 + 1 + 1) + (1 + 1 + 1));  // 16 from 0: long; 1 after 16: long
   }
 
@@ -309,7 +308,8 @@ TEST_SUITE("export") {
       const json& span = record.at("batch").at("spans").at(0);
       CHECK(span.at("tags") == json::array({{{"key", "raw"}, {"vType", 4}, {"vBinary", "AQ=="}}}));
       CHECK(span.at("logs") ==
-            json::array({{{"timestamp", "15"}, {"fields", json::array({tracewire_test::jaeger_string_tag("event", "e")})}}}));
+            json::array(
+                {{{"timestamp", "15"}, {"fields", json::array({tracewire_test::jaeger_string_tag("event", "e")})}}}));
       CHECK(span.at("references").size() == 1);
       CHECK(span.at("references")[0].at("refType") == 1);
       CHECK(span.at("references")[0].at("spanId") == "9");

@@ -112,7 +112,8 @@ TEST_SUITE("propagation") {
 
   TEST_CASE("TraceContext keeps the sampled and random flags and clears reserved bits") {
     auto flags_of = [](const char* flags) {
-      return extract(w3c, {{"traceparent", std::string("00-12345678901234567890123456789012-1234567890123456-") + flags}})
+      return extract(w3c,
+                     {{"traceparent", std::string("00-12345678901234567890123456789012-1234567890123456-") + flags}})
           .span_context()
           .flags.bits();
     };
@@ -232,7 +233,8 @@ TEST_SUITE("propagation") {
     CHECK(sent.rfind("a=1,k0=", 0) == 0);
     CHECK(sent.find("long=") == std::string::npos);
     const TraceState received = TraceState::parse(sent);
-    for (const auto& member : received.members()) CHECK(context.trace_state.get(member.key) == std::string_view(member.value));
+    for (const auto& member : received.members())
+      CHECK(context.trace_state.get(member.key) == std::string_view(member.value));
     // a larger limit carries it whole
     const TraceContextPropagator generous(4096);
     CHECK(header(inject(generous, Context(context)), "tracestate") == list);
@@ -240,10 +242,10 @@ TEST_SUITE("propagation") {
 
   TEST_CASE("TraceContext survives hostile input without a context or a crash") {
     const std::string valid = "00-12345678901234567890123456789012-1234567890123456-01";
-    for (const std::string& bad : std::vector<std::string>{valid + std::string(1, '\0'), std::string(1, '\0') + valid, valid + "\r\n",
-                            std::string("00-1234567890123456\n890123456789012-1234567890123456-01"), std::string(1 << 20, '0'),
-                            "00-" + std::string(1 << 20, 'a'), std::string("00-\xc3\xa9") + valid.substr(5),
-                            std::string("")}) {
+    for (const std::string& bad : std::vector<std::string>{
+             valid + std::string(1, '\0'), std::string(1, '\0') + valid, valid + "\r\n",
+             std::string("00-1234567890123456\n890123456789012-1234567890123456-01"), std::string(1 << 20, '0'),
+             "00-" + std::string(1 << 20, 'a'), std::string("00-\xc3\xa9") + valid.substr(5), std::string("")}) {
       CHECK_FALSE(extract(w3c, {{"traceparent", bad}}).span_context().is_valid());
     }
     // a 1 MB tracestate next to a valid traceparent: the context survives, the list does not

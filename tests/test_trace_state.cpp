@@ -25,20 +25,20 @@ TEST_SUITE("core") {
     // "A key MUST begin with a lowercase letter or a digit and contain up to 256 characters
     // including lowercase letters, digits, underscores, dashes, asterisks, forward slashes,
     // and at signs" — Level 1's tenant@system form (one @, system id <= 14) is gone.
-    for (const std::string& key : {std::string("fw529a3039@dt"), std::string("1tenant@sys"), std::string("foo@"),
-                                   std::string("foo@@bar"), std::string("a@b@c"), std::string("tenant@1sys"),
-                                   std::string("t@vvvvvvvvvvvvvvv"), std::string("0"), std::string("a_-*/@"),
-                                   std::string(256, 'a'), std::string(241, 't') + "@" + std::string(14, 'v'),
-                                   std::string(242, 't') + "@v", "t@" + std::string(254, 'v')}) {
+    for (const std::string& key :
+         {std::string("fw529a3039@dt"), std::string("1tenant@sys"), std::string("foo@"), std::string("foo@@bar"),
+          std::string("a@b@c"), std::string("tenant@1sys"), std::string("t@vvvvvvvvvvvvvvv"), std::string("0"),
+          std::string("a_-*/@"), std::string(256, 'a'), std::string(241, 't') + "@" + std::string(14, 'v'),
+          std::string(242, 't') + "@v", "t@" + std::string(254, 'v')}) {
       CAPTURE(key);
       CHECK(TraceState::is_valid_key(key));
       CHECK(TraceState::parse(key + "=1").get(key) == std::string_view("1"));
     }
     // the first character is lcalpha or DIGIT; no uppercase, no other punctuation; 1..256 long
-    for (const std::string& key : {std::string("Upper"), std::string("_a"), std::string("@foo"), std::string("*a"),
-                                   std::string("/a"), std::string("-a"), std::string("foo.bar"), std::string("foo bar"),
-                                   std::string("fOo"), std::string(""), std::string(257, 'a'),
-                                   "t@" + std::string(255, 'v'), std::string("caf\xc3\xa9")}) {
+    for (const std::string& key :
+         {std::string("Upper"), std::string("_a"), std::string("@foo"), std::string("*a"), std::string("/a"),
+          std::string("-a"), std::string("foo.bar"), std::string("foo bar"), std::string("fOo"), std::string(""),
+          std::string(257, 'a'), "t@" + std::string(255, 'v'), std::string("caf\xc3\xa9")}) {
       CAPTURE(key);
       CHECK_FALSE(TraceState::is_valid_key(key));
       CHECK(TraceState::parse("ok=1," + key + "=1").empty());
@@ -56,9 +56,9 @@ TEST_SUITE("core") {
     CHECK(TraceState::is_valid_value(" leading"));  // "All leading spaces MUST be preserved"
     CHECK(TraceState::parse("a= leading").get("a") == std::string_view(" leading"));
     CHECK(TraceState::is_valid_value(std::string(256, 'v')));
-    for (const std::string& value : {std::string(""), std::string("trailing "), std::string("x=y"), std::string("x,y"),
-                                     std::string("\x01"), std::string("tab\there"), std::string("\x7f"),
-                                     std::string("caf\xc3\xa9"), std::string(257, 'v')}) {
+    for (const std::string& value :
+         {std::string(""), std::string("trailing "), std::string("x=y"), std::string("x,y"), std::string("\x01"),
+          std::string("tab\there"), std::string("\x7f"), std::string("caf\xc3\xa9"), std::string(257, 'v')}) {
       CAPTURE(value);
       CHECK_FALSE(TraceState::is_valid_value(value));
     }

@@ -70,7 +70,7 @@ TEST_SUITE("trace") {
     CHECK(spans[2].resource().attributes().get("telemetry.sdk.name") != nullptr);
     CHECK(spans[2].end_time_unix_nano() >= spans[2].start_time_unix_nano());
     CHECK(spans[2].context().sampled());
-    CHECK(spans[2].context() .flags.random());
+    CHECK(spans[2].context().flags.random());
   }
 
   TEST_CASE("start options: explicit parent, root, not current, start time, attributes, links") {
@@ -172,7 +172,8 @@ TEST_SUITE("trace") {
     // W3C Trace Context (suite test propagates_random_flag): a downstream call made inside
     // the child must name the child as its parent, sampled or not.
     Fixture f;  // parent-based: an unsampled parent means an unsampled child
-    const SpanContext remote{TraceId::from_halves(1, 2), SpanId::from_u64(3), TraceFlags(TraceFlags::random_bit), {}, true};
+    const SpanContext remote{
+        TraceId::from_halves(1, 2), SpanId::from_u64(3), TraceFlags(TraceFlags::random_bit), {}, true};
     Scope scope{Context(remote)};
     {
       auto child = f.tracer.start_span("child");
@@ -186,7 +187,8 @@ TEST_SUITE("trace") {
       auto grandchild = f.tracer.start_span("grandchild");
       CHECK(grandchild.context().trace_id == remote.trace_id);
       CHECK(grandchild.context().span_id != child.context().span_id);
-      auto explicit_child = f.tracer.start_span("explicit", SpanStartOptions().with_parent(Context(remote)).not_current());
+      auto explicit_child =
+          f.tracer.start_span("explicit", SpanStartOptions().with_parent(Context(remote)).not_current());
       CHECK(explicit_child.context().span_id != remote.span_id);
       CHECK(Context::current().span_context() == grandchild.context());
     }
@@ -197,9 +199,11 @@ TEST_SUITE("trace") {
   TEST_CASE("a span made current over an explicit parent brings its baggage, and end restores the previous one") {
     Fixture f;
     Scope outer_scope{Context(SpanContext{}, Baggage().set("tenant", "outer"))};
-    const SpanContext remote{TraceId::from_halves(7, 8), SpanId::from_u64(9), TraceFlags(TraceFlags::sampled_bit), {}, true};
+    const SpanContext remote{
+        TraceId::from_halves(7, 8), SpanId::from_u64(9), TraceFlags(TraceFlags::sampled_bit), {}, true};
     {
-      auto server = f.tracer.start_span("server", SpanStartOptions().with_parent(Context(remote, Baggage().set("tenant", "inner"))));
+      auto server = f.tracer.start_span(
+          "server", SpanStartOptions().with_parent(Context(remote, Baggage().set("tenant", "inner"))));
       CHECK(Context::current().span_context().span_id == server.context().span_id);
       CHECK(Context::current().baggage().get("tenant") == std::string_view("inner"));
       auto child = f.tracer.start_span("child");  // a child of the current span keeps its baggage

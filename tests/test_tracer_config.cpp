@@ -42,7 +42,8 @@ TEST_SUITE("config") {
     auto skipped = finalize_config({}, MapEnvironment{{"OTEL_RESOURCE_ATTRIBUTES", "a=1,novalue,=x,b=2"}});
     CHECK(skipped.resource.attributes().get("a") != nullptr);
     CHECK(skipped.resource.attributes().get("b") != nullptr);
-    CHECK(logs.contains("OTEL_RESOURCE_ATTRIBUTES: skipped 2 malformed entr(ies) (expected key=value): \"novalue\", \"=x\""));
+    CHECK(logs.contains(
+        "OTEL_RESOURCE_ATTRIBUTES: skipped 2 malformed entr(ies) (expected key=value): \"novalue\", \"=x\""));
     auto discarded = finalize_config({}, MapEnvironment{{"OTEL_RESOURCE_ATTRIBUTES", "a=1,b=%zz"}});
     CHECK(discarded.resource.attributes().get("a") == nullptr);
     CHECK(logs.contains("invalid percent-encoding"));
@@ -71,11 +72,11 @@ TEST_SUITE("config") {
 
   TEST_CASE("batch and limit variables; invalid values warn and fall back") {
     CapturedLog logs;
-    MapEnvironment environment{{"OTEL_BSP_MAX_QUEUE_SIZE", "100"},      {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "200"},
-                               {"OTEL_BSP_SCHEDULE_DELAY", "-5"},       {"OTEL_BSP_EXPORT_TIMEOUT", "1000"},
-                               {"OTEL_ATTRIBUTE_COUNT_LIMIT", "10"},    {"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "20"},
+    MapEnvironment environment{{"OTEL_BSP_MAX_QUEUE_SIZE", "100"},         {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "200"},
+                               {"OTEL_BSP_SCHEDULE_DELAY", "-5"},          {"OTEL_BSP_EXPORT_TIMEOUT", "1000"},
+                               {"OTEL_ATTRIBUTE_COUNT_LIMIT", "10"},       {"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "20"},
                                {"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "7"}, {"OTEL_SPAN_EVENT_COUNT_LIMIT", "3"},
-                               {"OTEL_SPAN_LINK_COUNT_LIMIT", "x"},     {"OTEL_SDK_DISABLED", "yes"}};
+                               {"OTEL_SPAN_LINK_COUNT_LIMIT", "x"},        {"OTEL_SDK_DISABLED", "yes"}};
     auto config = finalize_config({}, environment);
     CHECK(config.batch.max_queue_size == 100);
     CHECK(config.batch.max_export_batch_size == 100);
@@ -95,7 +96,8 @@ TEST_SUITE("config") {
   TEST_CASE("OTEL_TRACES_EXPORTER builds the pipeline; none, duplicates and unknown names") {
     CapturedLog logs;
     detail::ReportedValues::instance().clear();  // another test may have reported the same list
-    auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "console, CONSOLE,none,nope"}});
+    auto provider =
+        make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", "console, CONSOLE,none,nope"}});
     REQUIRE(provider->processor() != nullptr);
     CHECK(provider->processor()->describe() == "SimpleSpanProcessor{ConsoleExporter{line}}");
     CHECK(logs.contains("OTEL_TRACES_EXPORTER: skipped 1 unknown or unavailable exporter(s): \"nope\""));
@@ -125,7 +127,8 @@ TEST_SUITE("config") {
     for (int i = 0; i < 3; ++i) (void)finalize_config({}, environment);
     const auto lines_with = [&](std::string_view fragment) {
       std::size_t count = 0;
-      for (std::size_t at = logs.text().find(fragment); at != std::string::npos; at = logs.text().find(fragment, at + 1)) {
+      for (std::size_t at = logs.text().find(fragment); at != std::string::npos;
+           at = logs.text().find(fragment, at + 1)) {
         ++count;
       }
       return count;
@@ -133,7 +136,8 @@ TEST_SUITE("config") {
     CHECK(lines_with("invalid OTEL_BSP_SCHEDULE_DELAY=\"soon\"") == 1);
     CHECK(lines_with("invalid OTEL_TRACES_SAMPLER=\"sometimes\"") == 1);
     // another value of the same variable is news, and so is the same value elsewhere
-    (void)finalize_config({}, MapEnvironment{{"OTEL_BSP_SCHEDULE_DELAY", "later"}, {"OTEL_BSP_EXPORT_TIMEOUT", "soon"}});
+    (void)finalize_config({},
+                          MapEnvironment{{"OTEL_BSP_SCHEDULE_DELAY", "later"}, {"OTEL_BSP_EXPORT_TIMEOUT", "soon"}});
     CHECK(lines_with("invalid OTEL_BSP_SCHEDULE_DELAY=\"later\"") == 1);
     CHECK(lines_with("invalid OTEL_BSP_EXPORT_TIMEOUT=\"soon\"") == 1);
     CHECK(lines_with("invalid OTEL_BSP_SCHEDULE_DELAY=\"soon\"") == 1);
@@ -163,8 +167,9 @@ TEST_SUITE("config") {
       CapturedLog logs;
       (void)finalize_config({}, MapEnvironment{{"OTEL_RESOURCE_ATTRIBUTES", bad_items}});
       REQUIRE(logs.count() == 1);
-      CHECK(logs.contains("OTEL_RESOURCE_ATTRIBUTES: skipped 50000 malformed entr(ies) (expected key=value): "
-                          "\"x\", \"x\", \"x\" and 49997 more"));
+      CHECK(
+          logs.contains("OTEL_RESOURCE_ATTRIBUTES: skipped 50000 malformed entr(ies) (expected key=value): "
+                        "\"x\", \"x\", \"x\" and 49997 more"));
       CHECK(logs.text().size() < 300);
     }
     {
@@ -173,8 +178,9 @@ TEST_SUITE("config") {
       for (int i = 0; i < 20000; ++i) names += "exporter" + std::to_string(i) + ",";
       auto provider = make_provider_from_environment({}, MapEnvironment{{"OTEL_TRACES_EXPORTER", names}});
       CHECK(provider->processor() == nullptr);
-      CHECK(logs.contains("OTEL_TRACES_EXPORTER: skipped 20000 unknown or unavailable exporter(s): \"exporter0\", "
-                          "\"exporter1\", \"exporter2\" and 19997 more"));
+      CHECK(
+          logs.contains("OTEL_TRACES_EXPORTER: skipped 20000 unknown or unavailable exporter(s): \"exporter0\", "
+                        "\"exporter1\", \"exporter2\" and 19997 more"));
       CHECK(logs.text().find("exporter19999") == std::string::npos);
       // the warning itself, plus the provider's and propagator's description lines
       CHECK(logs.text().size() < 1000);
@@ -186,7 +192,8 @@ TEST_SUITE("config") {
   TEST_CASE("OTEL_BSP_EXPORT_TIMEOUT=0 is rejected with a warning and the default used") {
     detail::ReportedValues::instance().clear();
     CapturedLog logs;
-    const auto config = finalize_config({}, MapEnvironment{{"OTEL_BSP_EXPORT_TIMEOUT", "0"}, {"OTEL_BSP_SCHEDULE_DELAY", "0"}});
+    const auto config =
+        finalize_config({}, MapEnvironment{{"OTEL_BSP_EXPORT_TIMEOUT", "0"}, {"OTEL_BSP_SCHEDULE_DELAY", "0"}});
     CHECK(config.batch.export_timeout.count() == 30000);
     CHECK(logs.contains("invalid OTEL_BSP_EXPORT_TIMEOUT=\"0\": expected an integer in [1, "));
     CHECK(config.batch.schedule_delay.count() == 0);  // a delay of 0 is valid: export at once

@@ -40,7 +40,8 @@ std::map<std::string, json> spans_by_id(const json& data) {
 // One OTLP/JSON request line with one span, as OtlpFileExporter writes it.
 std::string request_line(const std::string& span_fields) {
   return R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},)"
-         R"("scopeSpans":[{"scope":{"name":"s"},"spans":[{)" + span_fields + "}]}]}]}";
+         R"("scopeSpans":[{"scope":{"name":"s"},"spans":[{)" +
+         span_fields + "}]}]}]}";
 }
 std::string valid_span(const std::string& span_id) {
   return R"("traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":")" + span_id +
@@ -92,11 +93,15 @@ TEST_SUITE("view") {
         CHECK(span.at("d") == (expected.end_us - expected.start_us) * 1000);
         CHECK(span.value("c", 0) == (expected.error ? 2 : 0));
         if (!expected.parent.empty()) CHECK(span.at("p") == ids.at(expected.parent));
-        CHECK(span.value("r", 0) == ((expected.remote_parent || (!expected.parent.empty() &&
-                                                                 expected.parent.substr(0, expected.parent.find('/')) != expected.service)) ? 1 : 0));
+        CHECK(span.value("r", 0) ==
+              ((expected.remote_parent ||
+                (!expected.parent.empty() && expected.parent.substr(0, expected.parent.find('/')) != expected.service))
+                   ? 1
+                   : 0));
         CHECK(span.contains("p") == (!expected.parent.empty() || expected.remote_parent));
         std::vector<std::uint64_t> events;
-        for (const json& event : span.value("e", json::array())) events.push_back(expected.start_us + event.at(0).get<std::uint64_t>() / 1000);
+        for (const json& event : span.value("e", json::array()))
+          events.push_back(expected.start_us + event.at(0).get<std::uint64_t>() / 1000);
         CHECK(events == expected.event_us);
         for (const auto& pair : expected.attributes) {
           bool found = false;
@@ -106,7 +111,8 @@ TEST_SUITE("view") {
           CHECK_MESSAGE(found, pair.first);
         }
         if (!expected.link_to.empty()) {
-          CHECK(span.at("l") == json::array({json::array({spans.at(ids.at(expected.link_to)).at("trace"), ids.at(expected.link_to)})}));
+          CHECK(span.at("l") ==
+                json::array({json::array({spans.at(ids.at(expected.link_to)).at("trace"), ids.at(expected.link_to)})}));
         }
       }
     }
@@ -135,18 +141,18 @@ TEST_SUITE("view") {
     const std::string good = request_line(valid_span("00f067aa0ba902b7"));
     const std::vector<std::string> lines{
         good,
-        good.substr(0, 150),                                                     // 2: cut short
-        "[1, 2, 3]",                                                             // 3: not a request
-        R"({"resourceSpans": {"resource": {}}})",                                // 4: not an array
+        good.substr(0, 150),                       // 2: cut short
+        "[1, 2, 3]",                               // 3: not a request
+        R"({"resourceSpans": {"resource": {}}})",  // 4: not an array
         request_line(valid_span("00f067aa0ba902b8").replace(11, 32, "4bf92f3577b34da6a3ce929d0e0e473")),  // 5
-        request_line(valid_span("00f067aa0ba902b89")),                           // 6: a 17-digit span id
-        request_line(R"("traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00f067aa0ba902c0","name":"x")"),  // 7
+        request_line(valid_span("00f067aa0ba902b89")),  // 6: a 17-digit span id
+        request_line(R"("traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00f067aa0ba902c0","name":"x")"),     // 7
         request_line(valid_span("00f067aa0ba902c1") + R"(,"attributes":[{"key":"k","value":{"stringValue":5}}])"),  // 8
-        R"({"resourceSpans":[{"scopeSpans":[{"spans":["x"]}]}]})",               // 9
-        R"({"data": [{"traceID": "abc"}]})",                                     // 10: Jaeger's JSON
+        R"({"resourceSpans":[{"scopeSpans":[{"spans":["x"]}]}]})",                                                  // 9
+        R"({"data": [{"traceID": "abc"}]})",                                                 // 10: Jaeger's JSON
         request_line(valid_span("00f067aa0ba902c2").replace(11, 32, std::string(32, '0'))),  // 11
-        "{\"resourceSpans\": [}",                                                // 12
-        request_line(valid_span("00f067aa0ba902c3")),                           // 13: still read
+        "{\"resourceSpans\": [}",                                                            // 12
+        request_line(valid_span("00f067aa0ba902c3")),                                        // 13: still read
     };
     std::string text;
     for (const std::string& line : lines) text += line + "\n";
@@ -160,7 +166,8 @@ TEST_SUITE("view") {
         file + ":2: the line is incomplete JSON (truncated?): syntax error while parsing",
         file + ":3: expected an OTLP/JSON ExportTraceServiceRequest (an object with \"resourceSpans\"), got an array",
         file + ":4: resourceSpans: expected an array, got an object",
-        file + ":5: " + span + ".traceId: \"4bf92f3577b34da6a3ce929d0e0e473\" is not 32 hex digits (31 characters); span skipped",
+        file + ":5: " + span +
+            ".traceId: \"4bf92f3577b34da6a3ce929d0e0e473\" is not 32 hex digits (31 characters); span skipped",
         file + ":6: " + span + ".spanId: \"00f067aa0ba902b89\" is not 16 hex digits (17 characters); span skipped",
         file + ":7: " + span + ".startTimeUnixNano: missing; span skipped",
         file + ":8: " + span + ".attributes[0].value.stringValue: unexpected value 5; span skipped",
@@ -197,8 +204,9 @@ TEST_SUITE("view") {
     const ProgramResult result = view({"-o", directory / "big.html", path});
     INFO(result.err);
     CHECK(result.status == 1);
-    CHECK(result.err.find(path + ":2: a line longer than 64 MiB, skipped (tracewire-view reads one request per line, each "
-                                 "at most 64 MiB)") != std::string::npos);
+    CHECK(result.err.find(path +
+                          ":2: a line longer than 64 MiB, skipped (tracewire-view reads one request per line, each "
+                          "at most 64 MiB)") != std::string::npos);
     CHECK(spans_by_id(tracewire_test::page_data(read_file(directory / "big.html"))).size() == 2);
     // It never held the file: its peak memory is below the file's size.
     CHECK(result.max_rss_kib < 200 * 1024);
@@ -209,17 +217,19 @@ TEST_SUITE("view") {
     const TemporaryDirectory directory;
     write_file(directory / "page.html", "before");
     write_file(directory / "empty.jsonl", "\n\n");
-    ProgramResult result = view({"-o", directory / "page.html", directory / "empty.jsonl", directory / "missing.jsonl"});
+    ProgramResult result =
+        view({"-o", directory / "page.html", directory / "empty.jsonl", directory / "missing.jsonl"});
     CHECK(result.status == 1);
     CHECK(result.err.find("tracewire-view: " + (directory / "empty.jsonl") + ":2: no spans\n") != std::string::npos);
-    CHECK(result.err.find("tracewire-view: cannot read " + (directory / "missing.jsonl") + ": No such file or directory\n") !=
-          std::string::npos);
+    CHECK(result.err.find("tracewire-view: cannot read " + (directory / "missing.jsonl") +
+                          ": No such file or directory\n") != std::string::npos);
     CHECK(result.err.find("tracewire-view: no spans read; nothing written\n") != std::string::npos);
     CHECK(read_file(directory / "page.html") == "before");
 
     result = view({"--max-traces", "0"});
     CHECK(result.status == 2);
-    CHECK(result.err.rfind("tracewire-view: --max-traces wants a positive integer, got 0\nusage: tracewire-view", 0) == 0);
+    CHECK(result.err.rfind("tracewire-view: --max-traces wants a positive integer, got 0\nusage: tracewire-view", 0) ==
+          0);
     result = view({"--frobnicate"});
     CHECK(result.status == 2);
     CHECK(result.err.rfind("tracewire-view: unknown option or missing value: --frobnicate\n", 0) == 0);
@@ -239,7 +249,8 @@ TEST_SUITE("view") {
     write_file(directory / "many.jsonl", text);
     const ProgramResult result = view({"--max-traces", "5", "-o", directory / "many.html", directory / "many.jsonl"});
     CHECK(result.status == 0);
-    CHECK(result.err == "tracewire-view: wrote " + (directory / "many.html") + ": 5 traces, 5 spans (15 older traces left out: --max-traces 5)\n");
+    CHECK(result.err == "tracewire-view: wrote " + (directory / "many.html") +
+                            ": 5 traces, 5 spans (15 older traces left out: --max-traces 5)\n");
     const json data = tracewire_test::page_data(read_file(directory / "many.html"));
     CHECK(data.at("leftOut") == json{{"traces", 15}, {"spans", 0}, {"maxTraces", 5}});
     CHECK(data.at("traces").back().at("id") == "4bf92f3577b34da6a3ce929d0e0e0014");

@@ -24,9 +24,9 @@
 
 #include "support/peer_process.hpp"
 
+using nlohmann::json;
 using tracewire_test::ChildProcess;
 using tracewire_test::Receiver;
-using nlohmann::json;
 using namespace std::chrono_literals;
 namespace http = boost::beast::http;
 namespace net = boost::asio;
@@ -188,7 +188,8 @@ TEST_SUITE("demo") {
 
     const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
     const std::string caller_span_id = "00f067aa0ba902b7";
-    const auto traced = get(uservice3.port(), "/hello?name=x", {{"uber-trace-id", trace_id + ":" + caller_span_id + ":0:1"}});
+    const auto traced =
+        get(uservice3.port(), "/hello?name=x", {{"uber-trace-id", trace_id + ":" + caller_span_id + ":0:1"}});
     CHECK(traced.result_int() == 200);
     CHECK(traced.body() == page);
 
@@ -202,7 +203,8 @@ TEST_SUITE("demo") {
       for (const json& resource_spans : (*request)["body"]["resourceSpans"]) {
         const json& resource = resource_spans["resource"]["attributes"];
         for (const json& scope_spans : resource_spans["scopeSpans"]) {
-          for (const json& span : scope_spans["spans"]) spans.push_back({string_value(resource, "service.name"), resource, span});
+          for (const json& span : scope_spans["spans"])
+            spans.push_back({string_value(resource, "service.name"), resource, span});
         }
       }
     }
@@ -216,7 +218,8 @@ TEST_SUITE("demo") {
     REQUIRE(spans.size() == 5);
 
     std::map<std::string, const ExportedSpan*> by_name;  // "service/name"
-    for (const ExportedSpan& exported : spans) by_name[exported.service + "/" + exported.span.at("name").get<std::string>()] = &exported;
+    for (const ExportedSpan& exported : spans)
+      by_name[exported.service + "/" + exported.span.at("name").get<std::string>()] = &exported;
     REQUIRE(by_name.size() == 5);
     const json& server = by_name.at("uservice3/handle_incoming_call")->span;
     const json& redis = by_name.at("uservice3/redis_call")->span;
@@ -285,7 +288,8 @@ TEST_SUITE("demo") {
     // trace_tree (what scripts/demo.sh prints) reads the same spans back from the two files:
     // one tree, nested across the services, with the durations the receiver decoded.
     const std::string merged = files.path + "/merged.json";
-    const std::string tree = tracewire_test::run_command({TRACE_TREE_PATH, "--service", "uservice3", "--merge", merged, file3, file4});
+    const std::string tree =
+        tracewire_test::run_command({TRACE_TREE_PATH, "--service", "uservice3", "--merge", merged, file3, file4});
     INFO(tree);
     std::vector<std::string> lines;
     std::istringstream tree_lines(tree);

@@ -64,7 +64,8 @@ Scale axis_scale(const json& report) {
   scale.zero_x = ticks[0].at("x");
   scale.pixels_per_ns = (last.at("x").get<double>() - scale.zero_x) / label_ns(last.at("label"));
   // Every tick sits where its label says.
-  for (const json& tick : ticks) CHECK(std::abs(tick.at("x").get<double>() - scale.x(label_ns(tick.at("label")))) < 1.0);
+  for (const json& tick : ticks)
+    CHECK(std::abs(tick.at("x").get<double>() - scale.x(label_ns(tick.at("label")))) < 1.0);
   return scale;
 }
 
@@ -77,7 +78,8 @@ void check_waterfall(const json& report, const ExpectedTrace& trace) {
   // The axis spans the trace: its track is as wide as the trace's duration.
   CHECK(std::abs(report.at("axis").at("track").at("width").get<double>() -
                  scale.pixels_per_ns * static_cast<double>(trace.end_us - trace.start_us) * 1000) < 1.0);
-  const double indent_step = rows.size() > 1 ? rows[1].at("indent").get<double>() - rows[0].at("indent").get<double>() : 0;
+  const double indent_step =
+      rows.size() > 1 ? rows[1].at("indent").get<double>() - rows[0].at("indent").get<double>() : 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const json& row = rows[i];
     const ExpectedSpan& span = trace.spans[i];
@@ -85,14 +87,16 @@ void check_waterfall(const json& report, const ExpectedTrace& trace) {
     CHECK(row.at("position") == i);
     CHECK(row.at("name") == span.name);
     CHECK(row.at("depth") == span.depth);
-    CHECK(row.at("indent").get<double>() == doctest::Approx(rows[0].at("indent").get<double>() + indent_step * span.depth));
+    CHECK(row.at("indent").get<double>() ==
+          doctest::Approx(rows[0].at("indent").get<double>() + indent_step * span.depth));
     const double left = scale.x(static_cast<double>(span.start_us - trace.start_us) * 1000);
     const double width = scale.pixels_per_ns * static_cast<double>(span.end_us - span.start_us) * 1000;
     CHECK(std::abs(row.at("bar").at("left").get<double>() - left) <= 1.5);
     CHECK(std::abs(row.at("bar").at("width").get<double>() - std::max(1.0, width)) <= 1.5);
     REQUIRE(row.at("events").size() == span.event_us.size());
     for (std::size_t e = 0; e < span.event_us.size(); ++e) {
-      CHECK(std::abs(row.at("events")[e].get<double>() - scale.x(static_cast<double>(span.event_us[e] - trace.start_us) * 1000)) <= 1.5);
+      CHECK(std::abs(row.at("events")[e].get<double>() -
+                     scale.x(static_cast<double>(span.event_us[e] - trace.start_us) * 1000)) <= 1.5);
     }
     CHECK(row.at("error") == span.error);
     CHECK(row.at("errorMark") == span.error);
@@ -178,7 +182,8 @@ struct ShopPage {
 }  // namespace
 
 TEST_SUITE("view") {
-  TEST_CASE("the shop's checkout as a waterfall: tree order, indentation, bars on the time axis, errors, legend, graph") {
+  TEST_CASE(
+      "the shop's checkout as a waterfall: tree order, indentation, bars on the time axis, errors, legend, graph") {
     ShopPage shop;
     browser().open(shop.page);
     json report = browser().report();
@@ -255,7 +260,8 @@ TEST_SUITE("view") {
     CHECK(report.at("trace").at("title") == "POST /reserve");
     check_waterfall(report, shop.stock_check);
     CHECK(report.at("rows")[0].at("badge") == "remote parent");
-    CHECK(report.at("trace").at("meta").get<std::string>().find("1 orphan (parent not in the data)") != std::string::npos);
+    CHECK(report.at("trace").at("meta").get<std::string>().find("1 orphan (parent not in the data)") !=
+          std::string::npos);
 
     // The confirmation e-mail links to the checkout: the link opens it.
     browser().click("#trace-rows tr", trace_row(report, "send confirmation"));
@@ -264,8 +270,8 @@ TEST_SUITE("view") {
     CHECK(report.at("details").at("name") == "send confirmation");
     REQUIRE(report.at("details").at("links").size() == 1);
     CHECK(report["details"]["links"][0] == json{{"text", "GET /checkout \u2014 frontend"},
-                                               {"traceId", shop.checkout.spans[0].trace_id},
-                                               {"spanId", shop.checkout.spans[0].span_id}});
+                                                {"traceId", shop.checkout.spans[0].trace_id},
+                                                {"spanId", shop.checkout.spans[0].span_id}});
     browser().click("#details .link-target");
     report = browser().report();
     CHECK(report.at("trace").at("title") == "GET /checkout");
@@ -338,8 +344,8 @@ TEST_SUITE("view") {
     MESSAGE("screenshot of the demo trace: " << png);
     CHECK(picture.at("width") == 1280);
     CHECK(picture.at("height") == 720);
-    CHECK(picture.at("colours").get<int>() > 100);         // text, bars, legend: not one flat colour
-    CHECK(picture.at("differing").get<double>() > 0.15);   // a drawn page, not a blank one
+    CHECK(picture.at("colours").get<int>() > 100);        // text, bars, legend: not one flat colour
+    CHECK(picture.at("differing").get<double>() > 0.15);  // a drawn page, not a blank one
     check_quiet(browser().events());
   }
 
@@ -352,13 +358,18 @@ TEST_SUITE("view") {
         "bad \xff\xfe utf8 \xe2\x80\xa8 line separator",
     };
     const std::string huge(1 << 20, 'x');
-    tracewire::Resource resource(tracewire::AttributeSet{{"service.name", "<svg onload=\"window.__tracewire_injected = 3\">"}});
+    tracewire::Resource resource(
+        tracewire::AttributeSet{{"service.name", "<svg onload=\"window.__tracewire_injected = 3\">"}});
     tracewire::InstrumentationScope scope{"</style><style>body{display:none}</style>", "", {}, {}};
     std::vector<std::unique_ptr<tracewire::SpanData>> spans;
     for (std::size_t i = 0; i < names.size(); ++i) {
       auto span = std::make_unique<tracewire::SpanData>();
       span->set_origin(&resource, &scope, nullptr);
-      span->set_context({tracewire::TraceId::from_halves(7, 7), tracewire::SpanId::from_u64(i + 1), tracewire::TraceFlags(1), {}, false});
+      span->set_context({tracewire::TraceId::from_halves(7, 7),
+                         tracewire::SpanId::from_u64(i + 1),
+                         tracewire::TraceFlags(1),
+                         {},
+                         false});
       if (i != 0) span->set_parent(tracewire::SpanId::from_u64(1), false);
       span->set_name(names[i]);
       span->set_start_time(tracewire_test::scenario_origin_ns + i * 1000000);
@@ -374,7 +385,11 @@ TEST_SUITE("view") {
     const std::pair<const char*, std::uint64_t> broken[] = {{"lost child", 99}, {"loop a", 12}, {"loop b", 11}};
     for (std::size_t i = 0; i < 3; ++i) {
       auto span = std::make_unique<tracewire::SpanData>(*spans[0]);
-      span->set_context({tracewire::TraceId::from_halves(7, 7), tracewire::SpanId::from_u64(10 + i), tracewire::TraceFlags(1), {}, false});
+      span->set_context({tracewire::TraceId::from_halves(7, 7),
+                         tracewire::SpanId::from_u64(10 + i),
+                         tracewire::TraceFlags(1),
+                         {},
+                         false});
       span->set_parent(tracewire::SpanId::from_u64(broken[i].second), false);
       span->set_name(broken[i].first);
       span->set_start_time(tracewire_test::scenario_origin_ns + (5 + i) * 1000000);
@@ -398,7 +413,8 @@ TEST_SUITE("view") {
     std::string line = tracewire_test::read_file(otlp);
     const auto repaired = line.find("bad \xef\xbf\xbd\xef\xbf\xbd utf8");
     REQUIRE(repaired != std::string::npos);
-    line.replace(repaired, std::string("bad \xef\xbf\xbd\xef\xbf\xbd utf8").size(), "bad \xff\xfe utf8");  // undo the repair
+    line.replace(repaired, std::string("bad \xef\xbf\xbd\xef\xbf\xbd utf8").size(),
+                 "bad \xff\xfe utf8");  // undo the repair
     tracewire_test::write_file(otlp, line);
     const auto result = tracewire_test::run_program({TRACEWIRE_VIEW_PATH, "-o", directory / "hostile-view.html", otlp});
     CHECK(result.status == 0);
@@ -422,8 +438,9 @@ TEST_SUITE("view") {
         shown.push_back(row.at("name"));
         badges.push_back(row.at("badge"));
       }
-      const std::vector<std::string> expected{names[0], names[1], names[2], "bad \ufffd\ufffd utf8 \u2028 line separator",
-                                              "lost child", "loop a", "loop b"};
+      const std::vector<std::string> expected{
+          names[0],     names[1], names[2], "bad \ufffd\ufffd utf8 \u2028 line separator",
+          "lost child", "loop a", "loop b"};
       CHECK(shown == expected);
       CHECK(badges == std::vector<json>{nullptr, nullptr, nullptr, nullptr, "orphan", "parent cycle", nullptr});
       CHECK(report.at("rows")[6].at("depth") == 1);
@@ -435,7 +452,8 @@ TEST_SUITE("view") {
       CHECK(report.at("details").at("name") == names[1]);
       CHECK(detail(report, "", "status") == "error: " + names[1]);
       CHECK(detail(report, "Attributes", "<b>key</b>") == names[1]);
-      CHECK(detail(report, "Attributes", "huge").size() == 10000 + std::string("\u2026Show all 1,048,576 characters").size());
+      CHECK(detail(report, "Attributes", "huge").size() ==
+            10000 + std::string("\u2026Show all 1,048,576 characters").size());
       browser().click("#details .more");
       CHECK(browser().evaluate("document.querySelector('#details td.value .long').textContent.length") == 1 << 20);
       CHECK(browser().evaluate("getComputedStyle(document.body).display") == "flex");  // no injected style
@@ -454,8 +472,8 @@ TEST_SUITE("view") {
       tracewire::BatchSpanProcessorOptions batching;
       batching.max_queue_size = batching.max_export_batch_size = 16384;
       batching.schedule_delay = std::chrono::hours(1);
-      options.processors.push_back(
-          std::make_unique<tracewire::BatchSpanProcessor>(std::make_unique<tracewire::OtlpFileExporter>(file), batching));
+      options.processors.push_back(std::make_unique<tracewire::BatchSpanProcessor>(
+          std::make_unique<tracewire::OtlpFileExporter>(file), batching));
       tracewire::TracerProvider provider(std::move(options));
       auto tracer = provider.tracer("load");
       const auto at = [](std::uint64_t us) {
@@ -463,19 +481,22 @@ TEST_SUITE("view") {
             std::chrono::nanoseconds(tracewire_test::scenario_origin_ns) + std::chrono::microseconds(us)));
       };
       {
-        auto root = tracer.start_span("import 9,999 rows", tracewire::SpanStartOptions().with_start_time(at(0)).not_current());
+        auto root =
+            tracer.start_span("import 9,999 rows", tracewire::SpanStartOptions().with_start_time(at(0)).not_current());
         const tracewire::Context in_root = tracewire::Context().with_span_context(root.context());
         for (int batch_index = 0; batch_index < 99; ++batch_index) {
           const std::uint64_t start = 1000 + static_cast<std::uint64_t>(batch_index) * 20000;
-          auto batch = tracer.start_span("batch " + std::to_string(batch_index),
-                                         tracewire::SpanStartOptions().with_parent(in_root).with_start_time(at(start)).not_current());
+          auto batch = tracer.start_span(
+              "batch " + std::to_string(batch_index),
+              tracewire::SpanStartOptions().with_parent(in_root).with_start_time(at(start)).not_current());
           const tracewire::Context in_batch = tracewire::Context().with_span_context(batch.context());
           for (int row = 0; row < 100; ++row) {
             last_name = "row " + std::to_string(batch_index) + "." + std::to_string(row);
-            auto insert = tracer.start_span(last_name, tracewire::SpanStartOptions()
-                                                           .with_parent(in_batch)
-                                                           .with_start_time(at(start + 100 + static_cast<std::uint64_t>(row) * 190))
-                                                           .not_current());
+            auto insert = tracer.start_span(
+                last_name, tracewire::SpanStartOptions()
+                               .with_parent(in_batch)
+                               .with_start_time(at(start + 100 + static_cast<std::uint64_t>(row) * 190))
+                               .not_current());
             insert.set_attribute("db.query.text", "INSERT INTO items VALUES ($1, $2)");
             insert.end(at(start + 250 + static_cast<std::uint64_t>(row) * 190));
           }
@@ -484,9 +505,14 @@ TEST_SUITE("view") {
         root.end(at(2000000));
       }
       for (int i = 0; i < 999; ++i) {
-        auto request = tracer.start_span("GET /health", tracewire::SpanStartOptions().as_root().with_start_time(at(3000000 + i * 1000)).not_current());
-        auto check = tracer.start_span("check", tracewire::SpanStartOptions().with_parent(tracewire::Context().with_span_context(request.context()))
-                                                    .with_start_time(at(3000000 + i * 1000 + 100)).not_current());
+        auto request = tracer.start_span(
+            "GET /health",
+            tracewire::SpanStartOptions().as_root().with_start_time(at(3000000 + i * 1000)).not_current());
+        auto check =
+            tracer.start_span("check", tracewire::SpanStartOptions()
+                                           .with_parent(tracewire::Context().with_span_context(request.context()))
+                                           .with_start_time(at(3000000 + i * 1000 + 100))
+                                           .not_current());
         check.end(at(3000000 + i * 1000 + 400));
         request.end(at(3000000 + i * 1000 + 500));
       }
@@ -495,8 +521,9 @@ TEST_SUITE("view") {
     const std::string page = directory / "big.html";
     view({file}, page);
     const auto page_bytes = std::filesystem::file_size(page);
-    MESSAGE("page with 11,998 spans (1,000 traces: one of 10,000 spans, 999 of 2): " << page_bytes / 1024 << " KiB, "
-            << page_bytes / 11998 << " bytes per span; the OTLP/JSON input: " << std::filesystem::file_size(file) / 1024 << " KiB");
+    MESSAGE("page with 11,998 spans (1,000 traces: one of 10,000 spans, 999 of 2): "
+            << page_bytes / 1024 << " KiB, " << page_bytes / 11998
+            << " bytes per span; the OTLP/JSON input: " << std::filesystem::file_size(file) / 1024 << " KiB");
 
     const json opened = browser().open(page);
     json report = browser().report();
@@ -507,7 +534,8 @@ TEST_SUITE("view") {
     // The big trace: longest first.
     browser().click("#trace-table th button[data-sort=spans]");
     const json selected = browser().evaluate(
-        "(() => { const t = performance.now(); document.querySelector('#trace-rows tr').click(); return performance.now() - t; })()");
+        "(() => { const t = performance.now(); document.querySelector('#trace-rows tr').click(); return "
+        "performance.now() - t; })()");
     MESSAGE("selecting the 10,000-span trace took " << selected.get<double>() << " ms");
     report = browser().report();
     CHECK(report.at("trace").at("title") == "import 9,999 rows");

@@ -79,92 +79,93 @@ std::vector<json> receive(Receiver& receiver, std::size_t count) {
 }  // namespace
 
 TEST_SUITE("export") {
-TEST_CASE("XRayUdpExporter: one datagram per span, the daemon's header, valid segment documents" * doctest::timeout(60)) {
-  Receiver receiver;
-  XRayUdpExporter exporter(options_for(receiver));
-  Trace trace;
-  const auto batch = trace.batch();
-  CHECK(exporter.export_spans(batch) == ExportResult::success);
-  const std::vector<json> records = receive(receiver, 3);
+  TEST_CASE("XRayUdpExporter: one datagram per span, the daemon's header, valid segment documents" *
+            doctest::timeout(60)) {
+    Receiver receiver;
+    XRayUdpExporter exporter(options_for(receiver));
+    Trace trace;
+    const auto batch = trace.batch();
+    CHECK(exporter.export_spans(batch) == ExportResult::success);
+    const std::vector<json> records = receive(receiver, 3);
 
-  std::map<std::string, json> by_id;
-  std::uint64_t bytes = 0;
-  for (const json& record : records) {
-    CHECK(record["header"] == json::parse(R"({"format":"json","version":1})"));
-    CHECK_MESSAGE(xray_problems(record["document"], unix_now()) == "", record["document"].dump());
-    CHECK(record["bytes"].get<std::size_t>() <= 65507);
-    bytes += record["bytes"].get<std::uint64_t>();
-    by_id[record["document"]["id"].get<std::string>()] = record["document"];
+    std::map<std::string, json> by_id;
+    std::uint64_t bytes = 0;
+    for (const json& record : records) {
+      CHECK(record["header"] == json::parse(R"({"format":"json","version":1})"));
+      CHECK_MESSAGE(xray_problems(record["document"], unix_now()) == "", record["document"].dump());
+      CHECK(record["bytes"].get<std::size_t>() <= 65507);
+      bytes += record["bytes"].get<std::uint64_t>();
+      by_id[record["document"]["id"].get<std::string>()] = record["document"];
+    }
+    const json& server = by_id.at(trace.server.span_id().to_hex());
+    const json& client = by_id.at(trace.client.span_id().to_hex());
+    const json& internal = by_id.at(trace.internal.span_id().to_hex());
+    CHECK_FALSE(server.contains("type"));
+    CHECK(server["name"] == "checkout");
+    CHECK(client["type"] == "subsegment");
+    CHECK(client["namespace"] == "remote");
+    CHECK(client["parent_id"] == server["id"]);
+    CHECK(internal["parent_id"] == server["id"]);
+    CHECK(client["trace_id"] == server["trace_id"]);
+
+    const ExportStats stats = exporter.stats();
+    CHECK(stats.spans_exported == 3);
+    CHECK(stats.requests_sent == 3);
+    CHECK(stats.spans_failed == 0);
+    CHECK(stats.bytes_sent == bytes);
+    CHECK(exporter.describe() ==
+          fmt::format("XRayUdpExporter{{daemon=udp://127.0.0.1:{}, indexed_attributes=0}}", receiver.udp_xray_port()));
   }
-  const json& server = by_id.at(trace.server.span_id().to_hex());
-  const json& client = by_id.at(trace.client.span_id().to_hex());
-  const json& internal = by_id.at(trace.internal.span_id().to_hex());
-  CHECK_FALSE(server.contains("type"));
-  CHECK(server["name"] == "checkout");
-  CHECK(client["type"] == "subsegment");
-  CHECK(client["namespace"] == "remote");
-  CHECK(client["parent_id"] == server["id"]);
-  CHECK(internal["parent_id"] == server["id"]);
-  CHECK(client["trace_id"] == server["trace_id"]);
 
-  const ExportStats stats = exporter.stats();
-  CHECK(stats.spans_exported == 3);
-  CHECK(stats.requests_sent == 3);
-  CHECK(stats.spans_failed == 0);
-  CHECK(stats.bytes_sent == bytes);
-  CHECK(exporter.describe() == fmt::format("XRayUdpExporter{{daemon=udp://127.0.0.1:{}, indexed_attributes=0}}",
-                                           receiver.udp_xray_port()));
-}
+  TEST_CASE("XRayUdpExporter: a span over the 64 KiB limit is dropped and counted, the rest of the batch is sent" *
+            doctest::timeout(60)) {
+    Receiver receiver;
+    tracewire_test::CapturedLog log;
+    XRayUdpExporter exporter(options_for(receiver));
+    Trace big(70000);
+    CHECK(exporter.export_spans(big.batch()) == ExportResult::success);  // a drop is not a failure
+    const std::vector<json> records = receive(receiver, 2);
+    for (const json& record : records) CHECK(record["document"]["id"] != big.internal.span_id().to_hex());
+    ExportStats stats = exporter.stats();
+    CHECK(stats.spans_exported == 2);
+    CHECK(stats.spans_too_large == 1);
+    CHECK(log.contains("XRayUdpExporter: dropped span \"load-cart\""));
+    CHECK(log.contains("over the 65507-byte UDP limit"));
 
-TEST_CASE("XRayUdpExporter: a span over the 64 KiB limit is dropped and counted, the rest of the batch is sent" *
-          doctest::timeout(60)) {
-  Receiver receiver;
-  tracewire_test::CapturedLog log;
-  XRayUdpExporter exporter(options_for(receiver));
-  Trace big(70000);
-  CHECK(exporter.export_spans(big.batch()) == ExportResult::success);  // a drop is not a failure
-  const std::vector<json> records = receive(receiver, 2);
-  for (const json& record : records) CHECK(record["document"]["id"] != big.internal.span_id().to_hex());
-  ExportStats stats = exporter.stats();
-  CHECK(stats.spans_exported == 2);
-  CHECK(stats.spans_too_large == 1);
-  CHECK(log.contains("XRayUdpExporter: dropped span \"load-cart\""));
-  CHECK(log.contains("over the 65507-byte UDP limit"));
+    // Just under the limit still goes out whole: find the padding that fills a datagram.
+    std::string probe;
+    probe.assign(XRayUdpExporter::header);
+    XRayEncoder().encode(Trace(0).internal, probe);
+    const std::size_t overhead = probe.size() + std::string(R"(,"metadata":{"default":{"padding":""}})").size();
+    Trace fits(65507 - overhead);
+    const SpanData* one[] = {&fits.internal};
+    CHECK(exporter.export_spans(one) == ExportResult::success);
+    const json record = receive(receiver, 1).front();
+    CHECK(record["bytes"] == 65507);
+    CHECK(record["document"]["metadata"]["default"]["padding"].get<std::string>().size() == 65507 - overhead);
+    CHECK(exporter.stats().spans_too_large == 1);
+  }
 
-  // Just under the limit still goes out whole: find the padding that fills a datagram.
-  std::string probe;
-  probe.assign(XRayUdpExporter::header);
-  XRayEncoder().encode(Trace(0).internal, probe);
-  const std::size_t overhead = probe.size() + std::string(R"(,"metadata":{"default":{"padding":""}})").size();
-  Trace fits(65507 - overhead);
-  const SpanData* one[] = {&fits.internal};
-  CHECK(exporter.export_spans(one) == ExportResult::success);
-  const json record = receive(receiver, 1).front();
-  CHECK(record["bytes"] == 65507);
-  CHECK(record["document"]["metadata"]["default"]["padding"].get<std::string>().size() == 65507 - overhead);
-  CHECK(exporter.stats().spans_too_large == 1);
-}
+  TEST_CASE("XRayUdpExporter: a trace id X-Ray would reject is sent, and said once" * doctest::timeout(60)) {
+    Receiver receiver;
+    tracewire_test::CapturedLog log;
+    XRayUdpExporter exporter(options_for(receiver));
+    Trace old(0, 1000);  // 1970: a random id's time part is as far off
+    CHECK(exporter.export_spans(old.batch()) == ExportResult::success);
+    CHECK(exporter.export_spans(old.batch()) == ExportResult::success);
+    CHECK(receive(receiver, 6).size() == 6);
+    CHECK(log.count() == 1);
+    CHECK(log.contains("cannot be an X-Ray trace id"));
+    CHECK(log.contains("OTEL_TRACES_ID_GENERATOR=xray"));
+  }
 
-TEST_CASE("XRayUdpExporter: a trace id X-Ray would reject is sent, and said once" * doctest::timeout(60)) {
-  Receiver receiver;
-  tracewire_test::CapturedLog log;
-  XRayUdpExporter exporter(options_for(receiver));
-  Trace old(0, 1000);  // 1970: a random id's time part is as far off
-  CHECK(exporter.export_spans(old.batch()) == ExportResult::success);
-  CHECK(exporter.export_spans(old.batch()) == ExportResult::success);
-  CHECK(receive(receiver, 6).size() == 6);
-  CHECK(log.count() == 1);
-  CHECK(log.contains("cannot be an X-Ray trace id"));
-  CHECK(log.contains("OTEL_TRACES_ID_GENERATOR=xray"));
-}
-
-TEST_CASE("XRayUdpExporter: after shutdown every span fails and is counted") {
-  XRayUdpExporter exporter;
-  CHECK(exporter.shutdown(std::chrono::milliseconds(100)));
-  CHECK(exporter.shutdown(std::chrono::milliseconds(100)));
-  Trace trace;
-  CHECK(exporter.export_spans(trace.batch()) == ExportResult::failure);
-  CHECK(exporter.stats().spans_failed == 3);
-  CHECK(exporter.stats().spans_exported == 0);
-}
+  TEST_CASE("XRayUdpExporter: after shutdown every span fails and is counted") {
+    XRayUdpExporter exporter;
+    CHECK(exporter.shutdown(std::chrono::milliseconds(100)));
+    CHECK(exporter.shutdown(std::chrono::milliseconds(100)));
+    Trace trace;
+    CHECK(exporter.export_spans(trace.batch()) == ExportResult::failure);
+    CHECK(exporter.stats().spans_failed == 3);
+    CHECK(exporter.stats().spans_exported == 0);
+  }
 }

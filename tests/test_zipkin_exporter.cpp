@@ -80,10 +80,9 @@ void check_v2_model(const json& span) {
   for (const auto& field : span.items()) {
     const std::string key = field.key();
     CAPTURE(key);
-    static const std::vector<std::string> fields{"traceId",  "id",           "parentId",       "kind",
-                                                 "name",     "timestamp",    "duration",       "localEndpoint",
-                                                 "remoteEndpoint", "annotations", "tags",     "debug",
-                                                 "shared"};
+    static const std::vector<std::string> fields{
+        "traceId",        "id",          "parentId", "kind",  "name",  "timestamp", "duration", "localEndpoint",
+        "remoteEndpoint", "annotations", "tags",     "debug", "shared"};
     CHECK(std::find(fields.begin(), fields.end(), key) != fields.end());
   }
 }
@@ -129,7 +128,7 @@ TEST_SUITE("export") {
     CHECK(spans[0].at("tags").at("otel.status_code") == "ERROR");
     CHECK(spans[0].at("tags").at("error") == "card declined");  // the status, not the "old" attribute
     CHECK(!spans[1].contains("parentId"));
-    CHECK(!spans[2].contains("kind"));  // internal spans carry no kind
+    CHECK(!spans[2].contains("kind"));    // internal spans carry no kind
     CHECK(spans[1].at("duration") == 1);  // 400 ns rounds up to Zipkin's smallest duration
 
     const ExportStats stats = exporter.stats();
@@ -202,8 +201,10 @@ TEST_SUITE("export") {
     const json spans = post_and_receive(receiver, exporter, {&old_client, &v6_producer, &named, &bad_address, &server});
     REQUIRE(spans.size() == 5);
     for (const json& span : spans) check_v2_model(span);
-    CHECK(spans[0].at("remoteEndpoint") == json{{"serviceName", "cache.local"}, {"ipv4", "192.168.0.9"}, {"port", 6379}});
-    CHECK(spans[1].at("remoteEndpoint") == json{{"serviceName", "queue.local"}, {"ipv6", "2001:db8::1"}, {"port", 5672}});
+    CHECK(spans[0].at("remoteEndpoint") ==
+          json{{"serviceName", "cache.local"}, {"ipv4", "192.168.0.9"}, {"port", 6379}});
+    CHECK(spans[1].at("remoteEndpoint") ==
+          json{{"serviceName", "queue.local"}, {"ipv6", "2001:db8::1"}, {"port", 5672}});
     CHECK(spans[2].at("remoteEndpoint") == json{{"serviceName", "api.example.com"}});
     CHECK(spans[3].at("remoteEndpoint") == json{{"serviceName", "300.1.2.3"}});  // named by it, not addressed
     CHECK(!spans[4].contains("remoteEndpoint"));
@@ -221,8 +222,8 @@ TEST_SUITE("export") {
     ok.set_attribute("count", std::int64_t{-7});
     ok.set_attribute("ratio", 1e-7);
     ok.set_attribute("yes", true);
-    ok.set_attribute("error", false);   // Zipkin reads any error tag as failure: left out
-    ok.set_attribute("region", "us");   // the span's value wins over the resource's
+    ok.set_attribute("error", false);  // Zipkin reads any error tag as failure: left out
+    ok.set_attribute("region", "us");  // the span's value wins over the resource's
     ok.set_status(StatusCode::ok);
     SpanData failed = make_span(resource, SpanKind::internal, 2);
     failed.set_status(StatusCode::error);  // no description
@@ -241,10 +242,8 @@ TEST_SUITE("export") {
                                       {"otel.scope.name", "lib"},
                                       {"otel.library.name", "lib"},
                                       {"otel.status_code", "OK"}});
-    CHECK(spans[1].at("tags") == json{{"deployment.environment", "prod"},
-                                      {"region", "eu"},
-                                      {"otel.status_code", "ERROR"},
-                                      {"error", ""}});
+    CHECK(spans[1].at("tags") ==
+          json{{"deployment.environment", "prod"}, {"region", "eu"}, {"otel.status_code", "ERROR"}, {"error", ""}});
     CHECK(spans[2].at("tags") == json{{"error", "timeout"}, {"deployment.environment", "prod"}, {"region", "eu"}});
   }
 

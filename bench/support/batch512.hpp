@@ -27,7 +27,10 @@ struct Batch512 {
       span.set_name("GET /api/orders");
       span.set_kind(SpanKind::server);
       span.set_context(SpanContext{TraceId::from_halves(0x0af7651916cd43ddULL, 0x8448eb211c80319cULL + i),
-                                   SpanId::from_u64(i + 1), TraceFlags(1), {}, false});
+                                   SpanId::from_u64(i + 1),
+                                   TraceFlags(1),
+                                   {},
+                                   false});
       span.set_parent(SpanId::from_u64(0xabcdefULL), true);
       span.set_start_time(time);
       span.set_end_time(time + 1234567);

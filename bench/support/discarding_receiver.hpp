@@ -63,8 +63,7 @@ class DiscardingReceiver {
       const int connection = ::accept(listener_, nullptr, nullptr);
       if (connection < 0) continue;
       std::string buffer;
-      while (handle_request(connection, buffer)) {
-      }
+      while (handle_request(connection, buffer)) {}
       ::close(connection);
     }
   }

@@ -56,15 +56,16 @@ class Client : public std::enable_shared_from_this<Client> {
   void connect() {
     if (!more()) return;
     stream_.emplace(uservices::io_context());
-    resolver_.async_resolve(settings_.url.host, settings_.url.port,
-                            [self = shared_from_this()](error_code ec, const uservices::tcp::resolver::results_type& results) {
-                              if (ec) return self->failed(false);
-                              self->stream_->expires_after(std::chrono::seconds(10));
-                              self->stream_->async_connect(results, [self](error_code ec, const auto&) {
-                                if (ec) return self->failed(false);
-                                self->send();
-                              });
-                            });
+    resolver_.async_resolve(
+        settings_.url.host, settings_.url.port,
+        [self = shared_from_this()](error_code ec, const uservices::tcp::resolver::results_type& results) {
+          if (ec) return self->failed(false);
+          self->stream_->expires_after(std::chrono::seconds(10));
+          self->stream_->async_connect(results, [self](error_code ec, const auto&) {
+            if (ec) return self->failed(false);
+            self->send();
+          });
+        });
   }
 
   void send() {
@@ -155,7 +156,8 @@ int main(int argc, char** argv) {
 
   Results results;
   const auto started = Clock::now();
-  const auto deadline = started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(settings.duration_s));
+  const auto deadline =
+      started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(settings.duration_s));
   for (int i = 0; i < settings.clients; ++i) std::make_shared<Client>(settings, results, deadline)->start();
   uservices::io_context().run();  // one thread: the clients share `results` without locks
   const double elapsed_s = std::chrono::duration<double>(Clock::now() - started).count();

@@ -46,7 +46,7 @@ struct Options {
   std::string name;
   std::string host = "127.0.0.1";
   unsigned short port = 0;
-  std::string downstream;  ///< http://host:port/path of the next service (uservice1 and 3)
+  std::string downstream;             ///< http://host:port/path of the next service (uservice1 and 3)
   std::string html = USERVICES_HTML;  ///< the page every service answers with
   std::optional<unsigned> seed;       ///< fixes the mock calls' random durations (tests)
 };
@@ -65,8 +65,9 @@ inline void usage(const Options& defaults) {
             << (defaults.downstream.empty() ? "" : "[--downstream URL] ") << "[--html FILE] [--seed N]\n"
             << "  --listen      USERVICE_LISTEN      default " << defaults.host << ':' << defaults.port
             << " (port 0: any free port)\n"
-            << (defaults.downstream.empty() ? ""
-                                            : "  --downstream  USERVICE_DOWNSTREAM  default " + defaults.downstream + "\n")
+            << (defaults.downstream.empty()
+                    ? ""
+                    : "  --downstream  USERVICE_DOWNSTREAM  default " + defaults.downstream + "\n")
             << "  --html        USERVICE_HTML        default " << defaults.html << "\n"
             << "  --seed        USERVICE_SEED        random durations of the mock calls\n";
 }
@@ -245,7 +246,8 @@ class HttpGet : public std::enable_shared_from_this<HttpGet<Handler>> {
         stream_(executor) {}
 
   void start() {
-    resolver_.async_resolve(url_.host, url_.port, beast::bind_front_handler(&HttpGet::on_resolve, this->shared_from_this()));
+    resolver_.async_resolve(url_.host, url_.port,
+                            beast::bind_front_handler(&HttpGet::on_resolve, this->shared_from_this()));
   }
 
  private:
@@ -260,7 +262,8 @@ class HttpGet : public std::enable_shared_from_this<HttpGet<Handler>> {
   }
   void on_write(beast::error_code ec, std::size_t) {
     if (ec) return finish(ec);
-    http::async_read(stream_, buffer_, response_, beast::bind_front_handler(&HttpGet::on_read, this->shared_from_this()));
+    http::async_read(stream_, buffer_, response_,
+                     beast::bind_front_handler(&HttpGet::on_read, this->shared_from_this()));
   }
   void on_read(beast::error_code ec, std::size_t) {
     beast::error_code ignored;
@@ -361,8 +364,10 @@ class Listener : public std::enable_shared_from_this<Listener<SessionType>> {
  private:
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted) return;
-    if (ec) fail(ec, "accept");
-    else std::make_shared<SessionType>(std::move(socket))->run();
+    if (ec)
+      fail(ec, "accept");
+    else
+      std::make_shared<SessionType>(std::move(socket))->run();
     accept();
   }
   tcp::acceptor& acceptor_;

@@ -62,7 +62,8 @@ void read_request(const json& request, Spans& spans) {
         record->set_name(span.value("name", ""));
         record->set_kind(static_cast<tracewire::SpanKind>(std::clamp(span.value("kind", 1), 1, 5)));
         record->set_context({*trace_id, *span_id, tracewire::TraceFlags(1), {}, false});
-        if (auto parent = tracewire::SpanId::from_hex(span.value("parentSpanId", ""))) record->set_parent(*parent, false);
+        if (auto parent = tracewire::SpanId::from_hex(span.value("parentSpanId", "")))
+          record->set_parent(*parent, false);
         record->set_start_time(to_u64(span.value("startTimeUnixNano", json("0"))));
         record->set_end_time(to_u64(span.value("endTimeUnixNano", json("0"))));
         const int status = span.value("status", json::object()).value("code", 0);
@@ -146,7 +147,8 @@ int main(int argc, char** argv) {
   }
   for (tracewire::SpanData* record : order) {
     const std::string service(record->resource().service_name());
-    if (service != root_service[record->trace_id().to_hex()]) record->set_name(service + ": " + std::string(record->name()));
+    if (service != root_service[record->trace_id().to_hex()])
+      record->set_name(service + ": " + std::string(record->name()));
   }
 
   tracewire::ConsoleExporter::Options options;

@@ -35,7 +35,8 @@ inline std::shared_ptr<tracewire::TracerProvider> setup_tracing(const std::strin
   // (Traefik sends it), W3C traceparent and baggage too.
   config.default_propagators = "jaeger,tracecontext,baggage";
   // Sets the global propagator too.
-  auto provider = tracewire::make_provider_from_environment(std::move(config), tracewire::ProcessEnvironment(), registry);
+  auto provider =
+      tracewire::make_provider_from_environment(std::move(config), tracewire::ProcessEnvironment(), registry);
   tracewire::set_global_provider(provider);
   return provider;
 }

@@ -25,8 +25,10 @@ class Session : public uservices::Session<Session> {
   }
 
   void on_downstream(beast::error_code ec, uservices::Response response) {
-    if (ec) std::cout << "downstream call failed: " << ec.message() << std::endl;
-    else uservices::print_response(response);
+    if (ec)
+      std::cout << "downstream call failed: " << ec.message() << std::endl;
+    else
+      uservices::print_response(response);
     do_write(uservices::hello_world(options));
   }
 

@@ -29,9 +29,11 @@ class Session : public uservices::Session<Session> {
     uservices::print_request(request_);
     span_.add_event("Request decoded!", {{"happened", true}});
 
-    redis_ = tracer.start_span("redis_call", tracewire::SpanStartOptions().with_parent(span_.to_context()).not_current());
+    redis_ =
+        tracer.start_span("redis_call", tracewire::SpanStartOptions().with_parent(span_.to_context()).not_current());
     redis_.set_attribute("test-attribute-1", "test-values-1");
-    uservices::mock_redis_call(timer_, tracewire::bind_context(span_, beast::bind_front_handler(&Session::on_redis, self())));
+    uservices::mock_redis_call(timer_,
+                               tracewire::bind_context(span_, beast::bind_front_handler(&Session::on_redis, self())));
   }
 
   void on_redis(beast::error_code) {
@@ -39,7 +41,8 @@ class Session : public uservices::Session<Session> {
     const auto url = uservices::parse_url(options.downstream);
     auto request = uservices::make_get(*url);
     call_ = tracewire::start_client_span(tracer, request, "call_other_uservice");  // injects uber-trace-id
-    uservices::http_get(executor(), *url, std::move(request), beast::bind_front_handler(&Session::on_downstream, self()));
+    uservices::http_get(executor(), *url, std::move(request),
+                        beast::bind_front_handler(&Session::on_downstream, self()));
   }
 
   void on_downstream(beast::error_code ec, uservices::Response response) {

@@ -22,7 +22,8 @@ class Session : public uservices::Session<Session> {
     uservices::print_request(request_);
     span_.add_event("Request decoded!", {{"happened", true}});
 
-    query_ = tracer.start_span("database_call", tracewire::SpanStartOptions().with_parent(span_.to_context()).not_current());
+    query_ =
+        tracer.start_span("database_call", tracewire::SpanStartOptions().with_parent(span_.to_context()).not_current());
     query_.set_attributes({{"db.system", "postgresql"}, {"db.operation.name", "SELECT"}});
     uservices::mock_database_call(timer_, beast::bind_front_handler(&Session::on_database, self()));
   }

@@ -112,7 +112,8 @@ class Call : public std::enable_shared_from_this<Call> {
       : resolver_(executor), stream_(executor), target_(target), request_(std::move(request)), done_(std::move(done)) {}
 
   void run() {
-    resolver_.async_resolve(target_.host, target_.port, beast::bind_front_handler(&Call::on_resolve, shared_from_this()));
+    resolver_.async_resolve(target_.host, target_.port,
+                            beast::bind_front_handler(&Call::on_resolve, shared_from_this()));
   }
 
  private:
@@ -151,7 +152,9 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   explicit Session(tcp::socket&& socket) : stream_(std::move(socket)) {}
 
-  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this())); }
+  void run() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
+  }
 
  private:
   void do_read() {
@@ -192,8 +195,10 @@ class Session : public std::enable_shared_from_this<Session> {
     auto request = make_request(calls_[index]);
     // The client's half: a child of the server span, injected into the request's headers.
     tracewire::Scope scope(server_span_);
-    auto client_span = std::make_shared<tracewire::Span>(tracewire::start_client_span(tracer, request, "POST", propagator));
-    client_span->set_attribute("url.full", "http://" + calls_[index].host + ":" + calls_[index].port + calls_[index].target);
+    auto client_span =
+        std::make_shared<tracewire::Span>(tracewire::start_client_span(tracer, request, "POST", propagator));
+    client_span->set_attribute("url.full",
+                               "http://" + calls_[index].host + ":" + calls_[index].port + calls_[index].target);
     std::make_shared<Call>(stream_.get_executor(), calls_[index], std::move(request),
                            [self = shared_from_this(), client_span, index](
                                beast::error_code ec, const http::response<http::string_body>& response) {
@@ -256,7 +261,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void do_accept() {
-    acceptor_.async_accept(net::make_strand(context_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+    acceptor_.async_accept(net::make_strand(context_),
+                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
   }
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec) {

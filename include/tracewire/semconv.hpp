@@ -27,7 +27,8 @@ inline constexpr const char* schema_url = "https://opentelemetry.io/schemas/1.44
 
 namespace http {
 inline constexpr const char* request_method = "http.request.method";  ///< "GET", "POST", … or "_OTHER"
-inline constexpr const char* request_method_original = "http.request.method_original";  ///< as received, when not standard
+inline constexpr const char* request_method_original =
+    "http.request.method_original";                                               ///< as received, when not standard
 inline constexpr const char* request_resend_count = "http.request.resend_count";  ///< retries and redirects so far
 inline constexpr const char* response_status_code = "http.response.status_code";  ///< int
 inline constexpr const char* route = "http.route";  ///< the matched route template, e.g. "/users/:id"
@@ -55,20 +56,20 @@ namespace network {
 inline constexpr const char* peer_address = "network.peer.address";
 inline constexpr const char* peer_port = "network.peer.port";  ///< int
 inline constexpr const char* local_address = "network.local.address";
-inline constexpr const char* local_port = "network.local.port";  ///< int
-inline constexpr const char* protocol_name = "network.protocol.name";  ///< "http", "amqp", …
+inline constexpr const char* local_port = "network.local.port";              ///< int
+inline constexpr const char* protocol_name = "network.protocol.name";        ///< "http", "amqp", …
 inline constexpr const char* protocol_version = "network.protocol.version";  ///< "1.1", "2", …
-inline constexpr const char* transport = "network.transport";  ///< "tcp", "udp", "unix", …
-inline constexpr const char* type = "network.type";  ///< "ipv4", "ipv6"
+inline constexpr const char* transport = "network.transport";                ///< "tcp", "udp", "unix", …
+inline constexpr const char* type = "network.type";                          ///< "ipv4", "ipv6"
 }  // namespace network
 
 namespace db {
-inline constexpr const char* system_name = "db.system.name";  ///< "postgresql", "redis", …
-inline constexpr const char* namespace_name = "db.namespace";  ///< the database (and schema) name
-inline constexpr const char* collection_name = "db.collection.name";  ///< table, collection, …
-inline constexpr const char* operation_name = "db.operation.name";  ///< "SELECT", "GET", …
+inline constexpr const char* system_name = "db.system.name";                    ///< "postgresql", "redis", …
+inline constexpr const char* namespace_name = "db.namespace";                   ///< the database (and schema) name
+inline constexpr const char* collection_name = "db.collection.name";            ///< table, collection, …
+inline constexpr const char* operation_name = "db.operation.name";              ///< "SELECT", "GET", …
 inline constexpr const char* operation_batch_size = "db.operation.batch.size";  ///< int
-inline constexpr const char* query_text = "db.query.text";  ///< sanitized: no literal values
+inline constexpr const char* query_text = "db.query.text";                      ///< sanitized: no literal values
 inline constexpr const char* query_summary = "db.query.summary";
 inline constexpr const char* stored_procedure_name = "db.stored_procedure.name";
 inline constexpr const char* response_status_code = "db.response.status_code";
@@ -125,7 +126,7 @@ namespace incubating {
 
 namespace rpc {
 inline constexpr const char* system_name = "rpc.system.name";  ///< "grpc", "jsonrpc", …
-inline constexpr const char* method = "rpc.method";  ///< "package.Service/Method" for gRPC
+inline constexpr const char* method = "rpc.method";            ///< "package.Service/Method" for gRPC
 inline constexpr const char* response_status_code = "rpc.response.status_code";
 }  // namespace rpc
 

@@ -25,8 +25,8 @@ std::size_t member_count(const Headers& headers) {
 bool is_subsequence(const Baggage& back, const std::vector<Baggage::Entry>& sent) {
   std::size_t next = 0;
   for (const Baggage::Entry& entry : back.entries()) {
-    while (next < sent.size() && !(sent[next].key == entry.key && sent[next].value == entry.value &&
-                                   sent[next].metadata == entry.metadata)) {
+    while (next < sent.size() &&
+           !(sent[next].key == entry.key && sent[next].value == entry.value && sent[next].metadata == entry.metadata)) {
       ++next;
     }
     if (next == sent.size()) return false;

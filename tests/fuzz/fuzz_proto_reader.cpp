@@ -53,9 +53,15 @@ std::vector<Field> script(std::string_view input) {
     std::memcpy(&value, input.data() + at + 2, 8);
     at += 10;
     switch (selector % 4) {
-      case 0: fields.push_back({number, 0, value, {}}); break;
-      case 1: fields.push_back({number, 1, value, {}}); break;
-      case 2: fields.push_back({number, 5, value & 0xffffffffu, {}}); break;
+      case 0:
+        fields.push_back({number, 0, value, {}});
+        break;
+      case 1:
+        fields.push_back({number, 1, value, {}});
+        break;
+      case 2:
+        fields.push_back({number, 5, value & 0xffffffffu, {}});
+        break;
       default: {
         const std::size_t length = std::min<std::size_t>(value % 300, input.size() - at);
         fields.push_back({number, 2, 0, input.substr(at, length)});
@@ -78,10 +84,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ProtoWriter out(buffer);
   for (const Field& field : fields) {
     switch (field.wire_type) {
-      case 0: out.write_varint(field.number, field.value); break;
-      case 1: out.write_fixed64(field.number, field.value); break;
-      case 5: out.write_fixed32(field.number, static_cast<std::uint32_t>(field.value)); break;
-      default: out.write_string(field.number, field.text);
+      case 0:
+        out.write_varint(field.number, field.value);
+        break;
+      case 1:
+        out.write_fixed64(field.number, field.value);
+        break;
+      case 5:
+        out.write_fixed32(field.number, static_cast<std::uint32_t>(field.value));
+        break;
+      default:
+        out.write_string(field.number, field.text);
     }
   }
   out.finish();

@@ -17,9 +17,9 @@
 #include "tracewire/core/logger.hpp"
 #include "tracewire/core/span_context.hpp"
 
-#define TRACEWIRE_FUZZ_CHECK(condition)                                                      \
-  do {                                                                                       \
-    if (!(condition)) tracewire_fuzz::property_broken(#condition, __FILE__, __LINE__);      \
+#define TRACEWIRE_FUZZ_CHECK(condition)                                                \
+  do {                                                                                 \
+    if (!(condition)) tracewire_fuzz::property_broken(#condition, __FILE__, __LINE__); \
   } while (false)
 
 namespace tracewire_fuzz {

@@ -5,11 +5,13 @@
 
 namespace tracewire_test {
 
-std::unique_ptr<tracewire::OtlpHttpExporter> otlp_http_exporter_in_curl_unit(const tracewire::FinalizedOtlpExporterConfig& config) {
+std::unique_ptr<tracewire::OtlpHttpExporter> otlp_http_exporter_in_curl_unit(
+    const tracewire::FinalizedOtlpExporterConfig& config) {
   return std::make_unique<tracewire::OtlpHttpExporter>(config);
 }
 
-std::unique_ptr<tracewire::ZipkinExporter> zipkin_exporter_in_curl_unit(const tracewire::ZipkinExporterOptions& options) {
+std::unique_ptr<tracewire::ZipkinExporter> zipkin_exporter_in_curl_unit(
+    const tracewire::ZipkinExporterOptions& options) {
   return std::make_unique<tracewire::ZipkinExporter>(options);
 }
 

@@ -12,9 +12,11 @@
 namespace tracewire_test {
 
 /// An OtlpHttpExporter without a client, made where libcurl's client is included.
-std::unique_ptr<tracewire::OtlpHttpExporter> otlp_http_exporter_in_curl_unit(const tracewire::FinalizedOtlpExporterConfig& config);
+std::unique_ptr<tracewire::OtlpHttpExporter> otlp_http_exporter_in_curl_unit(
+    const tracewire::FinalizedOtlpExporterConfig& config);
 /// A ZipkinExporter (an HttpExportChannel) without a client, made in the same place.
-std::unique_ptr<tracewire::ZipkinExporter> zipkin_exporter_in_curl_unit(const tracewire::ZipkinExporterOptions& options);
+std::unique_ptr<tracewire::ZipkinExporter> zipkin_exporter_in_curl_unit(
+    const tracewire::ZipkinExporterOptions& options);
 /// make_otlp_exporter_from_environment, called where the gRPC exporter is included.
 std::unique_ptr<tracewire::SpanExporter> otlp_exporter_from_environment_in_grpc_unit(
     const tracewire::Environment& environment);

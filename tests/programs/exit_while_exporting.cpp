@@ -26,15 +26,19 @@ int main(int argc, char** argv) {
   }
   std::stringstream order(argv[1]);
   for (std::string slot; std::getline(order, slot, ',');) {
-    if (slot == "provider") (void)tracewire::global_provider();
-    else if (slot == "logger") (void)tracewire::get_logger();
-    else if (slot == "user-logger") tracewire::set_logger(std::make_shared<QuietLogger>());
-    else if (slot == "propagator") (void)tracewire::global_propagator();
+    if (slot == "provider")
+      (void)tracewire::global_provider();
+    else if (slot == "logger")
+      (void)tracewire::get_logger();
+    else if (slot == "user-logger")
+      tracewire::set_logger(std::make_shared<QuietLogger>());
+    else if (slot == "propagator")
+      (void)tracewire::global_propagator();
   }
   auto provider = tracewire::make_provider_from_environment();
   tracewire::set_global_provider(provider);
   static auto tracer = provider->tracer("exit-test");  // a static Tracer, destroyed at exit
-  provider.reset();  // only the global slot holds it now
+  provider.reset();                                    // only the global slot holds it now
   for (int i = 0; i < 20000; ++i) tracer.start_span("span").end();
   auto open = tracer.start_span("still-open-at-exit");
   const std::string end = argv[2];

@@ -38,8 +38,10 @@ int child(const std::string& label, int count, End end) {
   }
   std::fflush(stdout);
   switch (end) {
-    case End::return_from_main: return 0;
-    case End::exit_call: std::exit(0);
+    case End::return_from_main:
+      return 0;
+    case End::exit_call:
+      std::exit(0);
     case End::shutdown_then_exit:
       // Generous: 200 children may export at once on a slow (sanitized, shared) machine; a
       // child whose shutdown still misses it says so (exit code 3) instead of losing spans

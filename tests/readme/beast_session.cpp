@@ -21,7 +21,8 @@ http::response<http::string_body> make_response(const http::request<http::string
 
 class session : public std::enable_shared_from_this<session> {
  public:
-  explicit session(boost::asio::ip::tcp::socket&& socket) : stream_(std::move(socket)), timer_(stream_.get_executor()) {}
+  explicit session(boost::asio::ip::tcp::socket&& socket)
+      : stream_(std::move(socket)), timer_(stream_.get_executor()) {}
 
 #include TRACEWIRE_README_SNIPPET
 

@@ -22,7 +22,9 @@ namespace tracewire_test {
 
 class Browser {
  public:
-  Browser() : process_({TRACEWIRE_NODE, std::string(TRACEWIRE_BROWSER_DIR) + "/browser.js", "--chromium", TRACEWIRE_CHROMIUM}) {
+  Browser()
+      : process_(
+            {TRACEWIRE_NODE, std::string(TRACEWIRE_BROWSER_DIR) + "/browser.js", "--chromium", TRACEWIRE_CHROMIUM}) {
     const auto ready = process_.read_line(90s);
     if (!ready || ready->rfind("READY ", 0) != 0) {
       throw std::runtime_error("the browser tests need chromium (scripts/install-deps.sh test installs it): " +
@@ -39,12 +41,20 @@ class Browser {
   }
   /// The viewer as rendered (see report() in browser.js).
   nlohmann::json report() { return call({{"op", "report"}}); }
-  void click(const std::string& selector, int index = 0) { call({{"op", "click"}, {"selector", selector}, {"index", index}}); }
-  void fill(const std::string& selector, const std::string& text) { call({{"op", "fill"}, {"selector", selector}, {"text", text}}); }
-  void scroll(const std::string& selector, double top) { call({{"op", "scroll"}, {"selector", selector}, {"top", top}}); }
+  void click(const std::string& selector, int index = 0) {
+    call({{"op", "click"}, {"selector", selector}, {"index", index}});
+  }
+  void fill(const std::string& selector, const std::string& text) {
+    call({{"op", "fill"}, {"selector", selector}, {"text", text}});
+  }
+  void scroll(const std::string& selector, double top) {
+    call({{"op", "scroll"}, {"selector", selector}, {"top", top}});
+  }
   /// Saves a PNG and returns {"width", "height", "colours", "differing"} about its pixels.
   nlohmann::json screenshot(const std::string& path) { return call({{"op", "screenshot"}, {"path", path}}); }
-  nlohmann::json evaluate(const std::string& expression) { return call({{"op", "evaluate"}, {"expression", expression}}); }
+  nlohmann::json evaluate(const std::string& expression) {
+    return call({{"op", "evaluate"}, {"expression", expression}});
+  }
   /// What the page did since it was opened: console errors, page errors, dialogs, requests.
   nlohmann::json events() { return call({{"op", "events"}}); }
 
@@ -55,7 +65,8 @@ class Browser {
     if (!line) throw std::runtime_error("browser.js did not answer " + command.dump());
     nlohmann::json answer = nlohmann::json::parse(*line);
     if (!answer.at("ok").get<bool>()) {
-      throw std::runtime_error("browser: " + command.at("op").get<std::string>() + " failed: " + answer.at("error").get<std::string>());
+      throw std::runtime_error("browser: " + command.at("op").get<std::string>() +
+                               " failed: " + answer.at("error").get<std::string>());
     }
     return answer.at("result");
   }

@@ -42,7 +42,8 @@ class HostileReceiver {
 
  private:
   void run() {
-    const std::string endless_head = "HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nTransfer-Encoding: chunked\r\n\r\n";
+    const std::string endless_head =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nTransfer-Encoding: chunked\r\n\r\n";
     const std::string chunk = "400\r\n" + std::string(1024, 'x') + "\r\n";
     while (!stop_) {
       std::vector<pollfd> fds{{listener_, POLLIN, 0}};
@@ -53,7 +54,8 @@ class HostileReceiver {
         if (fd >= 0) {
           connections_.push_back(fd);
           ++accepted_;
-          if (behaviour_ == Behaviour::endless_body) (void)::send(fd, endless_head.data(), endless_head.size(), MSG_NOSIGNAL);
+          if (behaviour_ == Behaviour::endless_body)
+            (void)::send(fd, endless_head.data(), endless_head.size(), MSG_NOSIGNAL);
         }
       }
       for (std::size_t i = 1; i < fds.size(); ++i) {

@@ -21,7 +21,8 @@ using nlohmann::json;
 // Records built once and kept alive for a test; resources and scopes are borrowed by the
 // records, so they live here too.
 struct OtlpSample {
-  tracewire::Resource resource_a{{{"service.name", "checkout"}, {"host.cores", 8}}, "https://opentelemetry.io/schemas/1.24.0"};
+  tracewire::Resource resource_a{{{"service.name", "checkout"}, {"host.cores", 8}},
+                                 "https://opentelemetry.io/schemas/1.24.0"};
   tracewire::Resource resource_b{{{"service.name", "billing"}}};
   tracewire::InstrumentationScope scope_a{"http", "1.2.3", "https://example.com/scope-schema", {{"scope.attr", true}}};
   tracewire::InstrumentationScope scope_b{"db\xff", "", "", {}};  // invalid UTF-8 in a scope name

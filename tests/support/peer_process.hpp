@@ -39,100 +39,95 @@ inline std::string peers_path(const std::string& file) { return std::string(TRAC
 
 // receiver.js: a loopback receiver for every exporter (see tests/peers/README.md).
 class Receiver {
-public:
-    struct Options {
-        int http_port = 0;  // 0: an ephemeral port
-        int udp_compact_port = 0;
-        int udp_binary_port = 0;
-        int udp_xray_port = 0;
-        nlohmann::json script;  // scripted HTTP replies (a JSON array), or null
-        std::string tls_cert;   // PEM files; both set make the HTTP port HTTPS
-        std::string tls_key;
-        std::string tls_client_ca;  // with TLS: require a client certificate signed by this CA (mutual TLS)
-    };
+ public:
+  struct Options {
+    int http_port = 0;  // 0: an ephemeral port
+    int udp_compact_port = 0;
+    int udp_binary_port = 0;
+    int udp_xray_port = 0;
+    nlohmann::json script;  // scripted HTTP replies (a JSON array), or null
+    std::string tls_cert;   // PEM files; both set make the HTTP port HTTPS
+    std::string tls_key;
+    std::string tls_client_ca;  // with TLS: require a client certificate signed by this CA (mutual TLS)
+  };
 
-    Receiver() : Receiver(Options{}) {}
+  Receiver() : Receiver(Options{}) {}
 
-    explicit Receiver(const Options& options)
-        : script_file_(write_script(options.script)), process_(command(options, script_file_.path)) {
-        // Node's start-up plus the first Thrift code generation can take a few
-        // seconds on a loaded machine.
-        const auto ready = process_.read_line(30s);
-        const std::string prefix = "READY ";
-        if (!ready || ready->compare(0, prefix.size(), prefix) != 0) {
-            throw std::runtime_error("receiver.js did not start: " + ready.value_or("<no output>"));
-        }
-        const auto ports = nlohmann::json::parse(ready->substr(prefix.size()));
-        http_port_ = ports.at("http").get<int>();
-        udp_compact_port_ = ports.at("udpCompact").get<int>();
-        udp_binary_port_ = ports.at("udpBinary").get<int>();
-        udp_xray_port_ = ports.at("udpXray").get<int>();
+  explicit Receiver(const Options& options)
+      : script_file_(write_script(options.script)), process_(command(options, script_file_.path)) {
+    // Node's start-up plus the first Thrift code generation can take a few
+    // seconds on a loaded machine.
+    const auto ready = process_.read_line(30s);
+    const std::string prefix = "READY ";
+    if (!ready || ready->compare(0, prefix.size(), prefix) != 0) {
+      throw std::runtime_error("receiver.js did not start: " + ready.value_or("<no output>"));
     }
+    const auto ports = nlohmann::json::parse(ready->substr(prefix.size()));
+    http_port_ = ports.at("http").get<int>();
+    udp_compact_port_ = ports.at("udpCompact").get<int>();
+    udp_binary_port_ = ports.at("udpBinary").get<int>();
+    udp_xray_port_ = ports.at("udpXray").get<int>();
+  }
 
-    Receiver(const Receiver&) = delete;
-    Receiver& operator=(const Receiver&) = delete;
+  Receiver(const Receiver&) = delete;
+  Receiver& operator=(const Receiver&) = delete;
 
-    int http_port() const { return http_port_; }
-    int udp_compact_port() const { return udp_compact_port_; }
-    int udp_binary_port() const { return udp_binary_port_; }
-    int udp_xray_port() const { return udp_xray_port_; }
+  int http_port() const { return http_port_; }
+  int udp_compact_port() const { return udp_compact_port_; }
+  int udp_binary_port() const { return udp_binary_port_; }
+  int udp_xray_port() const { return udp_xray_port_; }
 
-    // The next request or datagram as decoded by the peer; nullopt on timeout.
-    std::optional<nlohmann::json> next(std::chrono::milliseconds timeout = 5s) {
-        auto line = process_.read_line(timeout);
-        if (!line) return std::nullopt;
-        return nlohmann::json::parse(*line);
+  // The next request or datagram as decoded by the peer; nullopt on timeout.
+  std::optional<nlohmann::json> next(std::chrono::milliseconds timeout = 5s) {
+    auto line = process_.read_line(timeout);
+    if (!line) return std::nullopt;
+    return nlohmann::json::parse(*line);
+  }
+
+ private:
+  struct ScriptFile {
+    std::string path;  // empty: no script
+    explicit ScriptFile(std::string p) : path(std::move(p)) {}
+    ScriptFile(const ScriptFile&) = delete;
+    ScriptFile& operator=(const ScriptFile&) = delete;
+    ~ScriptFile() {
+      if (!path.empty()) std::remove(path.c_str());
     }
+  };
 
-private:
-    struct ScriptFile {
-        std::string path;  // empty: no script
-        explicit ScriptFile(std::string p) : path(std::move(p)) {}
-        ScriptFile(const ScriptFile&) = delete;
-        ScriptFile& operator=(const ScriptFile&) = delete;
-        ~ScriptFile() {
-            if (!path.empty()) std::remove(path.c_str());
-        }
-    };
+  static std::string write_script(const nlohmann::json& script) {
+    if (script.is_null()) return {};
+    char path[] = "/tmp/tracewire-receiver-script-XXXXXX";
+    const int fd = ::mkstemp(path);
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), "mkstemp");
+    const std::string text = script.dump();
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!ok) throw std::runtime_error("cannot write the receiver script");
+    return path;
+  }
 
-    static std::string write_script(const nlohmann::json& script) {
-        if (script.is_null()) return {};
-        char path[] = "/tmp/tracewire-receiver-script-XXXXXX";
-        const int fd = ::mkstemp(path);
-        if (fd < 0) throw std::system_error(errno, std::generic_category(), "mkstemp");
-        const std::string text = script.dump();
-        const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-        ::close(fd);
-        if (!ok) throw std::runtime_error("cannot write the receiver script");
-        return path;
-    }
-
-    static std::vector<std::string> command(const Options& o, const std::string& script_file) {
-        std::vector<std::string> argv{TRACEWIRE_NODE,
-                                      peers_path("receiver.js"),
-                                      "--http-port",
-                                      std::to_string(o.http_port),
-                                      "--udp-compact-port",
-                                      std::to_string(o.udp_compact_port),
-                                      "--udp-binary-port",
-                                      std::to_string(o.udp_binary_port),
-                                      "--udp-xray-port",
-                                      std::to_string(o.udp_xray_port)};
-        if (!script_file.empty()) argv.insert(argv.end(), {"--script", script_file});
-        if (!o.tls_cert.empty()) argv.insert(argv.end(), {"--tls-cert", o.tls_cert, "--tls-key", o.tls_key});
-        if (!o.tls_client_ca.empty()) argv.insert(argv.end(), {"--tls-client-ca", o.tls_client_ca});
+  static std::vector<std::string> command(const Options& o, const std::string& script_file) {
+    std::vector<std::string> argv{TRACEWIRE_NODE,       peers_path("receiver.js"),
+                                  "--http-port",        std::to_string(o.http_port),
+                                  "--udp-compact-port", std::to_string(o.udp_compact_port),
+                                  "--udp-binary-port",  std::to_string(o.udp_binary_port),
+                                  "--udp-xray-port",    std::to_string(o.udp_xray_port)};
+    if (!script_file.empty()) argv.insert(argv.end(), {"--script", script_file});
+    if (!o.tls_cert.empty()) argv.insert(argv.end(), {"--tls-cert", o.tls_cert, "--tls-key", o.tls_key});
+    if (!o.tls_client_ca.empty()) argv.insert(argv.end(), {"--tls-client-ca", o.tls_client_ca});
 #ifdef TRACEWIRE_THRIFT_GEN_DIR
-        argv.insert(argv.end(), {"--thrift-gen-dir", TRACEWIRE_THRIFT_GEN_DIR});
+    argv.insert(argv.end(), {"--thrift-gen-dir", TRACEWIRE_THRIFT_GEN_DIR});
 #endif
-        return argv;
-    }
+    return argv;
+  }
 
-    ScriptFile script_file_;
-    ChildProcess process_;
-    int http_port_ = 0;
-    int udp_compact_port_ = 0;
-    int udp_binary_port_ = 0;
-    int udp_xray_port_ = 0;
+  ScriptFile script_file_;
+  ChildProcess process_;
+  int http_port_ = 0;
+  int udp_compact_port_ = 0;
+  int udp_binary_port_ = 0;
+  int udp_xray_port_ = 0;
 };
 
 // propagators.js: the official OpenTelemetry JS propagators. Formats:
@@ -140,50 +135,51 @@ private:
 // A peer script that answers one JSON command per stdin line with one JSON line
 // (propagators.js, xray.js); an answer holding "error" throws.
 class JsonLinePeer {
-public:
-    explicit JsonLinePeer(std::string script) : script_(std::move(script)), process_({TRACEWIRE_NODE, peers_path(script_)}) {}
+ public:
+  explicit JsonLinePeer(std::string script)
+      : script_(std::move(script)), process_({TRACEWIRE_NODE, peers_path(script_)}) {}
 
-    nlohmann::json request(const nlohmann::json& command) {
-        if (!process_.write_line(command.dump())) throw std::runtime_error(script_ + " is gone");
-        const auto line = process_.read_line(10s);
-        if (!line) throw std::runtime_error(script_ + " did not answer " + command.dump());
-        auto answer = nlohmann::json::parse(*line);
-        if (answer.contains("error")) throw std::runtime_error(script_ + ": " + answer["error"].get<std::string>());
-        return answer;
-    }
+  nlohmann::json request(const nlohmann::json& command) {
+    if (!process_.write_line(command.dump())) throw std::runtime_error(script_ + " is gone");
+    const auto line = process_.read_line(10s);
+    if (!line) throw std::runtime_error(script_ + " did not answer " + command.dump());
+    auto answer = nlohmann::json::parse(*line);
+    if (answer.contains("error")) throw std::runtime_error(script_ + ": " + answer["error"].get<std::string>());
+    return answer;
+  }
 
-private:
-    std::string script_;
-    ChildProcess process_;
+ private:
+  std::string script_;
+  ChildProcess process_;
 };
 
 class ReferencePropagators : public JsonLinePeer {
-public:
-    ReferencePropagators() : JsonLinePeer("propagators.js") {}
+ public:
+  ReferencePropagators() : JsonLinePeer("propagators.js") {}
 
-    // The headers the reference propagator writes for this context.
-    // `baggage` maps keys to values or to {"value":..,"metadata":..}.
-    nlohmann::json inject(const std::string& format, const std::string& trace_id, const std::string& span_id,
-                          bool sampled, const std::optional<std::string>& trace_state = std::nullopt,
-                          const nlohmann::json& baggage = nlohmann::json::object()) {
-        nlohmann::json command{{"op", "inject"},       {"format", format},   {"traceId", trace_id},
-                               {"spanId", span_id},    {"sampled", sampled}, {"baggage", baggage}};
-        if (trace_state) command["traceState"] = *trace_state;
-        return request(command).at("headers");
-    }
+  // The headers the reference propagator writes for this context.
+  // `baggage` maps keys to values or to {"value":..,"metadata":..}.
+  nlohmann::json inject(const std::string& format, const std::string& trace_id, const std::string& span_id,
+                        bool sampled, const std::optional<std::string>& trace_state = std::nullopt,
+                        const nlohmann::json& baggage = nlohmann::json::object()) {
+    nlohmann::json command{{"op", "inject"},    {"format", format},   {"traceId", trace_id},
+                           {"spanId", span_id}, {"sampled", sampled}, {"baggage", baggage}};
+    if (trace_state) command["traceState"] = *trace_state;
+    return request(command).at("headers");
+  }
 
-    // What the reference propagator reads from these headers: valid, traceId,
-    // spanId, traceFlags, sampled, traceState, isRemote, baggage, baggageMetadata.
-    // A header value may be an array of strings for a repeated header.
-    nlohmann::json extract(const std::string& format, const nlohmann::json& headers) {
-        return request({{"op", "extract"}, {"format", format}, {"headers", headers}});
-    }
+  // What the reference propagator reads from these headers: valid, traceId,
+  // spanId, traceFlags, sampled, traceState, isRemote, baggage, baggageMetadata.
+  // A header value may be an array of strings for a repeated header.
+  nlohmann::json extract(const std::string& format, const nlohmann::json& headers) {
+    return request({{"op", "extract"}, {"format", format}, {"headers", headers}});
+  }
 };
 
 // xray.js: the AWS X-Ray SDK for Node.js and OpenTelemetry's X-Ray id generator.
 class ReferenceXRay : public JsonLinePeer {
-public:
-    ReferenceXRay() : JsonLinePeer("xray.js") {}
+ public:
+  ReferenceXRay() : JsonLinePeer("xray.js") {}
 };
 
 }  // namespace tracewire_test

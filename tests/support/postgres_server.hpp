@@ -51,8 +51,8 @@ class PostgresServer {
     const std::string data = directory_ + "/data";
     const auto deadline = std::chrono::steady_clock::now() + timeout;
 
-    const pid_t initdb = spawn({bin + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                                "--locale=C", "--no-sync"});
+    const pid_t initdb =
+        spawn({bin + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"});
     const int status = wait_until(initdb, deadline);
     if (status != 0) fail("initdb exited with " + std::to_string(status));
 
@@ -104,7 +104,8 @@ class PostgresServer {
       ::closedir(versions);
     }
     for (const std::string& bin : candidates) {
-      if (::access((bin + "/initdb").c_str(), X_OK) == 0 && ::access((bin + "/postgres").c_str(), X_OK) == 0) return bin;
+      if (::access((bin + "/initdb").c_str(), X_OK) == 0 && ::access((bin + "/postgres").c_str(), X_OK) == 0)
+        return bin;
     }
     throw std::runtime_error(
         "PostgreSQL's server (initdb, postgres) is not installed: apt-get install postgresql "

@@ -107,8 +107,9 @@ class RecordingHttpServer {
       std::lock_guard<std::mutex> lock(mutex_);
       requests_.push_back(request);
     }
-    const std::string response = "HTTP/1.1 " + std::to_string(status) +
-                                 " Status\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+    const std::string response =
+        "HTTP/1.1 " + std::to_string(status) +
+        " Status\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
     (void)::send(fd, response.data(), response.size(), MSG_NOSIGNAL);
   }
 

@@ -40,7 +40,8 @@ inline std::optional<std::int64_t> int_attribute(const tracewire::SpanData& span
 }
 
 /// The spans named `name`, in export order.
-inline std::vector<tracewire::SpanData> spans_named(const std::vector<tracewire::SpanData>& spans, std::string_view name) {
+inline std::vector<tracewire::SpanData> spans_named(const std::vector<tracewire::SpanData>& spans,
+                                                    std::string_view name) {
   std::vector<tracewire::SpanData> found;
   for (const tracewire::SpanData& span : spans) {
     if (span.name() == name) found.push_back(span);

@@ -35,10 +35,10 @@ struct Call {
   std::uint64_t start_us = 0;
   std::uint64_t end_us = 0;
   std::vector<std::pair<std::string, std::string>> attributes;
-  std::string error;  // the status message of a failed span; empty: ok or unset
-  bool ok = false;    // status ok
+  std::string error;                                          // the status message of a failed span; empty: ok or unset
+  bool ok = false;                                            // status ok
   std::vector<std::pair<std::uint64_t, std::string>> events;  // (time in us, name)
-  std::string link_to;  // "service/name" of an earlier span this one links to
+  std::string link_to;                                        // "service/name" of an earlier span this one links to
   bool remote_parent = false;  // a root whose caller was not traced (a header from a proxy)
   std::vector<Call> calls;     // in the order they start
 };
@@ -89,7 +89,10 @@ class TracedServices {
     if (root.remote_parent) {
       // A caller that was not traced, as a proxy's uber-trace-id or traceparent brings it.
       tracewire::SpanContext caller{*tracewire::TraceId::from_hex("5c3a9e0f4b1d47e2a8f6c0d3b7e91a24"),
-                                    *tracewire::SpanId::from_hex("0e1f2a3b4c5d6e7f"), tracewire::TraceFlags(1), {}, true};
+                                    *tracewire::SpanId::from_hex("0e1f2a3b4c5d6e7f"),
+                                    tracewire::TraceFlags(1),
+                                    {},
+                                    true};
       parent = through_headers(tracewire::Context().with_span_context(caller));
     }
     run_call(root, parent, "", 0, trace.spans);
@@ -156,9 +159,8 @@ class TracedServices {
   }
 
   static std::chrono::system_clock::time_point at(std::uint64_t us) {
-    return std::chrono::system_clock::time_point(
-        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(scenario_origin_ns) +
-                                                                        std::chrono::microseconds(us)));
+    return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+        std::chrono::nanoseconds(scenario_origin_ns) + std::chrono::microseconds(us)));
   }
 
   void run_call(const Call& call, const tracewire::Context& parent, const std::string& parent_name, int depth,
@@ -178,8 +180,18 @@ class TracedServices {
                                                       .not_current());
     const std::string name = call.service + "/" + call.name;
     contexts_[name] = span.context();
-    ExpectedSpan mine{call.service, call.name, depth, call.start_us, call.end_us, !call.error.empty(), {}, parent_name,
-                      call.remote_parent, call.link_to, call.attributes, span.context().trace_id.to_hex(),
+    ExpectedSpan mine{call.service,
+                      call.name,
+                      depth,
+                      call.start_us,
+                      call.end_us,
+                      !call.error.empty(),
+                      {},
+                      parent_name,
+                      call.remote_parent,
+                      call.link_to,
+                      call.attributes,
+                      span.context().trace_id.to_hex(),
                       span.context().span_id.to_hex()};
     for (const auto& [time, event] : call.events) {
       span.add_event(event, {{"at.us", static_cast<std::int64_t>(time)}}, at(time));
@@ -290,8 +302,11 @@ inline std::vector<Call> demo_requests() {
     Call redis = span_of("uservice3", "redis_call", tracewire::SpanKind::internal, t + 40, t + 40 + redis_us[i]);
     redis.attributes = {{"test-attribute-1", "test-values-1"}};
     Call root = server("uservice3", "handle_incoming_call", t, client.end_us + 300);
-    root.attributes = {{"http.request.method", "GET"}, {"url.path", "/"}, {"server.address", "127.0.0.1"},
-                       {"user_agent.original", "curl/7.88.1"}, {"http.response.status_code", "200"}};
+    root.attributes = {{"http.request.method", "GET"},
+                       {"url.path", "/"},
+                       {"server.address", "127.0.0.1"},
+                       {"user_agent.original", "curl/7.88.1"},
+                       {"http.response.status_code", "200"}};
     root.ok = true;
     root.events = {{t + 80, "Request decoded!"}};
     root.remote_parent = i == 0;

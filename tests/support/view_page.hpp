@@ -98,8 +98,7 @@ inline ProgramResult run_program(const std::vector<std::string>& argv, const std
   if (spawned == 0) {
     int status = 0;
     rusage usage{};
-    while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
-    }
+    while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {}
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     result.max_rss_kib = usage.ru_maxrss;
   }

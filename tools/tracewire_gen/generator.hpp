@@ -165,7 +165,8 @@ class TraceBuilder {
       tracewire::KeyValue exception[] = {{"exception.type", error.exception_type},
                                          {"exception.message", error.exception_message},
                                          {"exception.stacktrace", error.stacktrace}};
-      span.add_event("exception", tracewire::ArrayView<tracewire::KeyValue>(exception, error.stacktrace.empty() ? 2 : 3),
+      span.add_event("exception",
+                     tracewire::ArrayView<tracewire::KeyValue>(exception, error.stacktrace.empty() ? 2 : 3),
                      at(end_us));
     }
     if (error.http_status != 0) span.set_attribute("http.response.status_code", error.http_status);
@@ -208,8 +209,9 @@ class TraceBuilder {
 
     Outcome outcome = maybe_fail(span, operation, service, end);
     if (!outcome.failure && passed_up.failure) {
-      span.set_status(tracewire::StatusCode::error, fmt::format("{} failed: {}", topology_.services[passed_up.failed_service].name,
-                                                                passed_up.failure->message));
+      span.set_status(
+          tracewire::StatusCode::error,
+          fmt::format("{} failed: {}", topology_.services[passed_up.failed_service].name, passed_up.failure->message));
       if (operation.has_http_status) span.set_attribute("http.response.status_code", 500);
       outcome.failure = passed_up.failure;
       outcome.propagates = true;
@@ -231,7 +233,8 @@ class TraceBuilder {
     if (!callee.instrumented) add_attributes(operation.attributes);
     const bool messaging = operation.kind == tracewire::SpanKind::consumer;
     tracewire::Span client =
-        start(caller, operation.name, messaging ? tracewire::SpanKind::producer : tracewire::SpanKind::client, &parent, start_us);
+        start(caller, operation.name, messaging ? tracewire::SpanKind::producer : tracewire::SpanKind::client, &parent,
+              start_us);
     const double latency = topology_.network_latency_us * streams_.shape.uniform(0.5, 1.5);
 
     if (!callee.instrumented) {

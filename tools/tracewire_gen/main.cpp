@@ -96,7 +96,8 @@ double parse_number(const std::string& option, const std::string& text, double m
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != text.size() || !(value >= minimum)) usage_error(fmt::format("{} {:?}: expected a number >= {}", option, text, minimum));
+  if (used != text.size() || !(value >= minimum))
+    usage_error(fmt::format("{} {:?}: expected a number >= {}", option, text, minimum));
   return value;
 }
 
@@ -151,7 +152,8 @@ Options parse_command_line(int argc, char** argv) {
   }
   if (options.traces && options.duration) usage_error("give --traces or --duration, not both");
   if (options.backfill && options.duration) usage_error("--backfill sets the time window itself: drop --duration");
-  if (options.backfill && !options.traces && options.rate <= 0) usage_error("--backfill needs --traces or a rate above 0");
+  if (options.backfill && !options.traces && options.rate <= 0)
+    usage_error("--backfill needs --traces or a rate above 0");
   return options;
 }
 
@@ -190,8 +192,8 @@ void print_topology(const tracewire_gen::Topology& topology) {
       fmt::print("  {} [{}]{}\n", operation.name, tracewire::to_string(operation.kind),
                  operation.error.rate > 0 ? fmt::format(" fails {:.1f}%", operation.error.rate * 100) : "");
       for (const auto& call : operation.calls) {
-        fmt::print("    -> {}/{}{}\n", topology.services[call.service].name, topology.operation(call.service, call.operation).name,
-                   operation.parallel ? " (parallel)" : "");
+        fmt::print("    -> {}/{}{}\n", topology.services[call.service].name,
+                   topology.operation(call.service, call.operation).name, operation.parallel ? " (parallel)" : "");
       }
     }
   }
@@ -207,7 +209,8 @@ std::string human_bytes(std::uint64_t bytes) {
 
 int main(int argc, char** argv) {
   const Options options = parse_command_line(argc, argv);
-  const std::uint64_t seed = options.seed ? *options.seed : (std::uint64_t(std::random_device()()) << 32) ^ std::random_device()();
+  const std::uint64_t seed =
+      options.seed ? *options.seed : (std::uint64_t(std::random_device()()) << 32) ^ std::random_device()();
   const tracewire_gen::Topology topology = load_topology(options.topology, options.seed.value_or(1));
   if (options.print_topology) {
     print_topology(topology);
@@ -242,23 +245,27 @@ int main(int argc, char** argv) {
       for (std::uint64_t i = w;; i += options.workers) {
         if (interrupted.load(std::memory_order_relaxed) || (limit && i >= *limit)) break;
         const double due = schedule.due(i);
-        if (options.duration && (paced ? due : std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()) >=
-                                    *options.duration) {
+        if (options.duration &&
+            (paced ? due : std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()) >=
+                *options.duration) {
           break;
         }
         if (paced) {
-          const auto when = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(due));
+          const auto when = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                          std::chrono::duration<double>(due));
           while (std::chrono::steady_clock::now() < when && !interrupted.load(std::memory_order_relaxed)) {
-            std::this_thread::sleep_until(std::min(when, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
+            std::this_thread::sleep_until(
+                std::min(when, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
           }
           if (interrupted.load(std::memory_order_relaxed)) break;
         }
         while (pipeline.congested() && !interrupted.load(std::memory_order_relaxed)) {
           std::this_thread::sleep_for(std::chrono::microseconds(200));
         }
-        const double start = wall_clock_times
-                                 ? std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count()
-                                 : origin + (schedule.rate > 0 ? due : static_cast<double>(i) / 1000);  // unpaced: 1 ms apart
+        const double start =
+            wall_clock_times
+                ? std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count()
+                : origin + (schedule.rate > 0 ? due : static_cast<double>(i) / 1000);  // unpaced: 1 ms apart
         const std::size_t made = builder.build(seed, i, static_cast<std::uint64_t>(start * 1e9));
         traces.fetch_add(1, std::memory_order_relaxed);
         spans.fetch_add(made, std::memory_order_relaxed);
@@ -272,16 +279,18 @@ int main(int argc, char** argv) {
   auto last = started;
   while (running.load() > 0) {
     const auto next = last + std::chrono::seconds(1);
-    while (running.load() > 0 && std::chrono::steady_clock::now() < next) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while (running.load() > 0 && std::chrono::steady_clock::now() < next)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (running.load() == 0) break;
     const auto now_steady = std::chrono::steady_clock::now();
     const std::uint64_t made = spans.load();
     const double seconds = std::chrono::duration<double>(now_steady - last).count();
     if (!options.quiet) {
       const tracewire_gen::Totals totals = pipeline.totals();
-      std::cerr << fmt::format("tracewire-gen: {:.0f}s traces {} spans {} spans/s {:.0f} sent {} dropped {} export errors {}\n",
-                               std::chrono::duration<double>(now_steady - started).count(), traces.load(), made,
-                               (made - last_spans) / seconds, human_bytes(totals.bytes), totals.dropped, totals.failed);
+      std::cerr << fmt::format(
+          "tracewire-gen: {:.0f}s traces {} spans {} spans/s {:.0f} sent {} dropped {} export errors {}\n",
+          std::chrono::duration<double>(now_steady - started).count(), traces.load(), made,
+          (made - last_spans) / seconds, human_bytes(totals.bytes), totals.dropped, totals.failed);
     }
     last_spans = made;
     last = now_steady;

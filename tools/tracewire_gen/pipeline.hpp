@@ -79,8 +79,8 @@ class Pipeline {
     std::vector<std::unique_ptr<tracewire::SpanProcessor>> processors;
     if (!config_.disabled) {
       for (tracewire::ExporterPipeline& pipeline : tracewire::make_exporter_pipelines(config_, environment, registry)) {
-        exporters_.push_back({pipeline.name, pipeline.exporter,
-                              dynamic_cast<tracewire::BatchSpanProcessor*>(pipeline.processor.get())});
+        exporters_.push_back(
+            {pipeline.name, pipeline.exporter, dynamic_cast<tracewire::BatchSpanProcessor*>(pipeline.processor.get())});
         processors.push_back(std::move(pipeline.processor));
       }
     }
@@ -126,7 +126,8 @@ class Pipeline {
     for (const Exporter& exporter : exporters_) {
       if (exporter.batch == nullptr) continue;
       const tracewire::BatchSpanProcessorStats stats = exporter.batch->stats();
-      const std::uint64_t settled = stats.exported + stats.failed + stats.dropped_queue_full + stats.dropped_after_shutdown;
+      const std::uint64_t settled =
+          stats.exported + stats.failed + stats.dropped_queue_full + stats.dropped_after_shutdown;
       if (stats.received - settled > exporter.batch->options().max_queue_size / 2) return true;
     }
     return false;

@@ -37,10 +37,14 @@ struct Value {
 
   tracewire::AttributeValue view() const noexcept {
     switch (type) {
-      case tracewire::AttributeType::boolean: return boolean;
-      case tracewire::AttributeType::int64: return integer;
-      case tracewire::AttributeType::floating: return floating;
-      default: return std::string_view(text);
+      case tracewire::AttributeType::boolean:
+        return boolean;
+      case tracewire::AttributeType::int64:
+        return integer;
+      case tracewire::AttributeType::floating:
+        return floating;
+      default:
+        return std::string_view(text);
     }
   }
 };
@@ -57,10 +61,12 @@ struct AttributeSpec {
   template <class Random>
   tracewire::AttributeValue pick(Random& random) const noexcept {
     switch (kind) {
-      case Kind::fixed: return values.front().view();
+      case Kind::fixed:
+        return values.front().view();
       case Kind::int_range:
         return minimum + static_cast<std::int64_t>(random.below(static_cast<std::uint64_t>(maximum - minimum) + 1));
-      default: return values[random.below(values.size())].view();
+      default:
+        return values[random.below(values.size())].view();
     }
   }
 };
@@ -83,7 +89,7 @@ struct Duration {
 struct ErrorSpec {
   double rate = 0;
   std::string message = "internal error";  ///< the span's status description
-  bool exception = false;                 ///< record an `exception` event
+  bool exception = false;                  ///< record an `exception` event
   std::string exception_type, exception_message, stacktrace;
   std::int64_t http_status = 0;  ///< sets http.response.status_code on failure (0: leave it)
   bool propagate = false;        ///< the failure fails every caller up to the root
@@ -92,8 +98,8 @@ struct ErrorSpec {
 /// A call from one operation to another (in its own or another service).
 struct Call {
   std::size_t service = 0, operation = 0;
-  double probability = 1;  ///< the call happens with this probability
-  unsigned repeat = 1;     ///< and this many times
+  double probability = 1;                 ///< the call happens with this probability
+  unsigned repeat = 1;                    ///< and this many times
   std::vector<AttributeSpec> attributes;  ///< on the caller's client span
 };
 
@@ -104,7 +110,7 @@ struct Operation {
   std::vector<AttributeSpec> attributes;
   ErrorSpec error;
   std::vector<Call> calls;
-  bool parallel = false;  ///< calls run at the same time instead of one after another
+  bool parallel = false;         ///< calls run at the same time instead of one after another
   bool has_http_status = false;  ///< declares http.response.status_code (set to 500 when a callee's failure propagates)
 };
 
@@ -343,7 +349,8 @@ inline void check_no_cycle(const Topology& topology, std::size_t service, std::s
                                     stack.back().second, loop));
   }
   stack.emplace_back(service, operation);
-  for (const Call& call : topology.operation(service, operation).calls) check_no_cycle(topology, call.service, call.operation, stack);
+  for (const Call& call : topology.operation(service, operation).calls)
+    check_no_cycle(topology, call.service, call.operation, stack);
   stack.pop_back();
 }
 
@@ -356,7 +363,8 @@ inline Topology parse_topology(const nlohmann::json& document) {
   const Node root(document, "");
   root.expect_object({"services", "entry_points", "network_latency_ms", "description"});
   Topology topology;
-  if (root.has("network_latency_ms")) topology.network_latency_us = root.at("network_latency_ms").number(0, 60000) * 1000;
+  if (root.has("network_latency_ms"))
+    topology.network_latency_us = root.at("network_latency_ms").number(0, 60000) * 1000;
 
   const Node services = root.at("services");
   const std::size_t service_count = services.expect_array(true);
@@ -371,7 +379,8 @@ inline Topology parse_topology(const nlohmann::json& document) {
     Service service;
     service.name = node.at("name").name();
     for (const Service& other : topology.services) {
-      if (other.name == service.name) node.child("name").fail(fmt::format("a second service named \"{}\"", service.name));
+      if (other.name == service.name)
+        node.child("name").fail(fmt::format("a second service named \"{}\"", service.name));
     }
     if (node.has("instrumented")) service.instrumented = node.at("instrumented").boolean();
     Value name_value;
@@ -398,10 +407,12 @@ inline Topology parse_topology(const nlohmann::json& document) {
       Operation operation;
       operation.name = op_node.at("name").name();
       for (const Operation& other : service.operations) {
-        if (other.name == operation.name) op_node.child("name").fail(fmt::format("a second operation named \"{}\"", operation.name));
+        if (other.name == operation.name)
+          op_node.child("name").fail(fmt::format("a second operation named \"{}\"", operation.name));
       }
-      operation.kind = op_node.has("kind") ? detail::parse_kind(op_node.at("kind"))
-                                           : (service.instrumented ? tracewire::SpanKind::server : tracewire::SpanKind::client);
+      operation.kind = op_node.has("kind")
+                           ? detail::parse_kind(op_node.at("kind"))
+                           : (service.instrumented ? tracewire::SpanKind::server : tracewire::SpanKind::client);
       operation.duration = detail::parse_duration(op_node.at("duration"));
       if (op_node.has("attributes")) {
         operation.attributes = detail::parse_attributes(op_node.at("attributes"), service.name);
@@ -414,7 +425,8 @@ inline Topology parse_topology(const nlohmann::json& document) {
       if (op_node.has("calls")) {
         const Node calls = op_node.at("calls");
         const std::size_t count = calls.expect_array(false);
-        if (!service.instrumented && count > 0) calls.fail("an uninstrumented service makes no calls that could be seen");
+        if (!service.instrumented && count > 0)
+          calls.fail("an uninstrumented service makes no calls that could be seen");
         for (std::size_t c = 0; c < count; ++c) pending_calls.push_back({s, o, calls.element(c)});
       }
       service.operations.push_back(std::move(operation));
@@ -430,7 +442,8 @@ inline Topology parse_topology(const nlohmann::json& document) {
     std::tie(call.service, call.operation) = detail::find_operation(topology, call_node);
     if (call_node.has("probability")) call.probability = call_node.at("probability").number(0, 1);
     if (call_node.has("repeat")) call.repeat = static_cast<unsigned>(call_node.at("repeat").integer(1, 100));
-    if (call_node.has("attributes")) call.attributes = detail::parse_attributes(call_node.at("attributes"), call_node.path());
+    if (call_node.has("attributes"))
+      call.attributes = detail::parse_attributes(call_node.at("attributes"), call_node.path());
     topology.services[pending.service].operations[pending.operation].calls.push_back(std::move(call));
   }
 
@@ -441,7 +454,8 @@ inline Topology parse_topology(const nlohmann::json& document) {
     node.expect_object({"service", "operation", "weight"});
     EntryPoint entry;
     std::tie(entry.service, entry.operation) = detail::find_operation(topology, node);
-    if (!topology.services[entry.service].instrumented) node.child("service").fail("an entry point must be instrumented");
+    if (!topology.services[entry.service].instrumented)
+      node.child("service").fail("an entry point must be instrumented");
     if (node.has("weight")) entry.weight = node.at("weight").number(1e-9, 1e9);
     topology.entry_points.push_back(entry);
   }
@@ -503,7 +517,8 @@ inline Topology random_topology(unsigned services, unsigned depth, unsigned fano
     status.values.resize(1);
     status.values[0].type = tracewire::AttributeType::int64;
     status.values[0].integer = 200;
-    AttributeSpec user{"enduser.id", AttributeSpec::Kind::random_string, detail::random_pool(hash_name(service.name), 1000, 12), 0, 0};
+    AttributeSpec user{"enduser.id", AttributeSpec::Kind::random_string,
+                       detail::random_pool(hash_name(service.name), 1000, 12), 0, 0};
     server.attributes = {method, route, status, user};
     server.error.rate = 0.005;
     server.error.message = "upstream timeout";

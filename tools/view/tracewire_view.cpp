@@ -55,13 +55,20 @@ struct Problem {
 
 std::string type_name(const json& value) {
   switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "a string";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::discarded: return "nothing";
-    default: return "a number";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::discarded:
+      return "nothing";
+    default:
+      return "a number";
   }
 }
 
@@ -105,8 +112,9 @@ class RequestReader {
     const auto resource_spans = request.find("resourceSpans");
     if (resource_spans == request.end()) {
       if (!request.empty()) {
-        report("", "no \"resourceSpans\": not an OTLP/JSON ExportTraceServiceRequest (Jaeger's and Zipkin's JSON "
-                   "are other formats)");
+        report("",
+               "no \"resourceSpans\": not an OTLP/JSON ExportTraceServiceRequest (Jaeger's and Zipkin's JSON "
+               "are other formats)");
       }
       return 0;
     }
@@ -163,9 +171,8 @@ class RequestReader {
       if (!value.is_object()) fail(where, "expected an object, got " + type_name(value));
       tracewire::AttributeSet attributes;
       if (const json* resource = member(value, "resource", json::value_t::object, where)) {
-        read_attributes(*resource, where + ".resource", [&](std::string_view key, const tracewire::AttributeValue& v) {
-          attributes.set(key, v);
-        });
+        read_attributes(*resource, where + ".resource",
+                        [&](std::string_view key, const tracewire::AttributeValue& v) { attributes.set(key, v); });
       }
       resources_.emplace_back(std::move(attributes), std::string(string_member(value, "schemaUrl", where)));
       const json* scope_spans = array_member(value, "scopeSpans", where);
@@ -173,8 +180,7 @@ class RequestReader {
       for (std::size_t i = 0; i < scope_spans->size(); ++i) {
         read_scope_spans((*scope_spans)[i], fmt::format("{}.scopeSpans[{}]", where, i));
       }
-    } catch (const Skip&) {
-    }
+    } catch (const Skip&) {}
   }
 
   void read_scope_spans(const json& value, const std::string& where) {
@@ -192,11 +198,9 @@ class RequestReader {
         const std::string span_where = fmt::format("{}.spans[{}]", where, i);
         try {
           read_span(object_at(*spans, i, span_where), span_where);
-        } catch (const Skip&) {
-        }
+        } catch (const Skip&) {}
       }
-    } catch (const Skip&) {
-    }
+    } catch (const Skip&) {}
   }
 
   template <class Id>
@@ -209,7 +213,8 @@ class RequestReader {
       return Id();
     }
     std::string lower(text);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     const auto id = Id::from_hex(lower);
     if (!id) {
       fail(path, fmt::format("{} is not {} hex digits ({} characters)", excerpt(json(text)), digits, text.size()));
@@ -269,7 +274,8 @@ class RequestReader {
     read_attributes(span, where, [&](std::string_view key, const tracewire::AttributeValue& value) {
       record->set_attribute(key, value);
     });
-    record->add_dropped_attributes(static_cast<std::uint32_t>(read_unsigned(span, "droppedAttributesCount", where, false)));
+    record->add_dropped_attributes(
+        static_cast<std::uint32_t>(read_unsigned(span, "droppedAttributesCount", where, false)));
     if (const json* events = array_member(span, "events", where)) {
       for (std::size_t i = 0; i < events->size(); ++i) {
         const std::string event_where = fmt::format("{}.events[{}]", where, i);
@@ -278,8 +284,8 @@ class RequestReader {
         read_attributes(event, event_where, [&](std::string_view key, const tracewire::AttributeValue& value) {
           attributes.push_back({key, value});
         });
-        record->add_event(string_member(event, "name", event_where), read_unsigned(event, "timeUnixNano", event_where, true),
-                          attributes);
+        record->add_event(string_member(event, "name", event_where),
+                          read_unsigned(event, "timeUnixNano", event_where, true), attributes);
         texts_.clear();
       }
     }
@@ -289,7 +295,9 @@ class RequestReader {
         const json& link = object_at(*links, i, link_where);
         tracewire::SpanContext context{read_id<tracewire::TraceId>(link, "traceId", link_where, true),
                                        read_id<tracewire::SpanId>(link, "spanId", link_where, true),
-                                       tracewire::TraceFlags(), {}, false};
+                                       tracewire::TraceFlags(),
+                                       {},
+                                       false};
         std::vector<tracewire::KeyValue> attributes;
         read_attributes(link, link_where, [&](std::string_view key, const tracewire::AttributeValue& value) {
           attributes.push_back({key, value});
@@ -299,8 +307,10 @@ class RequestReader {
       }
     }
     if (const json* status = member(span, "status", json::value_t::object, where)) {
-      const int code = read_enum(*status, "code", where + ".status", {"STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"});
-      record->set_status(static_cast<tracewire::StatusCode>(code), string_member(*status, "message", where + ".status"));
+      const int code =
+          read_enum(*status, "code", where + ".status", {"STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"});
+      record->set_status(static_cast<tracewire::StatusCode>(code),
+                         string_member(*status, "message", where + ".status"));
     }
     texts_.clear();
     records_.push_back(std::move(record));
@@ -420,7 +430,8 @@ class LineReader {
       if (!too_long) {
         // A long line gets the limit's room at once: one allocation rather than a doubling
         // series whose freed steps would add up to twice the limit.
-        if (line.size() + length > line.capacity() && line.size() + length > (std::size_t{1} << 20)) line.reserve(limit_);
+        if (line.size() + length > line.capacity() && line.size() + length > (std::size_t{1} << 20))
+          line.reserve(limit_);
         line.append(start, length);
       }
       begin_ += length;
@@ -570,13 +581,15 @@ void read_input(std::FILE* file, const std::string& name, RequestReader& reader,
         }
         if (request.is_null()) {
           reporter(1, fmt::format("{}: {} (byte {} of the line)",
-                                  complete ? "the line is incomplete JSON (truncated?)" : "the input is too large to read as one request",
+                                  complete ? "the line is incomplete JSON (truncated?)"
+                                           : "the input is too large to read as one request",
                                   describe_parse_error(error), error.byte));
           break;
         }
       } else {
         reporter(number, fmt::format("{}: {} (byte {} of the line)",
-                                     is_truncated(error, line) ? "the line is incomplete JSON (truncated?)" : "the line is not valid JSON",
+                                     is_truncated(error, line) ? "the line is incomplete JSON (truncated?)"
+                                                               : "the line is not valid JSON",
                                      describe_parse_error(error), error.byte));
         continue;
       }
@@ -617,7 +630,8 @@ int main(int argc, char** argv) {
     } else if (argument == "--max-traces" && has_value) {
       const auto count = parse_count(argv[++i]);
       if (!count) {
-        std::fprintf(stderr, "tracewire-view: --max-traces wants a positive integer, got %s\n%s", argv[i], usage.data());
+        std::fprintf(stderr, "tracewire-view: --max-traces wants a positive integer, got %s\n%s", argv[i],
+                     usage.data());
         return 2;
       }
       options.max_traces = *count;
@@ -665,8 +679,8 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "tracewire-view: wrote %s: %s, %s", options.path == "-" ? "stdout" : options.path.c_str(),
                count(stats.traces_kept, "trace").c_str(), count(stats.spans_kept, "span").c_str());
   if (stats.traces_left_out != 0) {
-    std::fprintf(stderr, " (%llu older traces left out: --max-traces %zu)", static_cast<unsigned long long>(stats.traces_left_out),
-                 options.max_traces);
+    std::fprintf(stderr, " (%llu older traces left out: --max-traces %zu)",
+                 static_cast<unsigned long long>(stats.traces_left_out), options.max_traces);
   }
   if (stats.duplicate_spans != 0) {
     std::fprintf(stderr, " (%llu duplicate spans ignored)", static_cast<unsigned long long>(stats.duplicate_spans));

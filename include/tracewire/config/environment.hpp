@@ -106,8 +106,7 @@ void warn_once(std::string_view variable, std::string_view value, fmt::format_st
                Args&&... args) noexcept {
   try {
     if (ReportedValues::instance().first(variable, value)) log(LogLevel::warn, format, std::forward<Args>(args)...);
-  } catch (...) {
-  }
+  } catch (...) {}
 }
 
 /// The longest duration a `*_TIMEOUT` or `*_DELAY` variable may hold: a year (beyond, a typo).

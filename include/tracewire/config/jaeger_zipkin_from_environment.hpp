@@ -27,9 +27,12 @@ enum class JaegerProtocol { udp_thrift_compact, udp_thrift_binary, http_thrift_b
 
 constexpr std::string_view to_string(JaegerProtocol protocol) noexcept {
   switch (protocol) {
-    case JaegerProtocol::udp_thrift_binary: return "udp/thrift.binary";
-    case JaegerProtocol::http_thrift_binary: return "http/thrift.binary";
-    default: return "udp/thrift.compact";
+    case JaegerProtocol::udp_thrift_binary:
+      return "udp/thrift.binary";
+    case JaegerProtocol::http_thrift_binary:
+      return "http/thrift.binary";
+    default:
+      return "udp/thrift.compact";
   }
 }
 
@@ -38,16 +41,17 @@ constexpr std::string_view to_string(JaegerProtocol protocol) noexcept {
 /// (what the OpenTelemetry JS and Go Jaeger exporters did). An unknown value or `grpc`
 /// is reported once and the default is used.
 inline JaegerProtocol jaeger_protocol_from_environment(const Environment& environment) {
-  const JaegerProtocol fallback = environment.get("OTEL_EXPORTER_JAEGER_ENDPOINT")
-                                      ? JaegerProtocol::http_thrift_binary
-                                      : JaegerProtocol::udp_thrift_compact;
+  const JaegerProtocol fallback = environment.get("OTEL_EXPORTER_JAEGER_ENDPOINT") ? JaegerProtocol::http_thrift_binary
+                                                                                   : JaegerProtocol::udp_thrift_compact;
   const std::string value = env::get_choice(environment, "OTEL_EXPORTER_JAEGER_PROTOCOL", to_string(fallback),
                                             {"udp/thrift.compact", "udp/thrift.binary", "http/thrift.binary", "grpc"});
   if (value == "udp/thrift.binary") return JaegerProtocol::udp_thrift_binary;
   if (value == "http/thrift.binary") return JaegerProtocol::http_thrift_binary;
   if (value == "udp/thrift.compact") return JaegerProtocol::udp_thrift_compact;
-  log(LogLevel::warn, "OTEL_EXPORTER_JAEGER_PROTOCOL=grpc is not supported by tracewire (export OTLP to "
-      "Jaeger instead); using {}", to_string(fallback));
+  log(LogLevel::warn,
+      "OTEL_EXPORTER_JAEGER_PROTOCOL=grpc is not supported by tracewire (export OTLP to "
+      "Jaeger instead); using {}",
+      to_string(fallback));
   return fallback;
 }
 

@@ -65,8 +65,10 @@ inline PropagatorList parse_propagator_list(std::string_view list) {
 /// `make_propagator`): each name quoted and cut, and at most a few of them, so a hostile
 /// 100 kB value still makes one short line.
 inline void warn_unknown_propagators(std::string_view source, const std::vector<std::string_view>& unknown) {
-  log(LogLevel::warn, "{}: skipped {} unknown propagator name(s): {}; known: tracecontext, baggage, b3, b3multi, "
-      "jaeger, xray, none", source, unknown.size(), quote_list(unknown));
+  log(LogLevel::warn,
+      "{}: skipped {} unknown propagator name(s): {}; known: tracecontext, baggage, b3, b3multi, "
+      "jaeger, xray, none",
+      source, unknown.size(), quote_list(unknown));
 }
 
 }  // namespace detail
@@ -89,8 +91,8 @@ inline std::unique_ptr<TextMapPropagator> make_propagator(std::string_view list)
 /// are reported in one warning naming the variable, once per value however often it is read.
 ///
 /// **Example**: `auto propagator = tracewire::make_propagator_from_environment(tracewire::ProcessEnvironment());`
-inline std::unique_ptr<TextMapPropagator> make_propagator_from_environment(const Environment& environment,
-                                                                      std::string_view fallback = default_propagators) {
+inline std::unique_ptr<TextMapPropagator> make_propagator_from_environment(
+    const Environment& environment, std::string_view fallback = default_propagators) {
   constexpr std::string_view variable = "OTEL_PROPAGATORS";
   const std::optional<std::string> value = environment.get(variable);
   const std::string_view list = value ? std::string_view(*value) : fallback;

@@ -81,8 +81,8 @@ inline HttpHeaders parse_otlp_headers(std::string_view text, std::string_view va
     for (std::size_t i = 0; i < bad.size() && i < 5; ++i) positions += fmt::format("{}{}", i > 0 ? ", " : "", bad[i]);
     if (bad.size() > 5) positions += fmt::format(" and {} more", bad.size() - 5);
     warn_once(variable, text,
-              "invalid {}: {} item(s) (number {}) are not percent-encoded key=value headers; ignoring them",
-              variable, bad.size(), positions);
+              "invalid {}: {} item(s) (number {}) are not percent-encoded key=value headers; ignoring them", variable,
+              bad.size(), positions);
   }
   return headers;
 }
@@ -108,21 +108,25 @@ inline OtlpExporterConfig make_otlp_exporter_config_from_environment(const Envir
   if (auto name = detail::otlp_variable(environment, "ENDPOINT", true)) {
     options.traces_endpoint = detail::read_otlp_endpoint(environment, *name);
   }
-  if (auto name = detail::otlp_variable(environment, "ENDPOINT", false)) options.endpoint = detail::read_otlp_endpoint(environment, *name);
+  if (auto name = detail::otlp_variable(environment, "ENDPOINT", false))
+    options.endpoint = detail::read_otlp_endpoint(environment, *name);
   if (auto name = detail::otlp_variable(environment, "PROTOCOL")) {
-    const std::string value = env::get_choice(environment, *name, "http/protobuf", {"http/protobuf", "http/json", "grpc"});
-    options.protocol = value == "grpc" ? OtlpProtocol::grpc
+    const std::string value =
+        env::get_choice(environment, *name, "http/protobuf", {"http/protobuf", "http/json", "grpc"});
+    options.protocol = value == "grpc"        ? OtlpProtocol::grpc
                        : value == "http/json" ? OtlpProtocol::http_json
                                               : OtlpProtocol::http_protobuf;
   }
-  if (auto name = detail::otlp_variable(environment, "HEADERS")) options.headers = detail::read_otlp_headers(environment, *name);
+  if (auto name = detail::otlp_variable(environment, "HEADERS"))
+    options.headers = detail::read_otlp_headers(environment, *name);
   if (auto name = detail::otlp_variable(environment, "TIMEOUT")) {
     options.timeout = env::get_timeout(environment, *name, std::chrono::milliseconds(10000));
   }
   if (auto name = detail::otlp_variable(environment, "COMPRESSION")) {
     options.gzip = env::get_choice(environment, *name, "none", {"gzip", "none"}) == "gzip";
   }
-  if (auto name = detail::otlp_variable(environment, "INSECURE")) options.insecure = env::get_bool(environment, *name, false);
+  if (auto name = detail::otlp_variable(environment, "INSECURE"))
+    options.insecure = env::get_bool(environment, *name, false);
   if (auto name = detail::otlp_variable(environment, "CERTIFICATE")) options.certificate_file = environment.get(*name);
   if (auto name = detail::otlp_variable(environment, "CLIENT_KEY")) options.client_key_file = environment.get(*name);
   if (auto name = detail::otlp_variable(environment, "CLIENT_CERTIFICATE")) {
@@ -146,7 +150,8 @@ inline std::string http_fallback_endpoint(const OtlpExporterConfig& options) {
   const std::size_t host_start = authority == std::string::npos ? 0 : authority + 3;
   const std::size_t path = url.find('/', host_start);
   const std::size_t authority_end = path == std::string::npos ? url.size() : path;
-  if (split_host_port(std::string_view(url).substr(host_start, authority_end - host_start)).port == std::string_view("4317")) {
+  if (split_host_port(std::string_view(url).substr(host_start, authority_end - host_start)).port ==
+      std::string_view("4317")) {
     url.replace(authority_end - 4, 4, "4318");
   }
   if (path == std::string::npos || path + 1 == url.size()) url = append_traces_path(url);
@@ -180,7 +185,8 @@ inline std::unique_ptr<SpanExporter> make_otlp_exporter_from_environment(
     const Environment& environment, std::unique_ptr<HttpClient> http_client = nullptr) {
   OtlpExporterConfig options = make_otlp_exporter_config_from_environment(environment);
   if (options.protocol.value_or(OtlpProtocol::http_protobuf) == OtlpProtocol::grpc) {
-    if (auto* make_grpc_exporter = detail::GrpcExporterFactory::get()) return make_grpc_exporter(finalize_config(options));
+    if (auto* make_grpc_exporter = detail::GrpcExporterFactory::get())
+      return make_grpc_exporter(finalize_config(options));
     const std::string endpoint = detail::http_fallback_endpoint(options);
     detail::log(LogLevel::warn,
                 "OTEL_EXPORTER_OTLP_PROTOCOL=grpc, but this program was built without gRPC support (include "

@@ -32,14 +32,17 @@ inline namespace v0 {
 inline const ExporterRegistry& builtin_exporters() {
   static const ExporterRegistry registry = [] {
     ExporterRegistry builtin;
-    builtin.add("console", [](const Environment&) { return std::make_unique<ConsoleExporter>(); },
-                ExporterRegistry::Processing::simple);
-    builtin.add("otlp", [](const Environment& environment) { return make_otlp_exporter_from_environment(environment); });
+    builtin.add(
+        "console", [](const Environment&) { return std::make_unique<ConsoleExporter>(); },
+        ExporterRegistry::Processing::simple);
+    builtin.add("otlp",
+                [](const Environment& environment) { return make_otlp_exporter_from_environment(environment); });
     builtin.add("jaeger",
                 [](const Environment& environment) { return make_jaeger_exporter_from_environment(environment); });
     builtin.add("zipkin",
                 [](const Environment& environment) { return make_zipkin_exporter_from_environment(environment); });
-    builtin.add("xray", [](const Environment& environment) { return make_xray_exporter_from_environment(environment); });
+    builtin.add("xray",
+                [](const Environment& environment) { return make_xray_exporter_from_environment(environment); });
     builtin.add("html", [](const Environment& environment) {
       HtmlExporterOptions options;
       options.path = environment.get("TRACEWIRE_HTML_FILE").value_or(options.path);
@@ -138,9 +141,9 @@ inline std::shared_ptr<TracerProvider> make_provider(FinalizedTracerConfig confi
 /// auto provider = tracewire::make_provider_from_environment();
 /// tracewire::set_global_provider(provider);
 /// ```
-inline std::shared_ptr<TracerProvider> make_provider_from_environment(TracerConfig config = {},
-                                                                      const Environment& environment = ProcessEnvironment(),
-                                                                      const ExporterRegistry& registry = builtin_exporters()) {
+inline std::shared_ptr<TracerProvider> make_provider_from_environment(
+    TracerConfig config = {}, const Environment& environment = ProcessEnvironment(),
+    const ExporterRegistry& registry = builtin_exporters()) {
   return make_provider(finalize_config(std::move(config), environment), environment, registry);
 }
 

@@ -34,16 +34,16 @@ enum class IdGeneratorKind { random, xray };
 /// unset field is read from its environment variable, and failing that takes the
 /// specification's default. `finalize_config` turns it into a FinalizedTracerConfig once.
 struct TracerConfig {
-  std::optional<bool> disabled;               ///< OTEL_SDK_DISABLED (default false)
-  std::optional<std::string> service_name;    ///< OTEL_SERVICE_NAME (set here, it wins over the environment)
+  std::optional<bool> disabled;             ///< OTEL_SDK_DISABLED (default false)
+  std::optional<std::string> service_name;  ///< OTEL_SERVICE_NAME (set here, it wins over the environment)
   /// The service name to use when neither `service_name`, `OTEL_SERVICE_NAME` nor
   /// `service.name` in `OTEL_RESOURCE_ATTRIBUTES` gives one (then the specification's
   /// `unknown_service:<executable>` is not used): what a program sets so that its
   /// deployment can still rename it.
   std::optional<std::string> default_service_name;
-  AttributeSet resource_attributes;           ///< over OTEL_RESOURCE_ATTRIBUTES and the detected resource
-  std::shared_ptr<Sampler> sampler;           ///< OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG
-  std::optional<std::string> exporters;       ///< OTEL_TRACES_EXPORTER: comma-separated names (default otlp)
+  AttributeSet resource_attributes;      ///< over OTEL_RESOURCE_ATTRIBUTES and the detected resource
+  std::shared_ptr<Sampler> sampler;      ///< OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG
+  std::optional<std::string> exporters;  ///< OTEL_TRACES_EXPORTER: comma-separated names (default otlp)
   /// Processors built in code (an exporter of your own behind a BatchSpanProcessor, a
   /// ConsoleExporter in tree mode, ...): always added, after the ones `exporters` names.
   std::vector<std::unique_ptr<SpanProcessor>> processors;
@@ -52,7 +52,7 @@ struct TracerConfig {
   /// deployment can still replace.
   std::vector<std::unique_ptr<SpanProcessor>> default_processors;
   std::optional<BatchSpanProcessorOptions> batch;  ///< OTEL_BSP_*
-  std::optional<SpanLimits> limits;           ///< OTEL_SPAN_*_LIMIT, OTEL_ATTRIBUTE_*_LIMIT, ...
+  std::optional<SpanLimits> limits;                ///< OTEL_SPAN_*_LIMIT, OTEL_ATTRIBUTE_*_LIMIT, ...
   /// The propagators to use when `OTEL_PROPAGATORS` is unset (default `tracecontext,baggage`).
   std::optional<std::string> default_propagators;
   /// OTEL_TRACES_ID_GENERATOR, tracewire's own variable (the specification has none):
@@ -101,24 +101,25 @@ inline std::vector<std::pair<std::string, std::string>> parse_key_value_list(std
     entries.emplace_back(std::move(*decoded_key), std::move(*decoded_value));
   }
   if (!malformed.empty()) {
-    warn_once(variable, text, "{}: skipped {} malformed entr(ies) (expected key=value): {}", variable,
-              malformed.size(), quote_list(malformed));
+    warn_once(variable, text, "{}: skipped {} malformed entr(ies) (expected key=value): {}", variable, malformed.size(),
+              quote_list(malformed));
   }
   return entries;
 }
 
 inline std::shared_ptr<Sampler> sampler_from_environment(const Environment& environment) {
-  const std::string name = env::get_choice(
-      environment, "OTEL_TRACES_SAMPLER", "parentbased_always_on",
-      {"always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off",
-       "parentbased_traceidratio", "ratelimiting", "parentbased_ratelimiting"});
+  const std::string name =
+      env::get_choice(environment, "OTEL_TRACES_SAMPLER", "parentbased_always_on",
+                      {"always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off",
+                       "parentbased_traceidratio", "ratelimiting", "parentbased_ratelimiting"});
   const auto ratio = [&] { return env::get_double(environment, "OTEL_TRACES_SAMPLER_ARG", 1.0, 0.0, 1.0); };
   const auto rate = [&] { return env::get_double(environment, "OTEL_TRACES_SAMPLER_ARG", 100.0, 0.0, 1e9); };
   if (name == "always_on") return std::make_shared<AlwaysOnSampler>();
   if (name == "always_off") return std::make_shared<AlwaysOffSampler>();
   if (name == "traceidratio") return std::make_shared<ProbabilitySampler>(ratio());
   if (name == "ratelimiting") return std::make_shared<RateLimitingSampler>(rate());
-  if (name == "parentbased_always_off") return std::make_shared<ParentBasedSampler>(std::make_shared<AlwaysOffSampler>());
+  if (name == "parentbased_always_off")
+    return std::make_shared<ParentBasedSampler>(std::make_shared<AlwaysOffSampler>());
   if (name == "parentbased_traceidratio") {
     return std::make_shared<ParentBasedSampler>(std::make_shared<ProbabilitySampler>(ratio()));
   }
@@ -130,8 +131,8 @@ inline std::shared_ptr<Sampler> sampler_from_environment(const Environment& envi
 
 inline BatchSpanProcessorOptions batch_options_from_environment(const Environment& environment) {
   BatchSpanProcessorOptions options;
-  options.max_queue_size = env::get_unsigned(environment, "OTEL_BSP_MAX_QUEUE_SIZE", 2048, 1,
-                                             BatchSpanProcessorOptions::max_queue_capacity);
+  options.max_queue_size =
+      env::get_unsigned(environment, "OTEL_BSP_MAX_QUEUE_SIZE", 2048, 1, BatchSpanProcessorOptions::max_queue_capacity);
   options.max_export_batch_size = env::get_unsigned(environment, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512, 1, 1u << 24);
   if (options.max_export_batch_size > options.max_queue_size) {
     log(LogLevel::warn, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE={} exceeds OTEL_BSP_MAX_QUEUE_SIZE={}; using {}",

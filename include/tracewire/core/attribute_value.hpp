@@ -56,8 +56,8 @@ enum class AttributeType : std::uint8_t {
 /// **Example**: `span.set_attribute("http.response.status_code", 200);`
 class AttributeValue {
  public:
-  using Variant = std::variant<bool, std::int64_t, double, std::string_view, ArrayView<bool>,
-                               ArrayView<std::int64_t>, ArrayView<double>, ArrayView<std::string_view>>;
+  using Variant = std::variant<bool, std::int64_t, double, std::string_view, ArrayView<bool>, ArrayView<std::int64_t>,
+                               ArrayView<double>, ArrayView<std::string_view>>;
 
   constexpr AttributeValue() noexcept : value_(std::string_view()) {}
   constexpr AttributeValue(bool value) noexcept : value_(value) {}
@@ -74,8 +74,7 @@ class AttributeValue {
   constexpr AttributeValue(ArrayView<std::string_view> value) noexcept : value_(value) {}
   AttributeValue(const std::vector<std::int64_t>& value) noexcept : value_(ArrayView<std::int64_t>(value)) {}
   AttributeValue(const std::vector<double>& value) noexcept : value_(ArrayView<double>(value)) {}
-  AttributeValue(const std::vector<std::string_view>& value) noexcept
-      : value_(ArrayView<std::string_view>(value)) {}
+  AttributeValue(const std::vector<std::string_view>& value) noexcept : value_(ArrayView<std::string_view>(value)) {}
 
   AttributeType type() const noexcept { return static_cast<AttributeType>(value_.index()); }
   const Variant& variant() const noexcept { return value_; }

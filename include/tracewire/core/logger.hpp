@@ -21,10 +21,14 @@ enum class LogLevel { debug, info, warn, error };
 
 constexpr std::string_view to_string(LogLevel level) noexcept {
   switch (level) {
-    case LogLevel::debug: return "debug";
-    case LogLevel::info: return "info";
-    case LogLevel::warn: return "warn";
-    default: return "error";
+    case LogLevel::debug:
+      return "debug";
+    case LogLevel::info:
+      return "info";
+    case LogLevel::warn:
+      return "warn";
+    default:
+      return "error";
   }
 }
 
@@ -69,8 +73,7 @@ template <class... Args>
 void log(LogLevel level, fmt::format_string<Args...> format, Args&&... args) noexcept {
   try {
     if (auto logger = get_logger()) logger->log(level, fmt::format(format, std::forward<Args>(args)...));
-  } catch (...) {
-  }
+  } catch (...) {}
 }
 
 /// A diagnostic that speaks at most `burst` times per `period`; the messages it holds back
@@ -91,8 +94,7 @@ class RateLimitedLog {
       std::string message = fmt::format(format, std::forward<Args>(args)...);
       if (suppressed > 0) message += fmt::format(" ({} similar messages suppressed)", suppressed);
       if (auto logger = get_logger()) logger->log(level, message);
-    } catch (...) {
-    }
+    } catch (...) {}
   }
 
   /// Counts a message held back (what a caller that cannot format here, such as a span on
@@ -102,14 +104,17 @@ class RateLimitedLog {
  private:
   bool may_speak(std::uint64_t& suppressed) noexcept {
     const std::uint32_t generation = fork_generation();
-    if (generation_.load(std::memory_order_relaxed) != generation) {  // a forked child: the parent's counts are not ours
+    if (generation_.load(std::memory_order_relaxed) !=
+        generation) {  // a forked child: the parent's counts are not ours
       generation_.store(generation, std::memory_order_relaxed);
       suppressed_.store(0, std::memory_order_relaxed);
       spoken_.store(0, std::memory_order_relaxed);
       window_start_ns_.store(0, std::memory_order_relaxed);
     }
-    const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                 std::chrono::steady_clock::now().time_since_epoch()).count() + 1;  // never 0
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count() +
+        1;  // never 0
     std::int64_t start = window_start_ns_.load(std::memory_order_relaxed);
     if ((start == 0 || now - start >= period_ns_) &&
         window_start_ns_.compare_exchange_strong(start, now, std::memory_order_relaxed)) {

@@ -22,8 +22,8 @@ struct SpanContext {
   bool sampled() const noexcept { return flags.sampled(); }
 
   friend bool operator==(const SpanContext& a, const SpanContext& b) noexcept {
-    return a.trace_id == b.trace_id && a.span_id == b.span_id && a.flags == b.flags &&
-           a.trace_state == b.trace_state && a.is_remote == b.is_remote;
+    return a.trace_id == b.trace_id && a.span_id == b.span_id && a.flags == b.flags && a.trace_state == b.trace_state &&
+           a.is_remote == b.is_remote;
   }
   friend bool operator!=(const SpanContext& a, const SpanContext& b) noexcept { return !(a == b); }
 };

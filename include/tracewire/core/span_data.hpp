@@ -206,20 +206,24 @@ class SpanData {
   friend class SpanDataPtr;
   friend void detail::set_record_pool(SpanData& record, detail::SpanDataPool* pool) noexcept;
 
-
   /// What a value occupies in the arena.
   static std::size_t stored_bytes(const AttributeValue& value) noexcept {
     switch (value.type()) {
-      case AttributeType::string: return value.get_if<std::string_view>()->size();
-      case AttributeType::bool_array: return value.get_if<ArrayView<bool>>()->size();
-      case AttributeType::int64_array: return value.get_if<ArrayView<std::int64_t>>()->size() * sizeof(std::int64_t);
-      case AttributeType::floating_array: return value.get_if<ArrayView<double>>()->size() * sizeof(double);
+      case AttributeType::string:
+        return value.get_if<std::string_view>()->size();
+      case AttributeType::bool_array:
+        return value.get_if<ArrayView<bool>>()->size();
+      case AttributeType::int64_array:
+        return value.get_if<ArrayView<std::int64_t>>()->size() * sizeof(std::int64_t);
+      case AttributeType::floating_array:
+        return value.get_if<ArrayView<double>>()->size() * sizeof(double);
       case AttributeType::string_array: {
         std::size_t bytes = 0;
         for (std::string_view text : *value.get_if<ArrayView<std::string_view>>()) bytes += sizeof(text) + text.size();
         return bytes;
       }
-      default: return 0;
+      default:
+        return 0;
     }
   }
 
@@ -269,7 +273,8 @@ class SpanData {
       if (existing) {
         existing->value = arena_.copy_value(attribute.value, length_limit);
       } else if (count < limit) {
-        new (out + count++) KeyValue{arena_.copy_string(attribute.key), arena_.copy_value(attribute.value, length_limit)};
+        new (out + count++)
+            KeyValue{arena_.copy_string(attribute.key), arena_.copy_value(attribute.value, length_limit)};
       } else {
         ++dropped;
       }

@@ -13,11 +13,16 @@ enum class SpanKind : std::uint8_t { internal = 1, server = 2, client = 3, produ
 /// "internal", "server", … (lowercase, as Jaeger's `span.kind` tag wants it).
 constexpr std::string_view to_string(SpanKind kind) noexcept {
   switch (kind) {
-    case SpanKind::server: return "server";
-    case SpanKind::client: return "client";
-    case SpanKind::producer: return "producer";
-    case SpanKind::consumer: return "consumer";
-    default: return "internal";
+    case SpanKind::server:
+      return "server";
+    case SpanKind::client:
+      return "client";
+    case SpanKind::producer:
+      return "producer";
+    case SpanKind::consumer:
+      return "consumer";
+    default:
+      return "internal";
   }
 }
 
@@ -27,9 +32,12 @@ enum class StatusCode : std::uint8_t { unset = 0, ok = 1, error = 2 };
 /// "UNSET", "OK", "ERROR" (as the non-OTLP mappings write `otel.status_code`).
 constexpr std::string_view to_string(StatusCode code) noexcept {
   switch (code) {
-    case StatusCode::ok: return "OK";
-    case StatusCode::error: return "ERROR";
-    default: return "UNSET";
+    case StatusCode::ok:
+      return "OK";
+    case StatusCode::error:
+      return "ERROR";
+    default:
+      return "UNSET";
   }
 }
 

@@ -13,12 +13,12 @@ inline namespace v0 {
 struct SpanLimits {
   static constexpr std::size_t unlimited = SIZE_MAX;
 
-  std::size_t attribute_count = 128;             ///< OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT
+  std::size_t attribute_count = 128;               ///< OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT
   std::size_t attribute_value_length = unlimited;  ///< OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT
-  std::size_t event_count = 128;                 ///< OTEL_SPAN_EVENT_COUNT_LIMIT
-  std::size_t link_count = 128;                  ///< OTEL_SPAN_LINK_COUNT_LIMIT
-  std::size_t attributes_per_event = 128;        ///< OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT
-  std::size_t attributes_per_link = 128;         ///< OTEL_LINK_ATTRIBUTE_COUNT_LIMIT
+  std::size_t event_count = 128;                   ///< OTEL_SPAN_EVENT_COUNT_LIMIT
+  std::size_t link_count = 128;                    ///< OTEL_SPAN_LINK_COUNT_LIMIT
+  std::size_t attributes_per_event = 128;          ///< OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT
+  std::size_t attributes_per_link = 128;           ///< OTEL_LINK_ATTRIBUTE_COUNT_LIMIT
 };
 
 }  // namespace v0

@@ -244,9 +244,7 @@ class TraceState {
     Member* members() noexcept { return reinterpret_cast<Member*>(this + 1); }
     const Member* members() const noexcept { return reinterpret_cast<const Member*>(this + 1); }
     char* text() noexcept { return reinterpret_cast<char*>(members() + count); }
-    std::string_view header() const noexcept {
-      return {reinterpret_cast<const char*>(members() + count), header_size};
-    }
+    std::string_view header() const noexcept { return {reinterpret_cast<const char*>(members() + count), header_size}; }
   };
   static_assert(sizeof(Block) % alignof(Member) == 0, "members follow the block header");
 
@@ -267,8 +265,8 @@ class TraceState {
       *out++ = '=';
       const char* value = out;
       out = copy(members[i].value, out);
-      new (block->members() + i) Member{std::string_view(key, members[i].key.size()),
-                                        std::string_view(value, members[i].value.size())};
+      new (block->members() + i)
+          Member{std::string_view(key, members[i].key.size()), std::string_view(value, members[i].value.size())};
     }
     block_ = block;
   }
@@ -285,7 +283,9 @@ class TraceState {
     if (!text.empty()) std::memcpy(out, text.data(), text.size());
     return out + text.size();
   }
-  static std::size_t member_length(const Member& member) noexcept { return member.key.size() + 1 + member.value.size(); }
+  static std::size_t member_length(const Member& member) noexcept {
+    return member.key.size() + 1 + member.value.size();
+  }
   static bool contains_key(const Member* members, std::size_t count, std::string_view key) noexcept {
     for (std::size_t i = 0; i < count; ++i) {
       if (members[i].key == key) return true;

@@ -28,7 +28,7 @@ enum class ConsoleMode { line, tree };
 struct ConsoleExporterOptions {
   ConsoleMode mode = ConsoleMode::line;
   std::FILE* output = stdout;
-  std::size_t bar_width = 40;  ///< characters of the timing bar in tree mode
+  std::size_t bar_width = 40;              ///< characters of the timing bar in tree mode
   std::size_t max_buffered_spans = 10000;  ///< tree mode: spans held waiting for their root
 };
 
@@ -189,11 +189,13 @@ class ConsoleExporter final : public SpanExporter {
     const std::size_t bar_start =
         clamp_cell(static_cast<double>(span.start_time_unix_nano() - std::min(origin, span.start_time_unix_nano())) /
                    static_cast<double>(length) * width);
-    std::size_t bar_end = clamp_cell(
-        std::ceil(static_cast<double>(std::max(span.end_time_unix_nano(), origin) - origin) / static_cast<double>(length) * width));
+    std::size_t bar_end =
+        clamp_cell(std::ceil(static_cast<double>(std::max(span.end_time_unix_nano(), origin) - origin) /
+                             static_cast<double>(length) * width));
     bar_end = std::max(bar_end, std::min<std::size_t>(bar_start + 1, options_.bar_width));
     std::string bar;
-    for (std::size_t cell = 0; cell < options_.bar_width; ++cell) bar += cell >= bar_start && cell < bar_end ? "█" : " ";
+    for (std::size_t cell = 0; cell < options_.bar_width; ++cell)
+      bar += cell >= bar_start && cell < bar_end ? "█" : " ";
     fmt::format_to(std::back_inserter(out), "{:<44} {:>10.1f} ms |{}|\n", label, duration_ms(span), bar);
     for (const SpanData* child : children[span.span_id().to_u64()]) {
       append_tree_node(out, *child, depth + 1, origin, length, children);

@@ -38,8 +38,8 @@ struct HtmlExporterOptions {
 
 /// What an HtmlExporter received, kept and left out.
 struct HtmlExporterStats {
-  std::uint64_t spans_exported = 0;   ///< spans handed to export_spans and accepted
-  std::uint64_t spans_failed = 0;     ///< spans refused (after shutdown, or out of memory)
+  std::uint64_t spans_exported = 0;  ///< spans handed to export_spans and accepted
+  std::uint64_t spans_failed = 0;    ///< spans refused (after shutdown, or out of memory)
   std::size_t traces_kept = 0;
   std::size_t spans_kept = 0;
   std::size_t bytes_kept = 0;         ///< approximately

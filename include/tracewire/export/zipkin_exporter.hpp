@@ -73,8 +73,9 @@ class ZipkinExporter final : public SpanExporter {
   bool shutdown(std::chrono::milliseconds timeout) noexcept override { return channel_.shutdown(timeout); }
 
   std::string describe() const override {
-    return fmt::format("ZipkinExporter{{endpoint={}, timeout={}ms{}}}", detail::redact_url_credentials(options_.endpoint),
-                       options_.timeout.count(), options_.debug ? ", debug" : "");
+    return fmt::format("ZipkinExporter{{endpoint={}, timeout={}ms{}}}",
+                       detail::redact_url_credentials(options_.endpoint), options_.timeout.count(),
+                       options_.debug ? ", debug" : "");
   }
 
   /// Spans exported and failed, requests sent and retried so far.

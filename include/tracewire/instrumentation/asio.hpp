@@ -2,7 +2,8 @@
 #pragma once
 
 #if !__has_include(<boost/asio/associated_executor.hpp>)
-#error "tracewire/instrumentation/asio.hpp needs Boost.Asio's headers (Boost 1.74+; Debian: libboost-dev; CMake: link tracewire::beast)"
+#error \
+    "tracewire/instrumentation/asio.hpp needs Boost.Asio's headers (Boost 1.74+; Debian: libboost-dev; CMake: link tracewire::beast)"
 #endif
 
 #include <type_traits>
@@ -28,8 +29,7 @@ inline namespace v0 {
 template <class Handler>
 class ContextBoundHandler {
  public:
-  ContextBoundHandler(Context context, Handler handler)
-      : context_(std::move(context)), handler_(std::move(handler)) {}
+  ContextBoundHandler(Context context, Handler handler) : context_(std::move(context)), handler_(std::move(handler)) {}
 
   template <class... Args>
   decltype(auto) operator()(Args&&... args) {
@@ -92,7 +92,8 @@ namespace asio {
 template <class Handler, class Executor>
 struct associated_executor<tracewire::ContextBoundHandler<Handler>, Executor> {
   using type = typename associated_executor<Handler, Executor>::type;
-  static type get(const tracewire::ContextBoundHandler<Handler>& handler, const Executor& executor = Executor()) noexcept {
+  static type get(const tracewire::ContextBoundHandler<Handler>& handler,
+                  const Executor& executor = Executor()) noexcept {
     return associated_executor<Handler, Executor>::get(handler.handler(), executor);
   }
 };

@@ -5,13 +5,15 @@
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
 
 #if !__has_include(<boost/asio/awaitable.hpp>)
-#error "tracewire/instrumentation/asio_awaitable.hpp needs Boost.Asio's headers (Boost 1.74+; Debian: libboost-dev; CMake: link tracewire::beast)"
+#error \
+    "tracewire/instrumentation/asio_awaitable.hpp needs Boost.Asio's headers (Boost 1.74+; Debian: libboost-dev; CMake: link tracewire::beast)"
 #endif
 
 #include <boost/asio/awaitable.hpp>
 
 #if !defined(BOOST_ASIO_HAS_CO_AWAIT)
-#error "tracewire/instrumentation/asio_awaitable.hpp needs C++20 coroutines in Boost.Asio (-std=c++20; clang with libstdc++ and Boost 1.74: also -DBOOST_ASIO_HAS_CO_AWAIT=1)"
+#error \
+    "tracewire/instrumentation/asio_awaitable.hpp needs C++20 coroutines in Boost.Asio (-std=c++20; clang with libstdc++ and Boost 1.74: also -DBOOST_ASIO_HAS_CO_AWAIT=1)"
 #endif
 
 #include <memory>
@@ -91,15 +93,15 @@ class ContextExecutor {
     return boost::asio::query(executor_, property);
   }
   template <class Property>
-  auto require(const Property& property) const
-      -> std::enable_if_t<boost::asio::can_require<const Executor&, Property>::value,
-                          ContextExecutor<std::decay_t<typename boost::asio::require_result<const Executor&, Property>::type>>> {
+  auto require(const Property& property) const -> std::enable_if_t<
+      boost::asio::can_require<const Executor&, Property>::value,
+      ContextExecutor<std::decay_t<typename boost::asio::require_result<const Executor&, Property>::type>>> {
     return {boost::asio::require(executor_, property), coroutine_};
   }
   template <class Property>
-  auto prefer(const Property& property) const
-      -> std::enable_if_t<boost::asio::can_prefer<const Executor&, Property>::value,
-                          ContextExecutor<std::decay_t<typename boost::asio::prefer_result<const Executor&, Property>::type>>> {
+  auto prefer(const Property& property) const -> std::enable_if_t<
+      boost::asio::can_prefer<const Executor&, Property>::value,
+      ContextExecutor<std::decay_t<typename boost::asio::prefer_result<const Executor&, Property>::type>>> {
     return {boost::asio::prefer(executor_, property), coroutine_};
   }
 

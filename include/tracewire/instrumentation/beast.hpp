@@ -3,7 +3,8 @@
 #pragma once
 
 #if !__has_include(<boost/beast/http/message.hpp>)
-#error "tracewire/instrumentation/beast.hpp needs Boost.Beast's headers (Boost 1.74+; Debian: libboost-dev; CMake: link tracewire::beast)"
+#error \
+    "tracewire/instrumentation/beast.hpp needs Boost.Beast's headers (Boost 1.74+; Debian: libboost-dev; CMake: link tracewire::beast)"
 #endif
 
 #include <cstdint>
@@ -25,9 +26,7 @@ inline namespace v0 {
 namespace detail {
 
 /// The path of a request target (`/a/b?x=1` → `/a/b`).
-inline std::string_view target_path(std::string_view target) noexcept {
-  return target.substr(0, target.find('?'));
-}
+inline std::string_view target_path(std::string_view target) noexcept { return target.substr(0, target.find('?')); }
 
 template <class Body>
 void set_request_attributes(Span& span, const boost::beast::http::request<Body>& request) {

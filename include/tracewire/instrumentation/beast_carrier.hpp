@@ -2,7 +2,8 @@
 #pragma once
 
 #if !__has_include(<boost/beast/http/fields.hpp>)
-#error "tracewire/instrumentation/beast_carrier.hpp needs Boost.Beast's headers (Boost 1.74+; Debian: libboost-dev; CMake: link tracewire::beast)"
+#error \
+    "tracewire/instrumentation/beast_carrier.hpp needs Boost.Beast's headers (Boost 1.74+; Debian: libboost-dev; CMake: link tracewire::beast)"
 #endif
 
 #include <optional>

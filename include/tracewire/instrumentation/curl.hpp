@@ -2,7 +2,8 @@
 #pragma once
 
 #if !__has_include(<curl/curl.h>)
-#error "tracewire/instrumentation/curl.hpp needs libcurl's headers (Debian: libcurl4-openssl-dev; CMake: link tracewire::curl)"
+#error \
+    "tracewire/instrumentation/curl.hpp needs libcurl's headers (Debian: libcurl4-openssl-dev; CMake: link tracewire::curl)"
 #endif
 
 #include <cstdint>
@@ -91,7 +92,8 @@ inline void set_server_attributes(Span& span, const char* url) {
     char* port = nullptr;
     if (curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK && host) {
       std::string_view address(host);
-      if (address.size() > 1 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
+      if (address.size() > 1 && address.front() == '[' && address.back() == ']')
+        address = address.substr(1, address.size() - 2);
       span.set_attribute(semconv::server::address, address);
       if (curl_url_get(parsed, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK && port) {
         span.set_attribute(semconv::server::port, static_cast<std::int64_t>(std::strtol(port, nullptr, 10)));
@@ -107,24 +109,42 @@ inline void set_server_attributes(Span& span, const char* url) {
 /// failures a client sees on the network, `_OTHER` for the rest.
 inline std::string_view curl_error_type(CURLcode code) noexcept {
   switch (code) {
-    case CURLE_UNSUPPORTED_PROTOCOL: return "CURLE_UNSUPPORTED_PROTOCOL";
-    case CURLE_URL_MALFORMAT: return "CURLE_URL_MALFORMAT";
-    case CURLE_COULDNT_RESOLVE_PROXY: return "CURLE_COULDNT_RESOLVE_PROXY";
-    case CURLE_COULDNT_RESOLVE_HOST: return "CURLE_COULDNT_RESOLVE_HOST";
-    case CURLE_COULDNT_CONNECT: return "CURLE_COULDNT_CONNECT";
-    case CURLE_PARTIAL_FILE: return "CURLE_PARTIAL_FILE";
-    case CURLE_WRITE_ERROR: return "CURLE_WRITE_ERROR";
-    case CURLE_READ_ERROR: return "CURLE_READ_ERROR";
-    case CURLE_OPERATION_TIMEDOUT: return "CURLE_OPERATION_TIMEDOUT";
-    case CURLE_SSL_CONNECT_ERROR: return "CURLE_SSL_CONNECT_ERROR";
-    case CURLE_ABORTED_BY_CALLBACK: return "CURLE_ABORTED_BY_CALLBACK";
-    case CURLE_TOO_MANY_REDIRECTS: return "CURLE_TOO_MANY_REDIRECTS";
-    case CURLE_GOT_NOTHING: return "CURLE_GOT_NOTHING";
-    case CURLE_SEND_ERROR: return "CURLE_SEND_ERROR";
-    case CURLE_RECV_ERROR: return "CURLE_RECV_ERROR";
-    case CURLE_PEER_FAILED_VERIFICATION: return "CURLE_PEER_FAILED_VERIFICATION";
-    case CURLE_HTTP2: return "CURLE_HTTP2";
-    default: return "_OTHER";
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return "CURLE_UNSUPPORTED_PROTOCOL";
+    case CURLE_URL_MALFORMAT:
+      return "CURLE_URL_MALFORMAT";
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return "CURLE_COULDNT_RESOLVE_PROXY";
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return "CURLE_COULDNT_RESOLVE_HOST";
+    case CURLE_COULDNT_CONNECT:
+      return "CURLE_COULDNT_CONNECT";
+    case CURLE_PARTIAL_FILE:
+      return "CURLE_PARTIAL_FILE";
+    case CURLE_WRITE_ERROR:
+      return "CURLE_WRITE_ERROR";
+    case CURLE_READ_ERROR:
+      return "CURLE_READ_ERROR";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "CURLE_OPERATION_TIMEDOUT";
+    case CURLE_SSL_CONNECT_ERROR:
+      return "CURLE_SSL_CONNECT_ERROR";
+    case CURLE_ABORTED_BY_CALLBACK:
+      return "CURLE_ABORTED_BY_CALLBACK";
+    case CURLE_TOO_MANY_REDIRECTS:
+      return "CURLE_TOO_MANY_REDIRECTS";
+    case CURLE_GOT_NOTHING:
+      return "CURLE_GOT_NOTHING";
+    case CURLE_SEND_ERROR:
+      return "CURLE_SEND_ERROR";
+    case CURLE_RECV_ERROR:
+      return "CURLE_RECV_ERROR";
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return "CURLE_PEER_FAILED_VERIFICATION";
+    case CURLE_HTTP2:
+      return "CURLE_HTTP2";
+    default:
+      return "_OTHER";
   }
 }
 
@@ -266,7 +286,8 @@ class CurlClientSpan {
   }
 
   /// True if the header line `line` ("Name: value", "Name;" or "Name:") names a header in `injected`.
-  static bool replaced(std::string_view line, const std::vector<std::pair<std::string, std::string>>& injected) noexcept {
+  static bool replaced(std::string_view line,
+                       const std::vector<std::pair<std::string, std::string>>& injected) noexcept {
     const std::string_view name = detail::trim_spaces(line.substr(0, line.find_first_of(":;")));
     for (const auto& header : injected) {
       if (detail::equals_ignore_case(name, header.first)) return true;

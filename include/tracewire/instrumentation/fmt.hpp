@@ -24,7 +24,8 @@ struct IdFormatterBase {
   template <class ParseContext>
   constexpr auto parse(ParseContext& context) -> decltype(context.begin()) {
     auto it = context.begin();
-    if (it != context.end() && *it != '}') throw fmt::format_error("tracewire ids take no format specification: use {}");
+    if (it != context.end() && *it != '}')
+      throw fmt::format_error("tracewire ids take no format specification: use {}");
     return it;
   }
 };

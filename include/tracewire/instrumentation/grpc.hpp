@@ -124,7 +124,8 @@ class GrpcMetadataSetter final : public TextMapSetter {
 /// Reads a call's incoming metadata (whose keys gRPC delivers in lowercase).
 class GrpcMetadataGetter final : public TextMapGetter {
  public:
-  explicit GrpcMetadataGetter(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) : metadata_(metadata) {}
+  explicit GrpcMetadataGetter(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata)
+      : metadata_(metadata) {}
   std::optional<std::string_view> get(std::string_view key) const override {
     const std::string lower = to_lower(key);
     const auto found = metadata_.find(grpc::string_ref(lower.data(), lower.size()));
@@ -268,8 +269,8 @@ class GrpcServerInterceptor final : public grpc::experimental::Interceptor {
 /// **Example**:
 /// ```
 /// std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
-/// interceptors.push_back(std::make_unique<tracewire::GrpcClientTracing>(tracer, tracewire::GrpcTracingOptions{nullptr, "inventory:50051"}));
-/// auto channel = grpc::experimental::CreateCustomChannelWithInterceptors(
+/// interceptors.push_back(std::make_unique<tracewire::GrpcClientTracing>(tracer, tracewire::GrpcTracingOptions{nullptr,
+/// "inventory:50051"})); auto channel = grpc::experimental::CreateCustomChannelWithInterceptors(
 ///     "inventory:50051", grpc::InsecureChannelCredentials(), grpc::ChannelArguments(), std::move(interceptors));
 /// ```
 /// (or `tracewire::create_traced_channel(tracer, "inventory:50051", grpc::InsecureChannelCredentials())`).
@@ -334,14 +335,14 @@ inline Context grpc_server_context(const grpc::ServerContextBase& call) {
 
 /// A channel to `target` whose calls are traced by a `GrpcClientTracing` (with
 /// `options.target` set to `target`).
-inline std::shared_ptr<grpc::Channel> create_traced_channel(Tracer tracer, const std::string& target,
-                                                            const std::shared_ptr<grpc::ChannelCredentials>& credentials,
-                                                            const grpc::ChannelArguments& arguments = {},
-                                                            GrpcTracingOptions options = {}) {
+inline std::shared_ptr<grpc::Channel> create_traced_channel(
+    Tracer tracer, const std::string& target, const std::shared_ptr<grpc::ChannelCredentials>& credentials,
+    const grpc::ChannelArguments& arguments = {}, GrpcTracingOptions options = {}) {
   options.target = target;
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<GrpcClientTracing>(std::move(tracer), std::move(options)));
-  return grpc::experimental::CreateCustomChannelWithInterceptors(target, credentials, arguments, std::move(interceptors));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(target, credentials, arguments,
+                                                                 std::move(interceptors));
 }
 
 }  // namespace v0

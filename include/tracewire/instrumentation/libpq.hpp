@@ -84,7 +84,8 @@ inline void record_libpq_result(Span& span, const PGresult* result, const PGconn
       span.set_status(StatusCode::error, "not run: an earlier query of the pipeline failed");
       break;
 #endif
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -158,8 +159,8 @@ class LibpqConnection {
   PGresult* exec_params(const char* command, int count, const Oid* types, const char* const* values, const int* lengths,
                         const int* formats, int result_format, const LibpqQueryInfo& info = {}) {
     Span span = start(command, true, info);
-    PGresult* result =
-        PQexecParams(connection_, sendable(command, span).c_str(), count, types, values, lengths, formats, result_format);
+    PGresult* result = PQexecParams(connection_, sendable(command, span).c_str(), count, types, values, lengths,
+                                    formats, result_format);
     detail::record_libpq_result(span, result, connection_);
     return result;
   }
@@ -174,7 +175,8 @@ class LibpqConnection {
   /// `PQsendQueryParams(...)`, as send_query (also in pipeline mode, where it is the way
   /// to queue a query).
   LibpqQuery send_query_params(const char* command, int count, const Oid* types, const char* const* values,
-                               const int* lengths, const int* formats, int result_format, const LibpqQueryInfo& info = {}) {
+                               const int* lengths, const int* formats, int result_format,
+                               const LibpqQueryInfo& info = {}) {
     Span span = start(command, true, info);
     const bool sent = PQsendQueryParams(connection_, sendable(command, span).c_str(), count, types, values, lengths,
                                         formats, result_format) == 1;

@@ -66,8 +66,9 @@ class LogSpanEvents : public std::enable_shared_from_this<LogSpanEvents> {
     if (!span.is_valid() || !span.sampled()) return;
     const std::uint64_t span_id = span.span_id.to_u64();
     try {
-      Line line{span_id, time ? to_unix_nano(*time) : now_unix_nano(), severity.number,
-                std::string(severity.text), std::string(body), std::string(logger)};
+      Line line{span_id,           time ? to_unix_nano(*time) : now_unix_nano(),
+                severity.number,   std::string(severity.text),
+                std::string(body), std::string(logger)};
       std::lock_guard<std::mutex> lock(mutex_);
       if (lines_.size() >= capacity_) {
         lines_.erase(lines_.begin());

@@ -47,8 +47,9 @@ inline Span start_server_span(Tracer& tracer, std::string_view name, const TextM
 ///
 /// **Example**:
 /// ```
-/// auto call = tracer.start_span("GET /prices", tracewire::SpanStartOptions().with_kind(SpanKind::client).not_current());
-/// tracewire::inject_context(call, tracewire::BeastHeaderSetter(request));
+/// auto call = tracer.start_span("GET /prices",
+/// tracewire::SpanStartOptions().with_kind(SpanKind::client).not_current()); tracewire::inject_context(call,
+/// tracewire::BeastHeaderSetter(request));
 /// ```
 inline void inject_context(const Span& span, TextMapSetter& headers, const TextMapPropagator& propagator) {
   propagator.inject(span.to_context(), headers);

@@ -56,9 +56,15 @@ class SpdlogTraceFlag final : public spdlog::custom_flag_formatter {
     if (!span.is_valid()) return;
     auto out = std::back_inserter(dest);
     switch (field_) {
-      case Field::trace_id: fmt::format_to(out, "{}", span.trace_id); break;
-      case Field::span_id: fmt::format_to(out, "{}", span.span_id); break;
-      case Field::trace_context: fmt::format_to(out, "trace_id={} span_id={} ", span.trace_id, span.span_id); break;
+      case Field::trace_id:
+        fmt::format_to(out, "{}", span.trace_id);
+        break;
+      case Field::span_id:
+        fmt::format_to(out, "{}", span.span_id);
+        break;
+      case Field::trace_context:
+        fmt::format_to(out, "trace_id={} span_id={} ", span.trace_id, span.span_id);
+        break;
     }
   }
 
@@ -83,7 +89,8 @@ inline constexpr const char* spdlog_trace_pattern = "[%Y-%m-%d %H:%M:%S.%e] [%n]
 /// spdlog::set_formatter(tracewire::make_spdlog_trace_formatter());
 /// spdlog::warn("cache miss");  // [2026-12-09 10:00:00.000] [] [warning] trace_id=4bf9… span_id=00f0… cache miss
 /// ```
-inline std::unique_ptr<spdlog::pattern_formatter> make_spdlog_trace_formatter(std::string pattern = spdlog_trace_pattern) {
+inline std::unique_ptr<spdlog::pattern_formatter> make_spdlog_trace_formatter(
+    std::string pattern = spdlog_trace_pattern) {
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   formatter->add_flag<SpdlogTraceFlag>(spdlog_trace_flag, SpdlogTraceFlag::Field::trace_context);
   formatter->set_pattern(std::move(pattern));
@@ -95,12 +102,18 @@ namespace detail {
 /// spdlog's levels as OpenTelemetry log severities.
 inline LogSeverity log_severity(spdlog::level::level_enum level) noexcept {
   switch (level) {
-    case spdlog::level::trace: return {1, "TRACE"};
-    case spdlog::level::debug: return {5, "DEBUG"};
-    case spdlog::level::info: return {9, "INFO"};
-    case spdlog::level::warn: return {13, "WARN"};
-    case spdlog::level::err: return {17, "ERROR"};
-    default: return {21, "FATAL"};
+    case spdlog::level::trace:
+      return {1, "TRACE"};
+    case spdlog::level::debug:
+      return {5, "DEBUG"};
+    case spdlog::level::info:
+      return {9, "INFO"};
+    case spdlog::level::warn:
+      return {13, "WARN"};
+    case spdlog::level::err:
+      return {17, "ERROR"};
+    default:
+      return {21, "FATAL"};
   }
 }
 
@@ -121,14 +134,16 @@ inline LogSeverity log_severity(spdlog::level::level_enum level) noexcept {
 template <class Mutex>
 class SpdlogSpanEventSink final : public spdlog::sinks::base_sink<Mutex> {
  public:
-  explicit SpdlogSpanEventSink(std::shared_ptr<LogSpanEvents> events, spdlog::level::level_enum level = spdlog::level::warn)
+  explicit SpdlogSpanEventSink(std::shared_ptr<LogSpanEvents> events,
+                               spdlog::level::level_enum level = spdlog::level::warn)
       : events_(std::move(events)) {
     this->set_level(level);
   }
 
  protected:
   void sink_it_(const spdlog::details::log_msg& message) override {
-    events_->record(detail::log_severity(message.level), std::string_view(message.payload.data(), message.payload.size()),
+    events_->record(detail::log_severity(message.level),
+                    std::string_view(message.payload.data(), message.payload.size()),
                     std::string_view(message.logger_name.data(), message.logger_name.size()), message.time);
   }
   void flush_() override {}

@@ -137,7 +137,8 @@ class B3Propagator final : public TextMapPropagator {
       single_decision = parse_sampling_state(detail::trim_spaces(*single));
       if (!single_decision) {
         static detail::RateLimitedLog log;
-        log(LogLevel::warn, "ignoring invalid b3 header {}: expected {{trace-id}}-{{span-id}}[-{{sampling}}[-{{parent}}]]",
+        log(LogLevel::warn,
+            "ignoring invalid b3 header {}: expected {{trace-id}}-{{span-id}}[-{{sampling}}[-{{parent}}]]",
             detail::quote(*single));
       }
     }

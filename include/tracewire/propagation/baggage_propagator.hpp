@@ -156,8 +156,8 @@ class BaggagePropagator final : public TextMapPropagator {
     }
     if (invalid > 0) {
       static detail::RateLimitedLog log;
-      log(LogLevel::warn, "baggage: left out {} key(s) that are not HTTP tokens or metadata that is not a property list",
-          invalid);
+      log(LogLevel::warn,
+          "baggage: left out {} key(s) that are not HTTP tokens or metadata that is not a property list", invalid);
     }
     if (over_limit > 0) {
       static detail::RateLimitedLog log;

@@ -135,8 +135,8 @@ class JaegerPropagator final : public TextMapPropagator {
     out[length++] = ':';
     out[length++] = '0';
     out[length++] = ':';
-    out[length++] = static_cast<char>('0' + (context.sampled() ? sampled_flag : 0) +
-                                      (context.flags.debug() ? debug_flag : 0));
+    out[length++] =
+        static_cast<char>('0' + (context.sampled() ? sampled_flag : 0) + (context.flags.debug() ? debug_flag : 0));
     return length;
   }
 

@@ -41,8 +41,7 @@ class TextMapPropagator {
       return do_extract(carrier, base);
     } catch (...) {
       static detail::RateLimitedLog log;
-      log(LogLevel::error, "{}: extract failed (out of memory?); continuing without the incoming context",
-          safe_name());
+      log(LogLevel::error, "{}: extract failed (out of memory?); continuing without the incoming context", safe_name());
       return base;
     }
   }

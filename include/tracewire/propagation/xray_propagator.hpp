@@ -97,7 +97,8 @@ class XRayPropagator final : public TextMapPropagator {
     std::optional<SpanContext> context = parse(*value.value);
     if (!context) {
       static detail::RateLimitedLog log;
-      log(LogLevel::warn, "ignoring invalid X-Amzn-Trace-Id {}: expected Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=<0|1>",
+      log(LogLevel::warn,
+          "ignoring invalid X-Amzn-Trace-Id {}: expected Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=<0|1>",
           detail::quote(*value.value));
       return base;
     }

@@ -32,7 +32,8 @@ struct BatchSpanProcessorOptions {
   /// The largest queue: 16 bytes per slot are committed up front.
   static constexpr std::size_t max_queue_capacity = std::size_t{1} << 18;
 
-  std::size_t max_queue_size = 2048;  ///< OTEL_BSP_MAX_QUEUE_SIZE (rounded up to a power of two, at most max_queue_capacity)
+  std::size_t max_queue_size =
+      2048;  ///< OTEL_BSP_MAX_QUEUE_SIZE (rounded up to a power of two, at most max_queue_capacity)
   std::size_t max_export_batch_size = 512;          ///< OTEL_BSP_MAX_EXPORT_BATCH_SIZE (≤ queue size)
   std::chrono::milliseconds schedule_delay{5000};   ///< OTEL_BSP_SCHEDULE_DELAY
   std::chrono::milliseconds export_timeout{30000};  ///< OTEL_BSP_EXPORT_TIMEOUT: bounds each export
@@ -49,7 +50,9 @@ namespace detail {
 /// processor.
 struct BatchPipeline {
   BatchPipeline(std::unique_ptr<SpanExporter> exporter_, BatchSpanProcessorOptions options_)
-      : options(options_), exporter(std::move(exporter_)), queue(options.max_queue_size),
+      : options(options_),
+        exporter(std::move(exporter_)),
+        queue(options.max_queue_size),
         next_wake_position(options.max_export_batch_size - 1) {}
 
   ~BatchPipeline() {
@@ -112,8 +115,9 @@ class BatchSpanProcessor final : public SpanProcessor {
  public:
   explicit BatchSpanProcessor(std::unique_ptr<SpanExporter> exporter, BatchSpanProcessorOptions options = {})
       : pipeline_(std::make_shared<detail::BatchPipeline>(std::move(exporter), sanitize(options))),
-        fork_hooks_(detail::ForkHooks::Order::processor, [this] { pipeline_->mutex.lock(); },
-                    [this] { pipeline_->mutex.unlock(); }, [this] { reset_in_child(); }) {
+        fork_hooks_(
+            detail::ForkHooks::Order::processor, [this] { pipeline_->mutex.lock(); },
+            [this] { pipeline_->mutex.unlock(); }, [this] { reset_in_child(); }) {
     std::lock_guard<std::mutex> lock(pipeline_->mutex);
     start_worker();
   }
@@ -196,8 +200,10 @@ class BatchSpanProcessor final : public SpanProcessor {
       pipeline.dropped_after_shutdown.fetch_add(1);
     }
     if (late_drops > 0) {
-      detail::log(LogLevel::warn, "BatchSpanProcessor shutdown: {} spans were still queued at the deadline ({} ms) "
-                  "and were dropped", late_drops, timeout.count());
+      detail::log(LogLevel::warn,
+                  "BatchSpanProcessor shutdown: {} spans were still queued at the deadline ({} ms) "
+                  "and were dropped",
+                  late_drops, timeout.count());
     }
     return pipeline.exporter->shutdown(remaining(deadline)) && late_drops == 0;
   }
@@ -243,7 +249,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     const auto now = std::chrono::steady_clock::now();
     // A huge timeout means "no deadline", not an overflow.
     return timeout >= std::chrono::hours(24 * 365) ? std::chrono::steady_clock::time_point::max()
-                                                    : now + std::max(timeout, std::chrono::milliseconds(0));
+                                                   : now + std::max(timeout, std::chrono::milliseconds(0));
   }
   static std::chrono::milliseconds remaining(std::chrono::steady_clock::time_point deadline) noexcept {
     const auto now = std::chrono::steady_clock::now();
@@ -289,7 +295,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     }
     pipeline.flush_requested = pipeline.flush_completed = 0;
     pipeline.late_drops = 0;
-    pipeline.worker_running = false;  // started by the child's first span (worker_generation differs)
+    pipeline.worker_running = false;       // started by the child's first span (worker_generation differs)
     new (&pipeline.worker) std::thread();  // over the parent's, which this process must not join
   }
 
@@ -333,8 +339,10 @@ class BatchSpanProcessor final : public SpanProcessor {
 
       const std::uint64_t drops = pipeline.dropped_queue_full.load(std::memory_order_relaxed);
       if (drops != reported_drops) {
-        full_queue_log(LogLevel::warn, "BatchSpanProcessor queue full ({} spans): {} spans dropped so far; raise "
-                       "OTEL_BSP_MAX_QUEUE_SIZE or check the exporter", pipeline.queue.capacity(), drops);
+        full_queue_log(LogLevel::warn,
+                       "BatchSpanProcessor queue full ({} spans): {} spans dropped so far; raise "
+                       "OTEL_BSP_MAX_QUEUE_SIZE or check the exporter",
+                       pipeline.queue.capacity(), drops);
         reported_drops = drops;
       }
       {
@@ -380,10 +388,10 @@ class BatchSpanProcessor final : public SpanProcessor {
         late_drops += batch.size();
       } else {
         pipeline.in_export.store(batch.size());
-        const auto export_deadline =
-            stopping ? std::min(deadline, now + pipeline.options.export_timeout) : now + pipeline.options.export_timeout;
-        const ExportResult result =
-            pipeline.exporter->export_spans_until(ArrayView<const SpanData*>(views.data(), views.size()), export_deadline);
+        const auto export_deadline = stopping ? std::min(deadline, now + pipeline.options.export_timeout)
+                                              : now + pipeline.options.export_timeout;
+        const ExportResult result = pipeline.exporter->export_spans_until(
+            ArrayView<const SpanData*>(views.data(), views.size()), export_deadline);
         if (result == ExportResult::success) {
           const std::uint64_t rejected = std::min<std::uint64_t>(result.rejected(), batch.size());
           pipeline.exported.fetch_add(batch.size() - rejected);

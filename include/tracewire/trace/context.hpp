@@ -41,9 +41,7 @@ class Context {
   const SpanContext& span_context() const noexcept { return span_context_; }
   const Baggage& baggage() const noexcept { return baggage_; }
 
-  Context with_span_context(SpanContext span_context) const {
-    return Context(std::move(span_context), baggage_);
-  }
+  Context with_span_context(SpanContext span_context) const { return Context(std::move(span_context), baggage_); }
   Context with_baggage(Baggage baggage) const { return Context(span_context_, std::move(baggage)); }
 
   /// The calling thread's current context (empty if nothing is active).

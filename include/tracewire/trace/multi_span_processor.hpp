@@ -33,14 +33,12 @@ class MultiSpanProcessor final : public SpanProcessor {
   }
 
   bool force_flush(std::chrono::milliseconds timeout = default_flush_timeout) noexcept override {
-    return for_each_within(timeout, [](SpanProcessor& processor, std::chrono::milliseconds left) {
-      return processor.force_flush(left);
-    });
+    return for_each_within(
+        timeout, [](SpanProcessor& processor, std::chrono::milliseconds left) { return processor.force_flush(left); });
   }
   bool shutdown(std::chrono::milliseconds timeout = default_flush_timeout) noexcept override {
-    return for_each_within(timeout, [](SpanProcessor& processor, std::chrono::milliseconds left) {
-      return processor.shutdown(left);
-    });
+    return for_each_within(
+        timeout, [](SpanProcessor& processor, std::chrono::milliseconds left) { return processor.shutdown(left); });
   }
 
   std::string describe() const override {
@@ -65,7 +63,8 @@ class MultiSpanProcessor final : public SpanProcessor {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     bool all = true;
     for (const auto& processor : processors_) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       all = action(*processor, std::max(left, std::chrono::milliseconds(0))) && all;
     }
     return all;

@@ -32,9 +32,9 @@ class ParentBasedSampler final : public Sampler {
   SamplingResult should_sample(const SamplingParameters& parameters) noexcept override {
     const SpanContext& parent = parameters.parent;
     if (!parent.is_valid()) return root_->should_sample(parameters);
-    Sampler& delegate = parent.is_remote
-                            ? *(parent.sampled() ? delegates_.remote_parent_sampled : delegates_.remote_parent_not_sampled)
-                            : *(parent.sampled() ? delegates_.local_parent_sampled : delegates_.local_parent_not_sampled);
+    Sampler& delegate =
+        parent.is_remote ? *(parent.sampled() ? delegates_.remote_parent_sampled : delegates_.remote_parent_not_sampled)
+                         : *(parent.sampled() ? delegates_.local_parent_sampled : delegates_.local_parent_not_sampled);
     return delegate.should_sample(parameters);
   }
 

@@ -131,7 +131,8 @@ class Span {
   /// .stacktrace). Does not change the status: call set_status(StatusCode::error) too if
   /// the exception is the span's outcome.
   void record_exception(std::string_view type, std::string_view message, std::string_view stacktrace = {}) noexcept {
-    KeyValue attributes[] = {{"exception.type", type}, {"exception.message", message}, {"exception.stacktrace", stacktrace}};
+    KeyValue attributes[] = {
+        {"exception.type", type}, {"exception.message", message}, {"exception.stacktrace", stacktrace}};
     add_event("exception", ArrayView<KeyValue>(attributes, stacktrace.empty() ? 2 : 3));
   }
   void record_exception(const std::exception& error) noexcept {
@@ -170,7 +171,8 @@ class Span {
     return Span(nullptr, nullptr, std::move(context), parent, make_current);
   }
   /// A span that records into `record` (taken from a pool) and ends into `state`.
-  static Span recording(detail::ProviderState& state, SpanData& record, const Context& parent, bool make_current) noexcept {
+  static Span recording(detail::ProviderState& state, SpanData& record, const Context& parent,
+                        bool make_current) noexcept {
     return Span(&state, &record, SpanContext(), parent, make_current);
   }
 
@@ -209,9 +211,11 @@ class Span {
 
   static void report_foreign_release(bool moved) noexcept {
     static detail::RateLimitedLog log;
-    log(LogLevel::warn, "a current span was {} on another thread than the one it is current on; it stays current "
+    log(LogLevel::warn,
+        "a current span was {} on another thread than the one it is current on; it stays current "
         "there until destroyed there or until an enclosing Scope ends: move spans before handing them to other "
-        "threads, or start them with not_current()", moved ? "moved" : "ended");
+        "threads, or start them with not_current()",
+        moved ? "moved" : "ended");
   }
 
   void finish(const std::optional<std::chrono::system_clock::time_point>& time) noexcept {
@@ -262,10 +266,10 @@ class Span {
 
   detail::ProviderState* provider_ = nullptr;
   SpanData* record_ = nullptr;
-  SpanContext context_;  // the context of a non-recording span, or of a recording one after end
-  bool ended_ = true;  // an inert span is born ended
+  SpanContext context_;            // the context of a non-recording span, or of a recording one after end
+  bool ended_ = true;              // an inert span is born ended
   detail::Activation activation_;  // where it was made current, if it was
-  Baggage baggage_;  // the baggage it was started with, when it is not current
+  Baggage baggage_;                // the baggage it was started with, when it is not current
 };
 
 inline Scope::Scope(const Span& span) noexcept : Scope(span.to_context()) {}

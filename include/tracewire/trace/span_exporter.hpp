@@ -40,7 +40,8 @@ class ExportResult {
  public:
   enum Code : std::uint8_t { success, failure };
 
-  constexpr ExportResult(Code code) noexcept : code_(code) {}  // NOLINT(google-explicit-constructor): `return ExportResult::success;`
+  constexpr ExportResult(Code code) noexcept
+      : code_(code) {}  // NOLINT(google-explicit-constructor): `return ExportResult::success;`
   static constexpr ExportResult partial_success(std::uint64_t rejected) noexcept {
     ExportResult result(success);
     result.rejected_ = rejected;

@@ -17,11 +17,11 @@ inline namespace v0 {
 struct ProcessorStats {
   std::uint64_t received = 0;
   std::uint64_t exported = 0;
-  std::uint64_t rejected = 0;   ///< accepted by the receiver, then reported as rejected (OTLP partial success)
-  std::uint64_t failed = 0;     ///< in batches the exporter reported lost
-  std::uint64_t dropped_queue_full = 0;      ///< the queue was full: dropped, never waited for
+  std::uint64_t rejected = 0;            ///< accepted by the receiver, then reported as rejected (OTLP partial success)
+  std::uint64_t failed = 0;              ///< in batches the exporter reported lost
+  std::uint64_t dropped_queue_full = 0;  ///< the queue was full: dropped, never waited for
   std::uint64_t dropped_after_shutdown = 0;  ///< ended after shutdown, or still queued when its deadline passed
-  std::uint64_t queued = 0;     ///< waiting for export, or being exported
+  std::uint64_t queued = 0;                  ///< waiting for export, or being exported
 
   ProcessorStats& operator+=(const ProcessorStats& other) noexcept {
     received += other.received;

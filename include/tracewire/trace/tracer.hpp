@@ -110,7 +110,8 @@ class Tracer {
 
   /// The new span's identity and the sampler's decision (asked only when not fixed).
   static SamplingResult decide(detail::ProviderState& state, std::string_view name, SpanKind kind,
-                               const SpanStartOptions& options, const SpanContext& parent, SpanContext& context) noexcept {
+                               const SpanStartOptions& options, const SpanContext& parent,
+                               SpanContext& context) noexcept {
     const bool has_parent = parent.is_valid();
     TraceId trace_id;
     SpanId span_id;
@@ -126,7 +127,8 @@ class Tracer {
     } else {
       decision.decision = SamplingDecision::record_and_sample;
     }
-    std::uint8_t flags = has_parent ? inherited_flags(parent) : (state.plan().sets_random_flag ? TraceFlags::random_bit : 0);
+    std::uint8_t flags =
+        has_parent ? inherited_flags(parent) : (state.plan().sets_random_flag ? TraceFlags::random_bit : 0);
     if (decision.sampled()) flags |= TraceFlags::sampled_bit;
     context = SpanContext{trace_id, span_id, TraceFlags(flags),
                           decision.trace_state ? *decision.trace_state : parent.trace_state, false};

@@ -104,7 +104,9 @@ class TracerProvider {
 
   /// What became of the sampled spans so far, summed over the processors: exported,
   /// rejected by the receiver, failed, dropped (queue full, after shutdown) and still queued.
-  ProcessorStats stats() const noexcept { return state_->processor() ? state_->processor()->stats() : ProcessorStats{}; }
+  ProcessorStats stats() const noexcept {
+    return state_->processor() ? state_->processor()->stats() : ProcessorStats{};
+  }
 
   /// One line per component for the startup log.
   std::string describe() const {

@@ -65,7 +65,6 @@ class CurlHttpClient final : public HttpClient {
     if (multi_) curl_multi_cleanup(multi_);
   }
 
-
   Expected<HttpResponse> post(const HttpRequest& request) noexcept override {
     if (handle_generation_ != detail::fork_generation()) {
       // A forked child: the handles' connections are the parent's sockets, which a request
@@ -266,8 +265,7 @@ class CurlHttpClient final : public HttpClient {
         value.remove_suffix(1);
       }
       transfer->response.headers.emplace_back(std::move(name), std::string(value));
-    } catch (...) {
-    }
+    } catch (...) {}
     return bytes;
   }
 

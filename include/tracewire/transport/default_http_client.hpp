@@ -34,8 +34,11 @@ inline constexpr const char* no_http_client_reason =
 /// `tracewire/transport/curl_http_client.hpp` in any translation unit of the program
 /// already registers libcurl's CurlHttpClient; call this to use another client everywhere.
 ///
-/// **Example**: `tracewire::set_default_http_client_factory([](const tracewire::HttpTlsOptions&) -> std::unique_ptr<tracewire::HttpClient> { return std::make_unique<MyClient>(); });`
-inline void set_default_http_client_factory(HttpClientFactory* factory) noexcept { detail::DefaultHttpClient::set(factory); }
+/// **Example**: `tracewire::set_default_http_client_factory([](const tracewire::HttpTlsOptions&) ->
+/// std::unique_ptr<tracewire::HttpClient> { return std::make_unique<MyClient>(); });`
+inline void set_default_http_client_factory(HttpClientFactory* factory) noexcept {
+  detail::DefaultHttpClient::set(factory);
+}
 
 /// A new default client with the given TLS files, or null when none is registered: no
 /// translation unit of the program includes `tracewire/transport/curl_http_client.hpp`

@@ -45,9 +45,8 @@ class UdpSender {
       if (sent >= 0) return static_cast<std::size_t>(sent);
       const int error = errno;
       if (error == EINTR || (error == ECONNREFUSED && attempt == 0)) continue;
-      return Error{ErrorCode::network_failure,
-                   fmt::format("sending {} bytes to udp://{}:{} failed: {}", datagram.size(), host_, port_,
-                               std::strerror(error))};
+      return Error{ErrorCode::network_failure, fmt::format("sending {} bytes to udp://{}:{} failed: {}",
+                                                           datagram.size(), host_, port_, std::strerror(error))};
     }
   }
 

@@ -126,15 +126,15 @@ int main() {
   tracewire::ConsoleExporter::Options console_options;
   console_options.output = console;
   tracewire::TracerProviderOptions options;
-  options.processors.push_back(std::make_unique<tracewire::SimpleSpanProcessor>(
-      std::make_unique<tracewire::ConsoleExporter>(console_options)));
+  options.processors.push_back(
+      std::make_unique<tracewire::SimpleSpanProcessor>(std::make_unique<tracewire::ConsoleExporter>(console_options)));
   const UdpAgent agent;
   if (agent.port == 0) return 1;
   tracewire::JaegerUdpExporterOptions udp_options;
   udp_options.host = "127.0.0.1";
   udp_options.port = agent.port;
-  options.processors.push_back(std::make_unique<tracewire::SimpleSpanProcessor>(
-      std::make_unique<tracewire::JaegerUdpExporter>(udp_options)));
+  options.processors.push_back(
+      std::make_unique<tracewire::SimpleSpanProcessor>(std::make_unique<tracewire::JaegerUdpExporter>(udp_options)));
   tracewire::TracerProvider provider(std::move(options));
 
   // Built at run time, so that the name appears in the output only if it was exported.
@@ -156,7 +156,8 @@ int main() {
   // Thrift writes the operation name as is: a datagram carries it (a component's own spans,
   // such as libpq's query, end first and come before it).
   bool sent = false;
-  for (std::string datagram; !sent && !(datagram = agent.receive()).empty();) sent = datagram.find(name) != std::string::npos;
+  for (std::string datagram; !sent && !(datagram = agent.receive()).empty();)
+    sent = datagram.find(name) != std::string::npos;
   ok &= check(sent, "the Jaeger UDP export");
   if (ok) std::printf("%s exported\n", name.c_str());
   return ok ? 0 : 1;

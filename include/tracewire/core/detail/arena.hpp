@@ -133,8 +133,8 @@ class Arena {
       case AttributeType::string_array: {
         const auto& strings = *value.get_if<ArrayView<std::string_view>>();
         if (strings.empty()) return ArrayView<std::string_view>();
-        auto* out = static_cast<std::string_view*>(allocate(sizeof(std::string_view) * strings.size(),
-                                                            alignof(std::string_view)));
+        auto* out = static_cast<std::string_view*>(
+            allocate(sizeof(std::string_view) * strings.size(), alignof(std::string_view)));
         for (std::size_t i = 0; i < strings.size(); ++i) {
           new (out + i) std::string_view(copy_string(strings[i], max_characters));
         }
@@ -200,7 +200,8 @@ class Arena {
     if (size >= mapped_block_bytes) {
       void* mapped = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (mapped == MAP_FAILED) throw std::bad_alloc();
-      return Block{std::unique_ptr<unsigned char[], BlockRelease>(static_cast<unsigned char*>(mapped), {size, true}), size};
+      return Block{std::unique_ptr<unsigned char[], BlockRelease>(static_cast<unsigned char*>(mapped), {size, true}),
+                   size};
     }
 #endif
     return Block{std::unique_ptr<unsigned char[], BlockRelease>(new unsigned char[size], {size, false}), size};
@@ -250,8 +251,7 @@ class Arena {
       const std::size_t size = std::max(previous * 2, bytes + alignment);
       // A block inserted after the current one keeps later (possibly larger) blocks reusable.
       const std::size_t at = blocks_.empty() ? 0 : current_ + 1;
-      blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(at),
-                     make_block(size));
+      blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(at), make_block(size));
       current_ = at;
       used_ = 0;
     }

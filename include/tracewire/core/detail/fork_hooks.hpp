@@ -45,8 +45,9 @@ class ForkHooks {
       : order_(order), prepare_(std::move(prepare)), parent_(std::move(parent)), child_(std::move(child)) {
     Registry& registry = Registry::instance();
     std::lock_guard<std::mutex> lock(registry.mutex);
-    const auto position = std::upper_bound(registry.hooks.begin(), registry.hooks.end(), this,
-                                           [](const ForkHooks* a, const ForkHooks* b) { return a->order_ < b->order_; });
+    const auto position =
+        std::upper_bound(registry.hooks.begin(), registry.hooks.end(), this,
+                         [](const ForkHooks* a, const ForkHooks* b) { return a->order_ < b->order_; });
     registry.hooks.insert(position, this);
   }
   ~ForkHooks() {

@@ -15,10 +15,12 @@ namespace detail {
 /// a number gRPC does not define.
 inline std::string_view grpc_status_code_name(int code) noexcept {
   static constexpr std::string_view names[] = {
-      "OK",           "CANCELLED",    "UNKNOWN",   "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
-      "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",  "UNAVAILABLE",      "DATA_LOSS",         "UNAUTHENTICATED"};
-  return code >= 0 && static_cast<std::size_t>(code) < std::size(names) ? names[code] : std::string_view("UNKNOWN_CODE");
+      "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+      "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+      "DATA_LOSS", "UNAUTHENTICATED"};
+  return code >= 0 && static_cast<std::size_t>(code) < std::size(names) ? names[code]
+                                                                        : std::string_view("UNKNOWN_CODE");
 }
 
 }  // namespace detail

@@ -52,9 +52,9 @@ inline void append_html_safe_json(std::string& out, std::string_view json) {
 
 /// What an HtmlTraceStore holds and what it had to leave out.
 struct HtmlTraceCounts {
-  std::size_t traces = 0;           ///< traces kept
-  std::size_t spans = 0;            ///< spans kept
-  std::size_t bytes = 0;            ///< memory the kept data takes, approximately
+  std::size_t traces = 0;             ///< traces kept
+  std::size_t spans = 0;              ///< spans kept
+  std::size_t bytes = 0;              ///< memory the kept data takes, approximately
   std::uint64_t traces_left_out = 0;  ///< older traces evicted to stay within the limits
   std::uint64_t spans_left_out = 0;   ///< spans that did not fit (a trace larger than the byte limit)
   std::uint64_t duplicate_spans = 0;  ///< spans already kept (same trace and span id), skipped

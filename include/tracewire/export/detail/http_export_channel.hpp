@@ -48,10 +48,10 @@ inline std::string body_excerpt(std::string_view body, std::size_t limit = 200) 
 class HttpExportChannel {
  public:
   struct Options {
-    std::string exporter;  ///< names the exporter in diagnostics
-    HttpRequest request;   ///< the URL, content type, headers and compression of every post
+    std::string exporter;                      ///< names the exporter in diagnostics
+    HttpRequest request;                       ///< the URL, content type, headers and compression of every post
     std::chrono::milliseconds timeout{10000};  ///< per export, retries included
-    HttpTlsOptions tls;    ///< for the default client
+    HttpTlsOptions tls;                        ///< for the default client
     RetryPolicy::Options retry;
   };
 
@@ -107,7 +107,8 @@ class HttpExportChannel {
             return outcome;
           });
       if (response && response->status >= 200 && response->status < 300) return accept(*response);
-      if (response) return report_.fail(spans, fmt::format("HTTP {}: {}", response->status, body_excerpt(response->body)));
+      if (response)
+        return report_.fail(spans, fmt::format("HTTP {}: {}", response->status, body_excerpt(response->body)));
       if (error) return report_.fail(spans, cancelled_.load() ? "cancelled by shutdown" : error->message);
       return report_.fail(spans, attempts == 0 ? "the export deadline had passed" : "no response");
     } catch (...) {
@@ -115,7 +116,8 @@ class HttpExportChannel {
     }
   }
   /// Posts `body`; any 2xx counts every span as exported (Jaeger and Zipkin answer 202).
-  ExportResult post(std::string_view body, std::uint64_t spans, std::chrono::steady_clock::time_point deadline) noexcept {
+  ExportResult post(std::string_view body, std::uint64_t spans,
+                    std::chrono::steady_clock::time_point deadline) noexcept {
     return post(body, spans, deadline, [&](const HttpResponse&) { return report_.exported(spans); });
   }
 

@@ -108,8 +108,7 @@ inline std::optional<std::chrono::milliseconds> parse_retry_after(std::string_vi
   if (all_digits) return std::chrono::milliseconds(seconds * 1000);
   const auto date = parse_http_date(value);
   if (!date) return std::nullopt;
-  const std::int64_t now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   return std::chrono::milliseconds(std::max<std::int64_t>(0, *date * 1000 - now_ms));
 }
 

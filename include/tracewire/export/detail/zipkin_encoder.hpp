@@ -73,8 +73,8 @@ class ZipkinEncoder {
     }
     json.key("id");
     json.value_hex(span.span_id().bytes().data(), SpanId::size);
-    const bool shared = span.kind() == SpanKind::server && span.parent_is_remote() &&
-                        span.parent_span_id() == span.span_id();
+    const bool shared =
+        span.kind() == SpanKind::server && span.parent_is_remote() && span.parent_span_id() == span.span_id();
     if (span.parent_span_id().is_valid() && !shared) {
       json.key("parentId");
       json.value_hex(span.parent_span_id().bytes().data(), SpanId::size);
@@ -118,10 +118,14 @@ class ZipkinEncoder {
 
   static std::string_view zipkin_kind(SpanKind kind) noexcept {
     switch (kind) {
-      case SpanKind::server: return "SERVER";
-      case SpanKind::client: return "CLIENT";
-      case SpanKind::producer: return "PRODUCER";
-      default: return "CONSUMER";
+      case SpanKind::server:
+        return "SERVER";
+      case SpanKind::client:
+        return "CLIENT";
+      case SpanKind::producer:
+        return "PRODUCER";
+      default:
+        return "CONSUMER";
     }
   }
 
@@ -240,12 +244,19 @@ class ZipkinEncoder {
 
   void write_remote_endpoint(JsonWriter& json, const SpanData& span) {
     // The specification's ranking for the remote service name.
-    static constexpr std::string_view name_keys[] = {
-        "peer.service",       "server.address",        "net.peer.name",      "network.peer.address",
-        "server.socket.domain", "server.socket.address", "net.sock.peer.name", "net.sock.peer.addr",
-        "peer.hostname",      "peer.address",          "db.name"};
+    static constexpr std::string_view name_keys[] = {"peer.service",
+                                                     "server.address",
+                                                     "net.peer.name",
+                                                     "network.peer.address",
+                                                     "server.socket.domain",
+                                                     "server.socket.address",
+                                                     "net.sock.peer.name",
+                                                     "net.sock.peer.addr",
+                                                     "peer.hostname",
+                                                     "peer.address",
+                                                     "db.name"};
     static constexpr std::string_view address_keys[] = {"network.peer.address", "server.socket.address",
-                                                         "net.sock.peer.addr", "net.peer.ip", "server.address"};
+                                                        "net.sock.peer.addr", "net.peer.ip", "server.address"};
     static constexpr std::string_view port_keys[] = {"network.peer.port", "server.socket.port", "net.sock.peer.port",
                                                      "server.port", "net.peer.port"};
     std::string_view name;

@@ -233,8 +233,8 @@ class JaegerEncoder {
     count += status != StatusCode::unset;
     count += status == StatusCode::error ? 1 + !span.status_message().empty() : 0;
     count += has_trace_state;
-    count += (span.dropped_attributes_count() != 0) + (span.dropped_events_count() != 0) +
-             (span.dropped_links_count() != 0);
+    count +=
+        (span.dropped_attributes_count() != 0) + (span.dropped_events_count() != 0) + (span.dropped_links_count() != 0);
     if (count == 0) return;
 
     writer.field_list_begin(10, detail::ThriftType::structure, count);
@@ -266,7 +266,8 @@ class JaegerEncoder {
     if (span.dropped_attributes_count() != 0) {
       write_long_tag(writer, "otel.dropped_attributes_count", span.dropped_attributes_count());
     }
-    if (span.dropped_events_count() != 0) write_long_tag(writer, "otel.dropped_events_count", span.dropped_events_count());
+    if (span.dropped_events_count() != 0)
+      write_long_tag(writer, "otel.dropped_events_count", span.dropped_events_count());
     if (span.dropped_links_count() != 0) write_long_tag(writer, "otel.dropped_links_count", span.dropped_links_count());
   }
 
@@ -333,7 +334,8 @@ class JaegerEncoder {
       packet_.clear();
       Writer packet(packet_);
       if (as_message) {
-        packet.message_begin("emitBatch", detail::ThriftMessageType::oneway, static_cast<std::int32_t>(sequence_id_ + 1));
+        packet.message_begin("emitBatch", detail::ThriftMessageType::oneway,
+                             static_cast<std::int32_t>(sequence_id_ + 1));
         packet.struct_begin();
         packet.field_struct_begin(1);
       }

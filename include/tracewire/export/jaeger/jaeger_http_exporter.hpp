@@ -59,7 +59,8 @@ struct JaegerHttpExporterOptions {
 class JaegerHttpExporter final : public SpanExporter {
  public:
   explicit JaegerHttpExporter(JaegerHttpExporterOptions options = {}, std::unique_ptr<HttpClient> client = nullptr)
-      : options_(std::move(options)), channel_(channel_options(options_), std::move(client)),
+      : options_(std::move(options)),
+        channel_(channel_options(options_), std::move(client)),
         encoder_(ThriftProtocol::binary) {}
 
   ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
@@ -92,7 +93,9 @@ class JaegerHttpExporter final : public SpanExporter {
     return fmt::format("JaegerHttpExporter{{endpoint={}, content_type={}, timeout={}ms, auth={}}}",
                        detail::redact_url_credentials(options_.endpoint), options_.content_type,
                        options_.timeout.count(),
-                       !options_.user.empty() ? "basic" : !options_.bearer_token.empty() ? "bearer" : "none");
+                       !options_.user.empty()           ? "basic"
+                       : !options_.bearer_token.empty() ? "bearer"
+                                                        : "none");
   }
 
   /// Spans exported and failed, requests sent and retried so far.
@@ -107,7 +110,8 @@ class JaegerHttpExporter final : public SpanExporter {
     channel.request.content_type = options.content_type;
     channel.request.headers = options.headers;
     if (!options.user.empty()) {
-      channel.request.headers.emplace_back("Authorization", detail::basic_authorization(options.user, options.password));
+      channel.request.headers.emplace_back("Authorization",
+                                           detail::basic_authorization(options.user, options.password));
     } else if (!options.bearer_token.empty()) {
       channel.request.headers.emplace_back("Authorization", "Bearer " + options.bearer_token);
     }

@@ -60,8 +60,8 @@ class JaegerUdpExporter final : public SpanExporter {
     std::size_t exported = 0;
     std::size_t failed = 0;
     try {
-      const std::size_t too_large =
-          encoder_.encode_agent_packets(batch, options_.max_packet_size, [&](std::string_view packet, std::size_t count) {
+      const std::size_t too_large = encoder_.encode_agent_packets(
+          batch, options_.max_packet_size, [&](std::string_view packet, std::size_t count) {
             counters_.add(counters_.requests_sent, 1);
             auto sent = sender_.send(packet);
             if (sent) {

@@ -60,13 +60,13 @@ class OtlpProtoSink {
     out_.write_bytes(field, bytes, size);
   }
   void boolean(std::uint32_t field, std::string_view /*json_name*/, bool value) { out_.write_bool(field, value); }
-  void int64(std::uint32_t field, std::string_view /*json_name*/, std::int64_t value) { out_.write_int64(field, value); }
+  void int64(std::uint32_t field, std::string_view /*json_name*/, std::int64_t value) {
+    out_.write_int64(field, value);
+  }
   void uint32(std::uint32_t field, std::string_view /*json_name*/, std::uint32_t value) {
     out_.write_varint(field, value);
   }
-  void enumeration(std::uint32_t field, std::string_view /*json_name*/, int value) {
-    out_.write_int64(field, value);
-  }
+  void enumeration(std::uint32_t field, std::string_view /*json_name*/, int value) { out_.write_int64(field, value); }
   void fixed32(std::uint32_t field, std::string_view /*json_name*/, std::uint32_t value) {
     out_.write_fixed32(field, value);
   }
@@ -241,7 +241,8 @@ class OtlpTraversal {
     sink_.fixed64(7, "startTimeUnixNano", span.start_time_unix_nano());
     sink_.fixed64(8, "endTimeUnixNano", span.end_time_unix_nano());
     write_attributes(9, span.attributes());
-    if (span.dropped_attributes_count() != 0) sink_.uint32(10, "droppedAttributesCount", span.dropped_attributes_count());
+    if (span.dropped_attributes_count() != 0)
+      sink_.uint32(10, "droppedAttributesCount", span.dropped_attributes_count());
     if (!span.events().empty()) {
       sink_.begin_list(11, "events");
       for (const SpanEvent& event : span.events()) write_event(event);

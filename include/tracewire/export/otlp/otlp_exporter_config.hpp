@@ -20,9 +20,12 @@ enum class OtlpProtocol { http_protobuf, http_json, grpc };
 
 constexpr std::string_view to_string(OtlpProtocol protocol) noexcept {
   switch (protocol) {
-    case OtlpProtocol::http_json: return "http/json";
-    case OtlpProtocol::grpc: return "grpc";
-    default: return "http/protobuf";
+    case OtlpProtocol::http_json:
+      return "http/json";
+    case OtlpProtocol::grpc:
+      return "grpc";
+    default:
+      return "http/protobuf";
   }
 }
 

@@ -61,8 +61,7 @@ class OtlpFileExporter final : public SpanExporter {
         counters_.add(counters_.bytes_sent, body.size() + 1);
         return ExportResult::success;
       }
-    } catch (...) {
-    }
+    } catch (...) {}
     counters_.add(counters_.spans_failed, spans);
     counters_.add(counters_.requests_failed, 1);
     failure_log_(LogLevel::error, "OtlpFileExporter could not write {} spans to {}", spans, path_);

@@ -82,10 +82,10 @@ class OtlpHttpExporter final : public SpanExporter {
   std::string describe() const override {
     std::string names;
     for (const auto& header : config_.headers) names.append(names.empty() ? "" : ",").append(header.first);
-    return fmt::format("OtlpHttpExporter{{endpoint={}, protocol={}, compression={}, timeout={}ms, headers=[{}]}}",
-                       config_.endpoint, to_string(encoding_ == OtlpEncoding::json ? OtlpProtocol::http_json
-                                                                                    : OtlpProtocol::http_protobuf),
-                       config_.gzip ? "gzip" : "none", config_.timeout.count(), names);
+    return fmt::format(
+        "OtlpHttpExporter{{endpoint={}, protocol={}, compression={}, timeout={}ms, headers=[{}]}}", config_.endpoint,
+        to_string(encoding_ == OtlpEncoding::json ? OtlpProtocol::http_json : OtlpProtocol::http_protobuf),
+        config_.gzip ? "gzip" : "none", config_.timeout.count(), names);
   }
 
   /// Spans exported, failed and rejected, and requests sent and retried so far.
@@ -93,7 +93,8 @@ class OtlpHttpExporter final : public SpanExporter {
   const FinalizedOtlpExporterConfig& config() const noexcept { return config_; }
 
  private:
-  static detail::HttpExportChannel::Options channel_options(const FinalizedOtlpExporterConfig& config, OtlpEncoding encoding) {
+  static detail::HttpExportChannel::Options channel_options(const FinalizedOtlpExporterConfig& config,
+                                                            OtlpEncoding encoding) {
     detail::HttpExportChannel::Options options;
     options.exporter = "OtlpHttpExporter";
     options.request.url = config.endpoint;

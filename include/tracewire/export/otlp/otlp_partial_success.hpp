@@ -44,8 +44,7 @@ struct OtlpPartialSuccess {
   // only when it is the message (what was read of it), never the count (a cut number is a
   // different number), and the result is set only when the count was read. `seen`: a
   // partial success begins in the body.
-  static std::optional<OtlpPartialSuccess> read(std::string_view body, OtlpEncoding encoding, bool whole,
-                                                bool* seen) {
+  static std::optional<OtlpPartialSuccess> read(std::string_view body, OtlpEncoding encoding, bool whole, bool* seen) {
     OtlpPartialSuccess result;
     bool has_count = false;
     bool has_message = false;
@@ -148,11 +147,21 @@ struct OtlpPartialSuccess {
       }
       const char escaped = text[++i];
       switch (escaped) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
         case 'u': {
           unsigned code = 0;
           bool valid = i + 4 < text.size();
@@ -169,7 +178,8 @@ struct OtlpPartialSuccess {
           if (valid) i += 4;
           break;
         }
-        default: out += escaped;  // \" \\ \/
+        default:
+          out += escaped;  // \" \\ \/
       }
     }
     return out;

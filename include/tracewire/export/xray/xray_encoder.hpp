@@ -159,7 +159,8 @@ class XRayEncoder {
     detail::JsonWriter json(out);
     json.begin_object();
     json.schema_key("name");
-    json.value(detail::xray_segment_name(subsegment ? subsegment_name(span) : detail::service_name_or_default(span.resource())));
+    json.value(detail::xray_segment_name(subsegment ? subsegment_name(span)
+                                                    : detail::service_name_or_default(span.resource())));
     json.schema_key("id");
     json.value_hex(span.span_id().bytes().data(), SpanId::size);
     char trace_id[35];
@@ -209,7 +210,9 @@ class XRayEncoder {
     return text ? *text : std::string_view();
   }
 
-  static bool is_aws_sdk_span(const SpanData& span) noexcept { return string_attribute(span, "rpc.system") == "aws-api"; }
+  static bool is_aws_sdk_span(const SpanData& span) noexcept {
+    return string_attribute(span, "rpc.system") == "aws-api";
+  }
 
   // The collector's order: the remote service's name first, the operation's last.
   static std::string subsegment_name(const SpanData& span) {
@@ -511,7 +514,8 @@ class XRayEncoder {
 
   template <class Member>
   static void write_aws_resource(detail::JsonWriter& json, const SpanData& span, const Member& member) {
-    const auto object = [&](std::string_view key, std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+    const auto object = [&](std::string_view key,
+                            std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
       member(key);
       json.begin_object();
       for (const auto& [name, value] : fields) {
@@ -543,7 +547,9 @@ class XRayEncoder {
     }
     const std::string_view cluster = resource_string(span, "k8s.cluster.name");
     if (platform == "aws_eks" || !cluster.empty()) {
-      object("eks", {{"cluster_name", cluster}, {"pod", resource_string(span, "k8s.pod.name")}, {"container_id", container_id}});
+      object(
+          "eks",
+          {{"cluster_name", cluster}, {"pod", resource_string(span, "k8s.pod.name")}, {"container_id", container_id}});
     }
     const std::string_view deployment = resource_string(span, "service.instance.id");
     if (platform == "aws_elastic_beanstalk" && !deployment.empty()) {

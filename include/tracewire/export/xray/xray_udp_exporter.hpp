@@ -88,8 +88,9 @@ class XRayUdpExporter final : public SpanExporter {
 
   std::string describe() const override {
     return fmt::format("XRayUdpExporter{{daemon=udp://{}:{}, indexed_attributes={}}}", options_.host, options_.port,
-                       options_.encoder.index_all_attributes ? std::string("*")
-                                                             : fmt::format("{}", options_.encoder.indexed_attributes.size()));
+                       options_.encoder.index_all_attributes
+                           ? std::string("*")
+                           : fmt::format("{}", options_.encoder.indexed_attributes.size()));
   }
 
   /// Spans exported, failed and too large; datagrams sent and failed; bytes sent.
@@ -106,10 +107,11 @@ class XRayUdpExporter final : public SpanExporter {
       encoder_.encode(span, datagram_);
       if (datagram_.size() > options_.max_datagram_size) {
         counters_.add(counters_.spans_too_large, 1);
-        too_large_log_(LogLevel::warn,
-                       "XRayUdpExporter: dropped span {:?} (trace {}): its segment document is {} bytes, over the {}-byte "
-                       "UDP limit (fewer or shorter attributes would fit)",
-                       std::string(span.name()), span.trace_id().to_hex(), datagram_.size(), options_.max_datagram_size);
+        too_large_log_(
+            LogLevel::warn,
+            "XRayUdpExporter: dropped span {:?} (trace {}): its segment document is {} bytes, over the {}-byte "
+            "UDP limit (fewer or shorter attributes would fit)",
+            std::string(span.name()), span.trace_id().to_hex(), datagram_.size(), options_.max_datagram_size);
         return true;
       }
       counters_.add(counters_.requests_sent, 1);

@@ -30,8 +30,12 @@ struct SqlToken {
 /// "quoted identifiers"; words. An unterminated construct runs to the end of the text.
 inline std::vector<SqlToken> sql_tokens(std::string_view sql) {
   std::vector<SqlToken> tokens;
-  const auto is_word_start = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); };
-  const auto is_word_char = [&](char c) { return is_word_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$'; };
+  const auto is_word_start = [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80);
+  };
+  const auto is_word_char = [&](char c) {
+    return is_word_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
+  };
   const auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
   std::size_t i = 0;
   const std::size_t n = sql.size();
@@ -135,7 +139,9 @@ inline std::string sanitize_sql(std::string_view sql) {
   out.reserve(sql.size());
   for (const SqlToken& token : sql_tokens(sql)) {
     switch (token.kind) {
-      case SqlToken::Kind::literal: out.push_back('?'); break;
+      case SqlToken::Kind::literal:
+        out.push_back('?');
+        break;
       case SqlToken::Kind::comment:
         if (!out.empty() && out.back() != ' ') out.push_back(' ');
         break;
@@ -146,7 +152,8 @@ inline std::string sanitize_sql(std::string_view sql) {
           out.append(token.text);
         }
         break;
-      default: out.append(token.text);
+      default:
+        out.append(token.text);
     }
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
@@ -166,23 +173,25 @@ inline std::string summarize_sql(std::string_view sql) {
   static constexpr std::string_view operations[] = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE"};
   // ... and those that only begin a statement (SET in UPDATE ... SET is no operation).
   static constexpr std::string_view statements[] = {
-      "CALL", "CREATE", "ALTER", "DROP", "TRUNCATE", "COPY", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE",
-      "SET", "SHOW", "RESET", "VACUUM", "ANALYZE", "EXPLAIN", "GRANT", "REVOKE", "LOCK", "LISTEN", "NOTIFY",
-      "UNLISTEN", "PREPARE", "EXECUTE", "DEALLOCATE", "DO", "REFRESH", "DECLARE", "FETCH", "CLOSE", "START", "END"};
+      "CALL",      "CREATE",  "ALTER",  "DROP",   "TRUNCATE", "COPY",    "BEGIN",   "COMMIT",     "ROLLBACK",
+      "SAVEPOINT", "RELEASE", "SET",    "SHOW",   "RESET",    "VACUUM",  "ANALYZE", "EXPLAIN",    "GRANT",
+      "REVOKE",    "LOCK",    "LISTEN", "NOTIFY", "UNLISTEN", "PREPARE", "EXECUTE", "DEALLOCATE", "DO",
+      "REFRESH",   "DECLARE", "FETCH",  "CLOSE",  "START",    "END"};
   // SELECT ... FOR UPDATE, ON CONFLICT DO UPDATE: a lock or a clause, not an operation.
   static constexpr std::string_view not_after[] = {"FOR", "KEY", "DO"};
   // After these the next name is a target (a table, or a procedure for CALL).
-  static constexpr std::string_view target_before[] = {"FROM", "JOIN", "INTO", "UPDATE", "TABLE", "CALL", "TRUNCATE",
-                                                       "COPY", "LOCK", "VACUUM", "ANALYZE"};
+  static constexpr std::string_view target_before[] = {"FROM",     "JOIN", "INTO", "UPDATE", "TABLE",  "CALL",
+                                                       "TRUNCATE", "COPY", "LOCK", "VACUUM", "ANALYZE"};
   // Between such a word and its target.
   static constexpr std::string_view before_name[] = {"ONLY", "IF", "NOT", "EXISTS", "LATERAL"};
   // What ends a FROM list (otherwise a comma there brings another target).
-  static constexpr std::string_view list_end[] = {"WHERE", "GROUP", "ORDER", "LIMIT", "OFFSET", "HAVING", "ON",
-                                                  "USING", "UNION", "EXCEPT", "INTERSECT", "RETURNING", "WINDOW",
-                                                  "FOR", "SET", "VALUES", "FETCH"};
+  static constexpr std::string_view list_end[] = {"WHERE",  "GROUP", "ORDER", "LIMIT",  "OFFSET",    "HAVING",
+                                                  "ON",     "USING", "UNION", "EXCEPT", "INTERSECT", "RETURNING",
+                                                  "WINDOW", "FOR",   "SET",   "VALUES", "FETCH"};
   // Object types after CREATE, ALTER and DROP: part of the operation.
-  static constexpr std::string_view object_types[] = {"TABLE", "INDEX", "VIEW", "SEQUENCE", "SCHEMA", "FUNCTION",
-                                                      "PROCEDURE", "TYPE", "EXTENSION", "DATABASE", "TRIGGER"};
+  static constexpr std::string_view object_types[] = {"TABLE",     "INDEX",    "VIEW",      "SEQUENCE",
+                                                      "SCHEMA",    "FUNCTION", "PROCEDURE", "TYPE",
+                                                      "EXTENSION", "DATABASE", "TRIGGER"};
   const auto is_one_of = [](const SqlToken& token, const auto& list) {
     return token.kind == Kind::word && std::any_of(std::begin(list), std::end(list), [&](std::string_view entry) {
              return equals_ignore_case(token.text, entry);

@@ -64,7 +64,7 @@ class SpanRecordPool final : public SpanDataPool {
   /// Takes a record back (any thread): resets it, then keeps it for the owner.
   void recycle(SpanData* record) noexcept override {
     record->reset();
-    if (current() == this) {  // a span dropped on its own thread: no atomics needed
+    if (current() == this) {    // a span dropped on its own thread: no atomics needed
       free_.push_back(record);  // never reallocates: reserved for max_records
       return;
     }
@@ -207,7 +207,7 @@ class SpanRecordPool final : public SpanDataPool {
     if (references_.fetch_sub(count, std::memory_order_acq_rel) == count) delete this;
   }
 
-  std::vector<SpanData*> free_;  // owner thread only
+  std::vector<SpanData*> free_;            // owner thread only
   std::size_t acquires_since_refill_ = 0;  // owner thread only
   BoundedQueue<SpanData> returned_;
   std::atomic<std::uint32_t> owner_gone_{0};  // 1 once the owning thread exited

@@ -53,9 +53,9 @@ class WakeSignal {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
     timespec when{};
     when.tv_sec = static_cast<std::time_t>(seconds.count());
-    when.tv_nsec = static_cast<long>(std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch - seconds).count());
-    while (sem_clockwait(&semaphore_, CLOCK_MONOTONIC, &when) != 0 && errno == EINTR) {
-    }
+    when.tv_nsec =
+        static_cast<long>(std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch - seconds).count());
+    while (sem_clockwait(&semaphore_, CLOCK_MONOTONIC, &when) != 0 && errno == EINTR) {}
     while (sem_trywait(&semaphore_) == 0) {  // one wake-up for all the notifications so far
     }
 #else

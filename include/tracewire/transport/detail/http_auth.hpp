@@ -18,7 +18,8 @@ inline std::string base64_encode(std::string_view bytes) {
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
     const std::uint32_t triple = (static_cast<std::uint8_t>(bytes[i]) << 16) |
-                                 (static_cast<std::uint8_t>(bytes[i + 1]) << 8) | static_cast<std::uint8_t>(bytes[i + 2]);
+                                 (static_cast<std::uint8_t>(bytes[i + 1]) << 8) |
+                                 static_cast<std::uint8_t>(bytes[i + 2]);
     out += alphabet[(triple >> 18) & 0x3f];
     out += alphabet[(triple >> 12) & 0x3f];
     out += alphabet[(triple >> 6) & 0x3f];

@@ -238,7 +238,8 @@ class ThriftBinaryWriter {
   }
 
   void field_header(std::int16_t id, ThriftType type) {
-    const char header[3] = {static_cast<char>(code(type)), static_cast<char>((static_cast<std::uint16_t>(id) >> 8) & 0xff),
+    const char header[3] = {static_cast<char>(code(type)),
+                            static_cast<char>((static_cast<std::uint16_t>(id) >> 8) & 0xff),
                             static_cast<char>(static_cast<std::uint16_t>(id) & 0xff)};
     out_.append(header, 3);
   }
