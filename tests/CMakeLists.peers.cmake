@@ -117,6 +117,13 @@ if(TARGET uservice3 AND TARGET trace_tree)
     USERVICE3_PATH="$<TARGET_FILE:uservice3>" USERVICE4_PATH="$<TARGET_FILE:uservice4>"
     TRACE_TREE_PATH="$<TARGET_FILE:trace_tree>" LOADGEN_PATH="$<TARGET_FILE:loadgen>"
     USERVICES_HTML="${PROJECT_SOURCE_DIR}/examples/uservices/hello-world.html")
+  # uservice4 --postgres against a PostgreSQL server the test starts (tests/support/postgres_server.hpp).
+  if(TARGET tracewire::libpq)
+    target_link_libraries(tracewire_demo_tests PRIVATE tracewire::libpq)
+    target_compile_definitions(tracewire_demo_tests PRIVATE TRACEWIRE_DEMO_POSTGRES)
+  else()
+    tracewire_skip_suite("tracewire_demo_tests' uservice4 --postgres case" "needs tracewire::libpq (Debian: libpq-dev)")
+  endif()
 else()
   tracewire_skip_suite(tracewire_demo_tests
     "needs the demo (TRACEWIRE_BUILD_EXAMPLES, tracewire::beast, tracewire::otlp_http, nlohmann-json)")

@@ -59,7 +59,7 @@ class ComposeFile(unittest.TestCase):
     def test_the_expected_services(self):
         self.assertEqual(set(self.services),
                          {"tempo", "prometheus", "grafana", "traefik", "uservice1", "uservice2", "uservice3", "uservice4",
-                          "tracewire-gen"})
+                          "tracewire-gen", "postgres"})
         self.assertEqual(set(self.defaults), {"uservice1", "uservice2", "uservice3", "uservice4"})
 
     def test_every_mounted_and_built_file_exists(self):
@@ -99,6 +99,22 @@ class ComposeFile(unittest.TestCase):
             self.assertEqual(host, downstream)
             self.assertEqual(port, self.listen_port(downstream))
             self.assertIn(downstream, self.services[name].get("depends_on", []))
+
+    def test_uservice4_queries_the_postgres_service(self):
+        postgres = self.services["postgres"]
+        self.assertRegex(postgres["image"], r"^postgres:\d+")  # the official image
+        url = urlsplit(self.environment("uservice4")["USERVICE_POSTGRES"])
+        self.assertIn(url.scheme, ("postgresql", "postgres"))  # a libpq connection URI
+        self.assertEqual((url.hostname, url.port or 5432), ("postgres", 5432))  # the image's port
+        password = {str(k): str(v) for k, v in postgres["environment"].items()}["POSTGRES_PASSWORD"]
+        self.assertEqual((url.username, url.password), ("postgres", password))
+        self.assertIn("postgres", self.services["uservice4"].get("depends_on", []))
+        # The image builds uservice4 with libpq (so that it has --postgres) and runs it with libpq's runtime.
+        dockerfile = (DEMO / "Dockerfile").read_text()
+        self.assertIn("libpq-dev", dockerfile)
+        self.assertIn("-DTRACEWIRE_WITH_LIBPQ=ON", dockerfile)
+        self.assertIn("libpq5", dockerfile)
+        self.assertIn('"--postgres"', (DEMO / "service.hpp").read_text())
 
     def test_instrumented_services_export_to_tempo_otlp_http(self):
         tempo = load(DEMO / "compose" / "tempo.yaml")

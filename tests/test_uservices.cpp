@@ -1,6 +1,7 @@
 // The microservices demo end to end: the four services on loopback, uservice3 and
 // uservice4 exporting OTLP/HTTP to receiver.js (the OpenTelemetry-generated protobufjs
-// decoder), one request to uservice3 carrying an uber-trace-id as Traefik would add it.
+// decoder), one request to uservice3 carrying an uber-trace-id as Traefik would add it;
+// uservice4 --postgres against a PostgreSQL server of the test's own.
 #include <doctest/doctest.h>
 
 #include <dirent.h>
@@ -23,6 +24,9 @@
 #include <boost/beast/http.hpp>
 
 #include "support/peer_process.hpp"
+#ifdef TRACEWIRE_DEMO_POSTGRES
+#include "support/postgres_server.hpp"
+#endif
 
 using nlohmann::json;
 using tracewire_test::ChildProcess;
@@ -153,6 +157,34 @@ struct ExportedSpan {
   json span;
 };
 
+// The spans the receiver decodes, until there are `count` of them or 30 s have passed.
+std::vector<ExportedSpan> receive_spans(Receiver& receiver, std::size_t count) {
+  std::vector<ExportedSpan> spans;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (spans.size() < count && std::chrono::steady_clock::now() < deadline) {
+    const auto request = receiver.next(1s);
+    if (!request) continue;
+    REQUIRE((*request)["kind"] == "otlp-proto");
+    for (const json& resource_spans : (*request)["body"]["resourceSpans"]) {
+      const json& resource = resource_spans["resource"]["attributes"];
+      for (const json& scope_spans : resource_spans["scopeSpans"]) {
+        for (const json& span : scope_spans["spans"])
+          spans.push_back({string_value(resource, "service.name"), resource, span});
+      }
+    }
+  }
+  return spans;
+}
+
+// The line of `output` that starts with `prefix` (empty if none).
+std::string line_starting(const std::string& output, const std::string& prefix) {
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.compare(0, prefix.size(), prefix) == 0) return line;
+  }
+  return {};
+}
+
 }  // namespace
 
 TEST_SUITE("demo") {
@@ -194,20 +226,9 @@ TEST_SUITE("demo") {
     CHECK(traced.body() == page);
 
     // Five spans: three from uservice3, two from uservice4, in any order and batching.
-    std::vector<ExportedSpan> spans;
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (spans.size() < 5 && std::chrono::steady_clock::now() < deadline) {
-      const auto request = receiver.next(1s);
-      if (!request) continue;
-      REQUIRE((*request)["kind"] == "otlp-proto");
-      for (const json& resource_spans : (*request)["body"]["resourceSpans"]) {
-        const json& resource = resource_spans["resource"]["attributes"];
-        for (const json& scope_spans : resource_spans["scopeSpans"]) {
-          for (const json& span : scope_spans["spans"])
-            spans.push_back({string_value(resource, "service.name"), resource, span});
-        }
-      }
-    }
+    const std::vector<ExportedSpan> spans = receive_spans(receiver, 5);
+    const std::string output3 = uservice3.output();
+    const std::string output4 = uservice4.output();
     const auto pid3 = uservice3.pid();
     const auto pid4 = uservice4.pid();
     CHECK(uservice3.stop() == 0);
@@ -243,6 +264,19 @@ TEST_SUITE("demo") {
     CHECK(client.at("kind") == 3);  // client
     CHECK(server4.at("kind") == 2);
     CHECK(database.at("kind") == 1);
+
+    // The lines the instrumented services print about the request carry its trace id and
+    // the span id of the service's server span.
+    const std::string outputs = output3 + output4;
+    INFO(outputs);
+    const auto ids = [&](const json& span) {
+      return " trace_id=" + trace_id + " span_id=" + span.at("spanId").get<std::string>();
+    };
+    CHECK(line_starting(output3, "--- request") == "--- request" + ids(server));
+    CHECK(line_starting(output3, "mock redis call: ").find(ids(server)) != std::string::npos);
+    CHECK(line_starting(output3, "--- response from downstream") == "--- response from downstream" + ids(server));
+    CHECK(line_starting(output4, "--- request") == "--- request" + ids(server4));
+    CHECK(line_starting(output4, "mock database query: ").find(ids(server4)) != std::string::npos);
 
     // The event, the status and the HTTP attributes of the server span.
     REQUIRE(server.at("events").size() == 1);
@@ -319,6 +353,65 @@ TEST_SUITE("demo") {
     }
     CHECK(merged_spans == 5);
   }
+
+#ifdef TRACEWIRE_DEMO_POSTGRES
+  TEST_CASE("uservice4 --postgres: its database call is a real query, a PostgreSQL client span of the request") {
+    tracewire_test::PostgresServer postgres;
+    Receiver receiver;
+    Service uservice4(
+        USERVICE4_PATH,
+        {"OTEL_TRACES_EXPORTER=otlp",
+         "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:" + std::to_string(receiver.http_port()) + "/v1/traces",
+         "OTEL_BSP_SCHEDULE_DELAY=100"},
+        {"--seed", "7", "--postgres", postgres.connection_string()});
+    const std::string trace_id = "0af7651916cd43dd8448eb211c80319c";
+    const auto response = get(uservice4.port(), "/db", {{"traceparent", "00-" + trace_id + "-b7ad6b7169203331-01"}});
+    CHECK(response.result_int() == 200);
+    CHECK(response.body() == file_contents(USERVICES_HTML));
+
+    const std::vector<ExportedSpan> spans = receive_spans(receiver, 2);
+    const std::string output = uservice4.output();
+    CHECK(uservice4.stop() == 0);
+    CHECK_FALSE(receiver.next(500ms));  // the query's span and the request's, nothing else
+    REQUIRE(spans.size() == 2);
+    const bool server_first = spans[0].span.at("kind") == 2;
+    const json& server = spans[server_first ? 0 : 1].span;
+    const json& query = spans[server_first ? 1 : 0].span;
+    INFO(json::array({server, query}).dump());
+    INFO(output);
+    CHECK(server.at("kind") == 2);  // server
+    CHECK(query.at("kind") == 3);   // client
+    CHECK(server.at("traceId") == trace_id);
+    CHECK(query.at("traceId") == trace_id);
+    CHECK(query.at("parentSpanId") == server.at("spanId"));
+    CHECK(server.at("status").at("code") == 1);                                         // ok
+    CHECK((query.at("status").is_null() || query.at("status").value("code", 0) == 0));  // unset: the query succeeded
+
+    // The database conventions, and the query's literal replaced in db.query.text.
+    const json& attributes = query.at("attributes");
+    CHECK(string_value(attributes, "db.system.name") == "postgresql");
+    CHECK(string_value(attributes, "db.namespace") == "postgres");
+    CHECK(string_value(attributes, "db.operation.name") == "SELECT");
+    CHECK(string_value(attributes, "db.query.text") == "SELECT pg_sleep(?)");
+    CHECK(string_value(attributes, "server.address") == "127.0.0.1");
+    CHECK(find_attribute(attributes, "server.port")->at("intValue") == std::to_string(postgres.port()));
+    CHECK(duration_ms(query) >= 1000.0);  // pg_sleep of the mock's 1000-1999 ms
+    CHECK(duration_ms(server) >= duration_ms(query));
+
+    // What the server received (log_statement=all) is the query uservice4 printed, in a line
+    // that carries the request's trace id and server span id.
+    const std::string printed = line_starting(output, "database query: SELECT pg_sleep(");
+    REQUIRE_FALSE(printed.empty());
+    const std::string ids = " trace_id=" + trace_id + " span_id=" + server.at("spanId").get<std::string>();
+    CHECK(line_starting(output, "--- request") == "--- request" + ids);
+    REQUIRE(printed.size() > ids.size());
+    CHECK(printed.compare(printed.size() - ids.size(), ids.size(), ids) == 0);
+    const std::string sent = printed.substr(std::string("database query: ").size(),
+                                            printed.size() - ids.size() - std::string("database query: ").size());
+    CHECK(postgres.log().find(sent) != std::string::npos);
+    CHECK(output.find("mock database query") == std::string::npos);
+  }
+#endif
 
   TEST_CASE("loadgen counts requests, errors and latencies") {
     Service uservice2(USERVICE2_PATH, {}, {"--seed", "3"});

@@ -3,7 +3,7 @@
 // listener that accepts connections (as in Beast's example/http/server/async), an async
 // HTTP GET client, the mock Redis and database calls, and printing requests. Each service
 // writes its own session (on_read → its steps → on_write); the instrumented ones put their
-// tracing there.
+// tracing there (and a log tag, so that the lines printed about a request name its trace).
 #pragma once
 
 #include <chrono>
@@ -49,6 +49,8 @@ struct Options {
   std::string downstream;             ///< http://host:port/path of the next service (uservice1 and 3)
   std::string html = USERVICES_HTML;  ///< the page every service answers with
   std::optional<unsigned> seed;       ///< fixes the mock calls' random durations (tests)
+  bool has_database = false;          ///< takes --postgres (uservice4)
+  std::string postgres;               ///< libpq connection string or URL; empty: the mock database query
 };
 
 /// The loopback defaults of service `name`.
@@ -62,14 +64,19 @@ inline Options defaults(std::string name, unsigned short port, std::string downs
 
 inline void usage(const Options& defaults) {
   std::cerr << "usage: " << defaults.name << " [--listen HOST:PORT] "
-            << (defaults.downstream.empty() ? "" : "[--downstream URL] ") << "[--html FILE] [--seed N]\n"
+            << (defaults.downstream.empty() ? "" : "[--downstream URL] ") << "[--html FILE] [--seed N]"
+            << (defaults.has_database ? " [--postgres URL]" : "") << "\n"
             << "  --listen      USERVICE_LISTEN      default " << defaults.host << ':' << defaults.port
             << " (port 0: any free port)\n"
             << (defaults.downstream.empty()
                     ? ""
                     : "  --downstream  USERVICE_DOWNSTREAM  default " + defaults.downstream + "\n")
             << "  --html        USERVICE_HTML        default " << defaults.html << "\n"
-            << "  --seed        USERVICE_SEED        random durations of the mock calls\n";
+            << "  --seed        USERVICE_SEED        random durations of the mock calls\n"
+            << (defaults.has_database
+                    ? "  --postgres    USERVICE_POSTGRES    run the database query on PostgreSQL (libpq "
+                      "connection string or URL) instead of the mock\n"
+                    : "");
 }
 
 inline bool set_listen(Options& options, const std::string& value) {
@@ -93,12 +100,14 @@ inline std::optional<Options> parse_options(int argc, char** argv, Options defau
     return std::string(value);
   };
   std::vector<std::pair<std::string, std::string>> settings;
-  for (const char* name : {"USERVICE_LISTEN", "USERVICE_DOWNSTREAM", "USERVICE_HTML", "USERVICE_SEED"}) {
+  for (const char* name :
+       {"USERVICE_LISTEN", "USERVICE_DOWNSTREAM", "USERVICE_HTML", "USERVICE_SEED", "USERVICE_POSTGRES"}) {
     if (auto value = env(name)) settings.emplace_back(name, *value);
   }
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
-    if (i + 1 >= argc || (flag != "--listen" && flag != "--downstream" && flag != "--html" && flag != "--seed")) {
+    if (i + 1 >= argc || (flag != "--listen" && flag != "--downstream" && flag != "--html" && flag != "--seed" &&
+                          flag != "--postgres")) {
       usage(defaults);
       return std::nullopt;
     }
@@ -116,6 +125,8 @@ inline std::optional<Options> parse_options(int argc, char** argv, Options defau
       char* end = nullptr;
       options.seed = static_cast<unsigned>(std::strtoul(value.c_str(), &end, 10));
       valid = *end == '\0';
+    } else if ((name == "--postgres" || name == "USERVICE_POSTGRES") && defaults.has_database) {
+      options.postgres = value;
     }
     if (!valid) {
       std::cerr << defaults.name << ": bad value for " << name << ": " << value << "\n";
@@ -154,23 +165,38 @@ class Random {
   std::mt19937 engine_;
 };
 
-/// Runs `handler(error_code)` on `timer`'s executor after a random `low`–`high` ms: a
-/// stand-in for a Redis command or a database query.
+/// What the lines a service prints about a request end with: nothing, unless the service
+/// sets a function here (the instrumented ones: the current span's trace and span ids, see
+/// tracing.hpp). Set it before serving.
+inline std::function<std::string()>& log_tag() {
+  static std::function<std::string()> tag;
+  return tag;
+}
+/// `line` with the log tag.
+inline std::string tagged(std::string line) { return log_tag() ? line + log_tag()() : line; }
+/// Prints one line about the request being handled, with the log tag, in one write.
+inline void print_line(const std::string& line) { std::cout << tagged(line) + "\n" << std::flush; }
+
+/// How long a database query takes: a random 1000–1999 ms (the mock's wait, or the
+/// pg_sleep of uservice4's real query).
+inline int database_query_ms() { return Random::instance().between(1000, 1999); }
+
+/// Runs `handler(error_code)` on `timer`'s executor after `milliseconds`: a stand-in for a
+/// Redis command or a database query.
 template <class Handler>
-void after_random_delay(net::steady_timer& timer, const char* what, int low, int high, Handler&& handler) {
-  const int milliseconds = Random::instance().between(low, high);
-  std::cout << what << ": " << milliseconds << " ms" << std::endl;
+void after_delay(net::steady_timer& timer, const char* what, int milliseconds, Handler&& handler) {
+  print_line(what + (": " + std::to_string(milliseconds)) + " ms");
   timer.expires_after(std::chrono::milliseconds(milliseconds));
   timer.async_wait(std::forward<Handler>(handler));
 }
 
 template <class Handler>
 void mock_redis_call(net::steady_timer& timer, Handler&& handler) {
-  after_random_delay(timer, "mock redis call", 100, 199, std::forward<Handler>(handler));
+  after_delay(timer, "mock redis call", Random::instance().between(100, 199), std::forward<Handler>(handler));
 }
 template <class Handler>
 void mock_database_call(net::steady_timer& timer, Handler&& handler) {
-  after_random_delay(timer, "mock database query", 1000, 1999, std::forward<Handler>(handler));
+  after_delay(timer, "mock database query", database_query_ms(), std::forward<Handler>(handler));
 }
 
 inline void fail(beast::error_code ec, const char* what) { std::cerr << what << ": " << ec.message() << "\n"; }
@@ -195,7 +221,7 @@ inline Response hello_world(const Options& options) {
 template <class Message>
 void print_message(const char* what, const Message& message) {
   std::ostringstream text;
-  text << "--- " << what << "\n" << message.base() << std::flush;
+  text << tagged(std::string("--- ") + what) << "\n" << message.base() << std::flush;
   std::cout << text.str() << std::endl;
 }
 inline void print_request(const Request& request) { print_message("request", request); }

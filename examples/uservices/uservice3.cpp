@@ -5,7 +5,8 @@
 // been written. It is not current on the thread that reads the request, because the work
 // continues in completion handlers, possibly on the io_context's other thread:
 // tracewire::bind_context makes the span current while each of them runs, so the spans
-// they start are its children and the downstream call carries it.
+// they start are its children, the downstream call carries it and the lines they print
+// carry its trace id.
 #include <tracewire/instrumentation/asio.hpp>
 #include <tracewire/instrumentation/beast.hpp>
 
@@ -26,6 +27,7 @@ class Session : public uservices::Session<Session> {
     if (!read_ok(ec)) return;
     // A child of the incoming uber-trace-id (or traceparent), with the HTTP attributes.
     span_ = tracewire::start_server_span(tracer, request_, "handle_incoming_call");
+    const tracewire::Scope scope(span_);  // the lines printed here carry its trace id
     uservices::print_request(request_);
     span_.add_event("Request decoded!", {{"happened", true}});
 
@@ -42,7 +44,7 @@ class Session : public uservices::Session<Session> {
     auto request = uservices::make_get(*url);
     call_ = tracewire::start_client_span(tracer, request, "call_other_uservice");  // injects uber-trace-id
     uservices::http_get(executor(), *url, std::move(request),
-                        beast::bind_front_handler(&Session::on_downstream, self()));
+                        tracewire::bind_context(span_, beast::bind_front_handler(&Session::on_downstream, self())));
   }
 
   void on_downstream(beast::error_code ec, uservices::Response response) {
