@@ -16,6 +16,7 @@
 
 #include "tracewire/core/detail/ascii.hpp"
 #include "tracewire/core/detail/host_port.hpp"
+#include "tracewire/core/detail/percent_encoding.hpp"
 #include "tracewire/core/detail/quote.hpp"
 #include "tracewire/core/logger.hpp"
 
@@ -164,6 +165,47 @@ inline std::optional<std::string> endpoint_problem(std::string_view url, bool al
     if (!number || *number == 0) return "port " + quote(*port) + " is not in 1-65535";
   }
   return std::nullopt;
+}
+
+/// One item of a `key=value,key2=value2` list variable (OTEL_RESOURCE_ATTRIBUTES,
+/// OTEL_EXPORTER_OTLP_HEADERS): its key and value trimmed and percent-decoded, or what is
+/// wrong with it. Each variable applies its own rule to a bad item (skip it, or drop the
+/// whole variable, as the specification says for resource attributes).
+struct KeyValueItem {
+  enum class Problem { none, not_key_value, bad_encoding };
+  Problem problem = Problem::none;
+  std::size_t position = 0;  ///< 1-based, for diagnostics that must not echo values
+  std::string_view text;     ///< the item as written
+  std::string key;
+  std::string value;
+};
+
+/// Calls `visit(const KeyValueItem&)` for each item of `text` in order; stops early when
+/// `visit` returns false. An item without '=' or with an empty key is `not_key_value`.
+template <class Visit>
+void for_each_key_value(std::string_view text, Visit&& visit) {
+  std::size_t position = 0;
+  for (std::string_view item : split_list(text)) {
+    KeyValueItem entry;
+    entry.position = ++position;
+    entry.text = item;
+    const std::size_t equals = item.find('=');
+    const std::string_view key =
+        equals == std::string_view::npos ? std::string_view() : trim_spaces(item.substr(0, equals));
+    if (key.empty()) {
+      entry.problem = KeyValueItem::Problem::not_key_value;
+    } else {
+      std::optional<std::string> decoded_key = percent_decode(key);
+      std::optional<std::string> decoded_value = percent_decode(trim_spaces(item.substr(equals + 1)));
+      if (decoded_key && decoded_value) {
+        entry.key = std::move(*decoded_key);
+        entry.value = std::move(*decoded_value);
+      } else {
+        entry.problem = KeyValueItem::Problem::bad_encoding;
+      }
+    }
+    if (!visit(static_cast<const KeyValueItem&>(entry))) return;
+  }
 }
 
 }  // namespace detail

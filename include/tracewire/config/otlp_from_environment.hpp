@@ -60,22 +60,15 @@ inline bool is_http_header_value(std::string_view value) noexcept {
 /// per value of the variable.
 inline HttpHeaders parse_otlp_headers(std::string_view text, std::string_view variable) {
   HttpHeaders headers;
-  std::size_t position = 0;
   std::vector<std::size_t> bad;
-  for (std::string_view item : split_list(text)) {
-    ++position;
-    const std::size_t equals = item.find('=');
-    std::optional<std::string> key, value;
-    if (equals != std::string_view::npos) {
-      key = percent_decode(trim_spaces(item.substr(0, equals)));
-      value = percent_decode(trim_spaces(item.substr(equals + 1)));
+  detail::for_each_key_value(text, [&](const KeyValueItem& item) {
+    if (item.problem == KeyValueItem::Problem::none && is_token(item.key) && is_http_header_value(item.value)) {
+      headers.emplace_back(item.key, item.value);
+    } else {
+      bad.push_back(item.position);
     }
-    if (!key || !value || !is_token(*key) || !is_http_header_value(*value)) {
-      bad.push_back(position);
-      continue;
-    }
-    headers.emplace_back(std::move(*key), std::move(*value));
-  }
+    return true;
+  });
   if (!bad.empty()) {
     std::string positions;
     for (std::size_t i = 0; i < bad.size() && i < 5; ++i) positions += fmt::format("{}{}", i > 0 ? ", " : "", bad[i]);

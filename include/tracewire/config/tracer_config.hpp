@@ -84,22 +84,24 @@ inline std::vector<std::pair<std::string, std::string>> parse_key_value_list(std
                                                                              std::string_view text) {
   std::vector<std::pair<std::string, std::string>> entries;
   std::vector<std::string_view> malformed;
-  for (std::string_view item : split_list(text)) {
-    const std::size_t equals = item.find('=');
-    std::string_view key = trim_spaces(item.substr(0, equals));
-    if (equals == std::string_view::npos || key.empty()) {
-      malformed.push_back(item);
-      continue;
+  bool bad_encoding = false;
+  for_each_key_value(text, [&](const KeyValueItem& item) {
+    switch (item.problem) {
+      case KeyValueItem::Problem::none:
+        entries.emplace_back(item.key, item.value);
+        return true;
+      case KeyValueItem::Problem::not_key_value:
+        malformed.push_back(item.text);
+        return true;
+      case KeyValueItem::Problem::bad_encoding:
+        warn_once(variable, text, "{}: invalid percent-encoding in {}; ignoring the whole variable", variable,
+                  quote(item.text));
+        bad_encoding = true;
+        return false;
     }
-    auto decoded_key = percent_decode(key);
-    auto decoded_value = percent_decode(trim_spaces(item.substr(equals + 1)));
-    if (!decoded_key || !decoded_value) {
-      warn_once(variable, text, "{}: invalid percent-encoding in {}; ignoring the whole variable", variable,
-                quote(item));
-      return {};
-    }
-    entries.emplace_back(std::move(*decoded_key), std::move(*decoded_value));
-  }
+    return true;
+  });
+  if (bad_encoding) return {};
   if (!malformed.empty()) {
     warn_once(variable, text, "{}: skipped {} malformed entr(ies) (expected key=value): {}", variable, malformed.size(),
               quote_list(malformed));
