@@ -5,6 +5,7 @@
 //   parent-exported <n>   how many spans the parent itself exported
 //   hung <pid>            a child that did not exit within its deadline (killed)
 //   failed <pid> <code>   a child that exited with another code than 0
+//   skipped busy flood    the cases that fork while threads allocate were left out (ASan)
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +23,23 @@
 #include "tracewire/tracewire.hpp"
 
 namespace {
+
+// Under AddressSanitizer, the busy-worker and flood cases are left out: clang 14's ASan
+// runtime (Debian 12) does not take its stack-depot locks around fork(), so a child forked
+// while another thread allocates can hang in its own first allocations
+// (google/sanitizers#774; later LLVM releases lock the depot at fork). The g++ pass of the
+// test command runs every case.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool fork_while_threads_allocate = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool fork_while_threads_allocate = false;
+#else
+constexpr bool fork_while_threads_allocate = true;
+#endif
+#else
+constexpr bool fork_while_threads_allocate = true;
+#endif
 
 std::shared_ptr<tracewire::TracerProvider> provider;
 tracewire::Tracer tracer;
@@ -79,6 +97,12 @@ int main() {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   provider = tracewire::make_provider_from_environment();
   tracer = provider->tracer("fork-test");
+  // The parent's end: its own spans exported, their count printed.
+  const auto finish = [] {
+    provider->shutdown(std::chrono::seconds(30));
+    std::printf("parent-exported %llu\n", static_cast<unsigned long long>(provider->stats().exported));
+    return 0;
+  };
   const auto child_deadline = [] { return std::chrono::steady_clock::now() + std::chrono::seconds(20); };
 
   // 1. An idle worker: everything the parent ended is exported before the fork.
@@ -89,6 +113,11 @@ int main() {
     const pid_t pid = fork();
     if (pid == 0) return child("idle", 10, end);
     reap(pid, child_deadline());
+  }
+
+  if (!fork_while_threads_allocate) {
+    std::printf("skipped busy flood\n");
+    return finish();
   }
 
   // 2. A busy worker: the parent's spans are queued (or being exported) at the fork; the
@@ -124,7 +153,5 @@ int main() {
   flood->join();
   delete flood;
 
-  provider->shutdown(std::chrono::seconds(30));
-  std::printf("parent-exported %llu\n", static_cast<unsigned long long>(provider->stats().exported));
-  return 0;
+  return finish();
 }
