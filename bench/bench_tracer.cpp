@@ -163,6 +163,17 @@ void BM_SpanUnsampledChild(benchmark::State& state) {
 }
 BENCHMARK(BM_SpanUnsampledChild);
 
+/// What making a span current and restoring the previous context costs on its own (a Scope
+/// over a prepared Context): the floor under every span that is current, sampled or not.
+void BM_ContextActivation(benchmark::State& state) {
+  const Context context(SpanContext{TraceId::from_halves(1, 2), SpanId::from_u64(3), TraceFlags(0), {}, false});
+  for (auto _ : state) {
+    Scope scope(context);
+    benchmark::DoNotOptimize(Context::current().span_context());
+  }
+}
+BENCHMARK(BM_ContextActivation);
+
 void BM_SpanChild(benchmark::State& state) {
   Pipeline& pipeline = sampled_pipeline();
   std::optional<Span> parent(pipeline.tracer.start_span("parent"));
@@ -175,6 +186,35 @@ void BM_SpanChild(benchmark::State& state) {
   check.finish(true, 1);
 }
 BENCHMARK(BM_SpanChild);
+
+/// Sampled spans started at a fixed rate (the argument, in thousands per second; the
+/// producer busy-waits between spans and runs flat out when it cannot keep the rate) into a
+/// batch processor with the default queue (2048) and batch (512) sizes. `dropped_per_span`
+/// stays 0 up to the rate the pipeline sustains: bench/report.py reports the highest such
+/// rate, and the last argument is beyond any producer (a free-running one).
+void BM_SpanPaced(benchmark::State& state) {
+  static Pipeline pipeline(std::make_shared<AlwaysOnSampler>(), BatchSpanProcessorOptions().max_queue_size);
+  const auto interval = std::chrono::nanoseconds(1000000 / state.range(0));
+  SpanLoopCheck check(state, pipeline);
+  auto next = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    while (std::chrono::steady_clock::now() < next) {}
+    next += interval;
+    auto span = pipeline.tracer.start_span("operation");
+    benchmark::DoNotOptimize(span.context());
+  }
+  check.finish(true);
+}
+BENCHMARK(BM_SpanPaced)
+    ->Arg(250)
+    ->Arg(500)
+    ->Arg(1000)
+    ->Arg(2000)
+    ->Arg(4000)
+    ->Arg(8000)
+    ->Arg(16000)
+    ->UseRealTime()
+    ->MinTime(0.5);
 
 /// A backend that is down: every export fails after a connection timeout.
 class DownBackendExporter final : public SpanExporter {

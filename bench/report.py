@@ -113,26 +113,26 @@ def build(runs):
     else:
         table.missing("the clock reads one sampled span performs", "(reference)", "BM_ClockReads")
 
-    if sampled is not None:
-        value = cpu_ns(sampled)
-        limit = 80.0 if clock is None else min(80.0, 1.5 * cpu_ns(clock))
-        figure = fmt_ns(value)
-        if clock is not None:
-            figure += f" = {value / cpu_ns(clock):.2f}× clock reads"
-        if "allocations_per_span" in sampled:
-            figure += f", {sampled['allocations_per_span']:g} allocations/span"
-        if sampled.get("dropped_per_span"):
-            figure += f", {100 * sampled['dropped_per_span']:.1f}% dropped (queue full)"
-        table.add("sampled span start+end, no attributes, batch processor, discarding exporter",
-                  "≤ 80 ns and ≤ 1.5× BM_ClockReads", "BM_SpanSampled", figure, value <= limit)
-    else:
-        table.missing("sampled span start+end, no attributes", "≤ 80 ns and ≤ 1.5× BM_ClockReads", "BM_SpanSampled")
+    # Issue 17's targets are ratios to the clock reads of the same run, so that they hold on
+    # any machine: what a span costs beyond reading the clock is tracewire's.
+    def ratio_row(measure, ratio, name, extra=None):
+        entry = table.get(name)
+        target = f"≤ {ratio:g}× BM_ClockReads"
+        if entry is None or clock is None:
+            return table.missing(measure, target, name)
+        value = cpu_ns(entry)
+        figure = f"{fmt_ns(value)} = {value / cpu_ns(clock):.2f}×"
+        if "allocations_per_span" in entry:
+            figure += f", {entry['allocations_per_span']:g} allocations/span"
+        if entry.get("dropped_per_span"):
+            figure += f", {100 * entry['dropped_per_span']:.1f}% dropped (queue full)"
+        table.add(measure, target, name, figure, value <= ratio * cpu_ns(clock) and (extra is None or extra(entry)))
 
-    table.time_row("sampled span with 3 attributes (string, int, double) and 1 event", 150, "BM_SpanSampledAttrsEvent")
-    table.time_row("sampled child of the current span", 80, "BM_SpanChild")
-    no_clock = lambda entry: entry.get("clock_reads_per_span", 0) == 0
-    table.time_row("unsampled span start+end (always_off root)", 5, "BM_SpanUnsampled", no_clock)
-    table.time_row("unsampled span start+end (parent not sampled)", 5, "BM_SpanUnsampledChild", no_clock)
+    ratio_row("sampled span start+end, no attributes, batch processor, discarding exporter", 1.5, "BM_SpanSampled")
+    ratio_row("sampled span with 3 attributes (string, int, double) and 1 event", 2.5, "BM_SpanSampledAttrsEvent")
+    ratio_row("sampled child of the current span", 1.5, "BM_SpanChild")
+    ratio_row("unsampled span start+end (always_off root)", 0.25, "BM_SpanUnsampled")
+    ratio_row("unsampled span start+end (parent not sampled)", 0.25, "BM_SpanUnsampledChild")
 
     allocations = [(name, table.get(name)) for name in ("BM_SpanSampled", "BM_SpanSampledAttrsEvent")]
     measured = [(name, entry["allocations_per_span"]) for name, entry in allocations
@@ -147,11 +147,26 @@ def build(runs):
     threaded = table.get("BM_SpanSampled/real_time/threads:2") or table.get("BM_SpanSampled/threads:2")
     if threaded is not None and sampled is not None:
         ratio = cpu_ns(threaded) / cpu_ns(sampled)
-        table.add("two threads starting and ending spans at once (CPU time per span)", "≤ 1.25× the 1-thread figure",
-                  "BM_SpanSampled/threads:2", f"{fmt_ns(cpu_ns(threaded))} = {ratio:.2f}× 1 thread", ratio <= 1.25)
+        table.add("two threads starting and ending spans at once (CPU time per span)", "≤ 1.1× the 1-thread figure",
+                  "BM_SpanSampled/threads:2", f"{fmt_ns(cpu_ns(threaded))} = {ratio:.2f}× 1 thread", ratio <= 1.1)
     else:
-        table.missing("two threads starting and ending spans at once", "≤ 1.25× the 1-thread figure",
+        table.missing("two threads starting and ending spans at once", "≤ 1.1× the 1-thread figure",
                       "BM_SpanSampled/threads:2")
+
+    # The highest paced rate with no drop (BM_SpanPaced/<thousands per second>), and what a
+    # free-running producer (the last argument) loses.
+    paced = sorted(((int(m.group(1)), entry) for name, entry in runs.items()
+                    for m in [re.match(r"BM_SpanPaced/(\d+)", name)] if m), key=lambda item: item[0])
+    if paced:
+        sustained = [rate for rate, entry in paced if not entry.get("dropped_per_span")]
+        free = paced[-1][1]
+        figure = (f"{max(sustained) / 1e3:g} M spans/s with 0 drops" if sustained else "drops at every rate") + \
+            f"; free-running: {fmt_rate(free.get('items_per_second', 0.0))}, " \
+            f"{100 * free.get('dropped_per_span', 0.0):.1f}% dropped"
+        table.add("spans/s the pipeline sustains with 0 drops (default queue 2048)", "(reported)", "BM_SpanPaced/*",
+                  figure, None)
+    else:
+        table.missing("spans/s the pipeline sustains with 0 drops (default queue 2048)", "(reported)", "BM_SpanPaced/*")
 
     # Propagation: one row per format the suite benchmarks; W3C trace context has targets.
     # Names are BM_ExtractFormat or, from BENCHMARK_TEMPLATE, BM_Extract<Format>.
@@ -160,17 +175,23 @@ def build(runs):
     formats = sorted({fmt for _, fmt in propagation})
     w3c = [f for f in formats if re.search(r"w3c|tracecontext|traceparent", f, re.I)]
     if not w3c:
-        table.missing("W3C extract (traceparent + 3-member tracestate)", "≤ 150 ns", "BM_ExtractW3C…")
-        table.missing("W3C inject", "≤ 60 ns", "BM_InjectW3C…")
+        table.missing("W3C extract (traceparent + tracestate)", "≤ 3× BM_ClockReads", "BM_Extract<TraceContext…>")
+        table.missing("W3C inject", "≤ 60 ns", "BM_Inject<TraceContext…>")
     for name in formats:
-        for operation, target in (("Extract", 150), ("Inject", 60)):
+        for operation in ("Extract", "Inject"):
             benchmark = propagation.get((operation, name))
             if benchmark is None:
                 continue
-            entry = runs[benchmark]
-            has_target = name in w3c
-            table.add(f"{operation.lower()} {name}", f"≤ {target} ns" if has_target else "(no target)", benchmark,
-                      fmt_ns(cpu_ns(entry)), cpu_ns(entry) <= target if has_target else None)
+            value = cpu_ns(runs[benchmark])
+            if name not in w3c:
+                table.add(f"{operation.lower()} {name}", "(no target)", benchmark, fmt_ns(value), None)
+            elif operation == "Inject":
+                table.add(f"inject {name}", "≤ 60 ns", benchmark, fmt_ns(value), value <= 60)
+            elif clock is None:
+                table.missing(f"extract {name}", "≤ 3× BM_ClockReads", benchmark)
+            else:
+                table.add(f"extract {name}", "≤ 3× BM_ClockReads", benchmark,
+                          f"{fmt_ns(value)} = {value / cpu_ns(clock):.2f}×", value <= 3 * cpu_ns(clock))
 
     table.rate_row("OTLP protobuf encoding, 512 spans × (3 attributes + 1 event)", 8e6, "BM_OtlpProtoEncode512")
     table.rate_row("OTLP JSON encoding, same batch", 2e6, "BM_OtlpJsonEncode512")

@@ -29,13 +29,14 @@ struct Pipeline {
   std::unique_ptr<tracewire::TracerProvider> provider;
   tracewire::Tracer tracer;
 
-  explicit Pipeline(std::shared_ptr<tracewire::Sampler> sampler) {
+  /// `queue_size`: the batch processor's queue (8192 unless a benchmark measures the default).
+  explicit Pipeline(std::shared_ptr<tracewire::Sampler> sampler, std::size_t queue_size = 8192) {
     auto exporter = std::make_unique<DiscardingExporter>();
     sink = exporter.get();
     tracewire::TracerProviderOptions options;
     options.sampler = std::move(sampler);
     tracewire::BatchSpanProcessorOptions batch;
-    batch.max_queue_size = 8192;
+    batch.max_queue_size = queue_size;
     auto batch_processor = std::make_unique<tracewire::BatchSpanProcessor>(std::move(exporter), batch);
     processor = batch_processor.get();
     options.processors.push_back(std::move(batch_processor));

@@ -197,6 +197,9 @@ class SpanData {
   /// Bytes of storage the record holds for its strings and arrays (inline buffer and heap
   /// blocks): what a pooled record keeps between spans.
   std::size_t storage_bytes() const noexcept { return arena_.capacity(); }
+  /// True if the record's strings spilled out of its inline buffer into heap blocks, which
+  /// `reset()` trims (a pool resets such a record as soon as it comes back).
+  bool holds_heap_storage() const noexcept { return arena_.has_blocks(); }
 
   /// Counts attributes dropped before they reached the record (e.g. by a sampler).
   void add_dropped_attributes(std::uint32_t count) noexcept { dropped_attributes_count_ += count; }
@@ -413,7 +416,12 @@ class SpanDataPtr {
 
  private:
   void release_reference() noexcept {
-    if (record_ && record_->references_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    // The sole owner (the usual case: one processor) only reads the count. A read-modify-
+    // write would take the line from the thread that filled the record, which then has to
+    // fetch it back for its next span; a read leaves it shared. No other thread can add a
+    // reference meanwhile: that needs one.
+    if (record_ && (record_->references_.load(std::memory_order_acquire) == 1 ||
+                    record_->references_.fetch_sub(1, std::memory_order_acq_rel) == 1)) {
       if (record_->pool_) {
         record_->pool_->recycle(record_);
       } else {

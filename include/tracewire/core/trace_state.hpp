@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "tracewire/core/detail/ascii.hpp"
+#include "tracewire/core/detail/inlining.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -271,8 +272,13 @@ class TraceState {
     block_ = block;
   }
 
+  // Most span contexts carry no tracestate: the null test stays inline in every destructor
+  // and move, the reference count out of line.
   void release() noexcept {
-    if (block_ != nullptr && block_->references.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    if (block_ != nullptr) release_block();
+  }
+  TRACEWIRE_NOINLINE void release_block() noexcept {
+    if (block_->references.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       block_->~Block();  // Member is trivially destructible
       ::operator delete(static_cast<void*>(block_));
     }

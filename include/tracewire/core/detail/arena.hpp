@@ -164,6 +164,9 @@ class Arena {
     other.current_ = other.used_ = 0;
   }
 
+  /// True if the arena holds heap blocks (it outgrew its initial buffer at some point).
+  bool has_blocks() const noexcept { return !blocks_.empty(); }
+
   /// Bytes held in blocks (for tests and memory accounting).
   std::size_t capacity() const noexcept {
     std::size_t total = initial_size_;

@@ -15,7 +15,7 @@ namespace detail {
 
 /// The span records of one application thread. The thread takes records from its own free
 /// list with no atomic operation and no lock. Records come back from wherever their last
-/// reference is released — usually the exporter thread, which also pays for `reset()` —
+/// reference is released — usually the exporter thread, which writes none of their lines —
 /// through a lock-free queue that the owner drains in bulk every 64 spans (and whenever its
 /// free list runs dry), putting them on top so the list stays last-in-first-out.
 ///
@@ -54,6 +54,7 @@ class SpanRecordPool final : public SpanDataPool {
     if (free_.empty()) return make_record();
     SpanData* record = free_.back();
     free_.pop_back();
+    record->reset();  // here, not where it was released: see recycle
     // The records' lines were last written by the exporter thread (reset), and fetching a
     // line from the other core costs more than a span: ask for them a few spans ahead.
     const std::size_t size = free_.size();
@@ -61,9 +62,12 @@ class SpanRecordPool final : public SpanDataPool {
     return record;
   }
 
-  /// Takes a record back (any thread): resets it, then keeps it for the owner.
+  /// Takes a record back (any thread) for the owner, who resets it when it reuses it: the
+  /// returning thread (usually the exporter's) then writes none of the record's lines, which
+  /// stay in the owner's cache. A record holding heap blocks is reset here, so a pooled record
+  /// never keeps more than the arena retains.
   void recycle(SpanData* record) noexcept override {
-    record->reset();
+    if (record->holds_heap_storage()) record->reset();
     if (current() == this) {    // a span dropped on its own thread: no atomics needed
       free_.push_back(record);  // never reallocates: reserved for max_records
       return;
@@ -207,8 +211,11 @@ class SpanRecordPool final : public SpanDataPool {
     if (references_.fetch_sub(count, std::memory_order_acq_rel) == count) delete this;
   }
 
-  std::vector<SpanData*> free_;            // owner thread only
-  std::size_t acquires_since_refill_ = 0;  // owner thread only
+  // The owner's fields on a line of their own: the returning threads read the vtable and
+  // the queue's fixed fields at the start of the object, and an owner writing next to them
+  // would make every return (and the owner's next span) fetch the line from the other core.
+  alignas(cache_line_size) std::vector<SpanData*> free_;  // owner thread only
+  std::size_t acquires_since_refill_ = 0;                 // owner thread only
   BoundedQueue<SpanData> returned_;
   std::atomic<std::uint32_t> owner_gone_{0};  // 1 once the owning thread exited
   /// 1 for the owning thread + 1 per pooled record alive + 1 per hand-off in progress; the
