@@ -225,6 +225,7 @@ class Span {
     // span never ends before it starts.
     const std::uint64_t end_time = time ? to_unix_nano(*time) : now_unix_nano();
     record_->set_end_time(std::max(end_time, record_->start_time_unix_nano()));
+    record_->note_storage();
     SpanData* record = std::exchange(record_, nullptr);
     context_ = record->context();  // keep context() valid after end
     provider_->end_span(record);
