@@ -91,10 +91,10 @@ BENCHMARK(BM_GrpcUnaryBare)->UseRealTime();
 void BM_GrpcUnaryTraced(benchmark::State& state) {
   tracewire_bench::Pipeline& pipeline = tracewire_bench::sampled_pipeline();
   pipeline.provider->force_flush();
-  const std::size_t before = pipeline.sink->exported.load() + pipeline.processor->stats().dropped_queue_full;
+  const std::size_t before = pipeline.sink->exported() + pipeline.processor->stats().dropped_queue_full;
   unary_calls(state, &pipeline.tracer);
   pipeline.provider->force_flush();
-  const std::size_t spans = pipeline.sink->exported.load() + pipeline.processor->stats().dropped_queue_full - before;
+  const std::size_t spans = pipeline.sink->exported() + pipeline.processor->stats().dropped_queue_full - before;
   // A client and a server span per call, and the untimed first call's two.
   if (spans != 2 * (static_cast<std::size_t>(state.iterations()) + 1))
     state.SkipWithError("not every call was traced on both sides");

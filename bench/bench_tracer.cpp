@@ -67,7 +67,7 @@ class SpanLoopCheck {
  public:
   SpanLoopCheck(benchmark::State& state, Pipeline& pipeline) : state_(state), pipeline_(pipeline) {
     pipeline.provider->force_flush();  // spans of an earlier benchmark are not this one's
-    exported_before_ = pipeline.sink->exported.load();
+    exported_before_ = pipeline.sink->exported();
     dropped_before_ = pipeline.processor->stats().dropped_queue_full;
     allocation_count = 0;
     count_allocations = true;
@@ -78,7 +78,7 @@ class SpanLoopCheck {
     const auto spans = static_cast<double>(state_.iterations());
     state_.counters["allocations_per_span"] = static_cast<double>(allocation_count) / spans;
     pipeline_.provider->force_flush();
-    const double exported = static_cast<double>(pipeline_.sink->exported.load() - exported_before_);
+    const double exported = static_cast<double>(pipeline_.sink->exported() - exported_before_);
     const double dropped = static_cast<double>(pipeline_.processor->stats().dropped_queue_full - dropped_before_);
     state_.counters["dropped_per_span"] = dropped / spans;
     if (exported + dropped != (sampled ? spans + static_cast<double>(extra_spans) : 0.0))

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "tracewire/trace/span_exporter.hpp"
+#include "tracewire/export/discarding_exporter.hpp"
 #include "tracewire/propagation/trace_context_propagator.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
@@ -28,17 +28,6 @@ void operator delete(void* memory) noexcept { std::free(memory); }
 void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
 
 using namespace tracewire;
-
-namespace {
-class DiscardingExporter final : public SpanExporter {
- public:
-  ExportResult export_spans(ArrayView<const SpanData*> batch) noexcept override {
-    exported += batch.size();
-    return ExportResult::success;
-  }
-  std::atomic<std::size_t> exported{0};
-};
-}  // namespace
 
 TEST_SUITE("trace") {
   TEST_CASE("sampled spans with attributes and an event allocate nothing in steady state") {
@@ -71,7 +60,7 @@ TEST_SUITE("trace") {
     for (int round = 0; round < 8; ++round) run_round();
     counting = false;
     CHECK(allocations == 0);
-    CHECK(sink.exported == 12 * 256 * 2);
+    CHECK(sink.exported() == 12 * 256 * 2);
   }
 
   TEST_CASE("8 attributes with 64-byte strings and an event allocate nothing, on several threads") {
@@ -137,7 +126,7 @@ TEST_SUITE("trace") {
     for (auto& thread : workers) thread.join();
     CHECK(allocations_seen == 0);
     provider.force_flush();
-    CHECK(sink.exported == threads * 12 * spans_per_round);
+    CHECK(sink.exported() == threads * 12 * spans_per_round);
   }
 
   TEST_CASE("unsampled spans allocate nothing at all") {

@@ -103,15 +103,37 @@ TEST_SUITE("export") {
   TEST_CASE("ProtoWriter reuses its buffer: a second message of the same size does not reallocate") {
     std::string buffer;
     for (int round = 0; round < 2; ++round) {
-      ProtoWriter out(buffer);
+      ProtoWriter out(buffer, 0);  // over the previous message, as the OTLP encoder writes
       for (int i = 0; i < 1000; ++i) out.write_string(1, "some attribute value");
       out.finish();
     }
     const char* data = buffer.data();
-    ProtoWriter out(buffer);
+    const std::size_t size = buffer.size();
+    ProtoWriter out(buffer, 0);
     for (int i = 0; i < 1000; ++i) out.write_string(1, "some attribute value");
     out.finish();
     CHECK(buffer.data() == data);
+    CHECK(buffer.size() == size);
+  }
+
+  TEST_CASE("ProtoWriter appends after the buffer's contents, nested lengths included") {
+    std::string buffer = "prefix";
+    {
+      ProtoWriter out(buffer);
+      CHECK(out.size() == 6);
+      const auto message = out.begin_message(1, 1);  // too small: the body moves
+      out.write_string(2, std::string(200, 'b'));
+      out.end_message(message);
+    }  // the destructor trims, as finish() does
+    REQUIRE(buffer.compare(0, 6, "prefix") == 0);
+    ProtoReader reader(std::string_view(buffer).substr(6));
+    REQUIRE(reader.next());
+    CHECK(reader.field() == 1);
+    ProtoReader nested(reader.bytes());
+    REQUIRE(nested.next());
+    CHECK(nested.bytes() == std::string(200, 'b'));
+    CHECK_FALSE(reader.next());
+    CHECK(reader.ok());
   }
 
   TEST_CASE("ProtoReader stops on truncated or garbage input without reading past the end") {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/resident_memory.hpp"
@@ -44,6 +45,39 @@ TEST_SUITE("core") {
     record.add_link(linked);
     CHECK(record.links().size() == 1);
     CHECK(record.dropped_links_count() == 1);
+  }
+
+  TEST_CASE("attribute keys are unique on spans, events and links: a repeated key keeps its first position") {
+    SpanLimits limits;
+    limits.attribute_count = limits.attributes_per_event = limits.attributes_per_link = 2;
+    limits.attribute_value_length = 4;
+    SpanData record;
+    record.set_origin(nullptr, nullptr, &limits);
+    record.set_attribute("first", 1);
+    record.set_attribute("second", 2);
+    record.set_attribute("first", "replaced value");  // full, but an existing key is not a new one
+    REQUIRE(record.attributes().size() == 2);
+    CHECK(record.attributes()[0].key == "first");
+    CHECK(*record.attributes()[0].value.get_if<std::string_view>() == "repl");
+    CHECK(record.attributes()[1].key == "second");
+    CHECK(record.dropped_attributes_count() == 0);
+
+    // An event's and a link's list from the caller may repeat a key: the last value wins, in
+    // the first one's place, and only new keys beyond the limit are dropped.
+    KeyValue given[] = {{"a", 1}, {"", 9}, {"b", 2}, {"a", "three"}, {"c", 4}, {"b", 5}};
+    record.add_event("e", 10, given);
+    SpanContext linked{TraceId::from_halves(1, 2), SpanId::from_u64(3), TraceFlags(1), {}, true};
+    record.add_link(linked, given);
+    for (const auto& [attributes, dropped] :
+         {std::make_pair(record.events()[0].attributes, record.events()[0].dropped_attributes_count),
+          std::make_pair(record.links()[0].attributes, record.links()[0].dropped_attributes_count)}) {
+      REQUIRE(attributes.size() == 2);
+      CHECK(attributes[0].key == "a");
+      CHECK(*attributes[0].value.get_if<std::string_view>() == "thre");
+      CHECK(attributes[1].key == "b");
+      CHECK(*attributes[1].value.get_if<std::int64_t>() == 5);
+      CHECK(dropped == 1);  // "c"; the empty key is ignored, not dropped
+    }
   }
 
   TEST_CASE("SpanData copies strings of every length byte-exact, repairing only invalid UTF-8") {

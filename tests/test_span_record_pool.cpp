@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "support/resident_memory.hpp"
+#include "tracewire/export/discarding_exporter.hpp"
 #include "tracewire/export/in_memory_exporter.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/detail/span_record_pool.hpp"
@@ -81,23 +82,13 @@ TEST_SUITE("trace") {
   }
 }
 
-namespace {
-/// Takes every span and keeps nothing.
-class Discarding final : public tracewire::SpanExporter {
- public:
-  tracewire::ExportResult export_spans(tracewire::ArrayView<const tracewire::SpanData*>) noexcept override {
-    return tracewire::ExportResult::success;
-  }
-};
-}  // namespace
-
 TEST_SUITE("trace") {
   TEST_CASE("a burst of huge spans leaves no memory pinned in the pooled records once exported") {
     tracewire::TracerProviderOptions options;
     tracewire::BatchSpanProcessorOptions batch;
     batch.max_queue_size = 4096;
     options.processors.push_back(
-        std::make_unique<tracewire::BatchSpanProcessor>(std::make_unique<Discarding>(), batch));
+        std::make_unique<tracewire::BatchSpanProcessor>(std::make_unique<tracewire::DiscardingExporter>(), batch));
     auto provider = std::make_shared<tracewire::TracerProvider>(std::move(options));
     auto tracer = provider->tracer("burst");
     const std::string huge(256 * 1024, 'h');

@@ -27,6 +27,19 @@ TEST_SUITE("export") {
     CHECK(out == "head:abcdef");
   }
 
+  TEST_CASE("StringCursor: from a start, writes over the contents there and keeps those before") {
+    std::string out = "keep:previous message, longer";
+    {
+      StringCursor cursor(out, 5);
+      CHECK(cursor.size() == 5);
+      cursor.write("next");
+      cursor.reserve(1);
+      *cursor.at(0) = 'K';  // a byte written before, patched
+      cursor.put('!');
+    }
+    CHECK(out == "Keep:next!");
+  }
+
   TEST_CASE("StringCursor: writes far beyond the capacity, direct and through position/advance_to") {
     std::string out;
     const std::string block(1000, 'x');

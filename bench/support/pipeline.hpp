@@ -2,36 +2,26 @@
 // up to steady state, for the benchmarks that measure what a span costs on their thread.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <utility>
 #include <vector>
 
+#include "tracewire/export/discarding_exporter.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
-#include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
 
 namespace tracewire_bench {
 
-/// Counts spans and discards them, so the benchmark measures tracewire, not I/O.
-class DiscardingExporter final : public tracewire::SpanExporter {
- public:
-  tracewire::ExportResult export_spans(tracewire::ArrayView<const tracewire::SpanData*> batch) noexcept override {
-    exported.fetch_add(batch.size(), std::memory_order_relaxed);
-    return tracewire::ExportResult::success;
-  }
-  std::atomic<std::size_t> exported{0};
-};
-
 struct Pipeline {
-  DiscardingExporter* sink = nullptr;
+  /// Counts spans and discards them, so the benchmark measures tracewire, not I/O.
+  tracewire::DiscardingExporter* sink = nullptr;
   tracewire::BatchSpanProcessor* processor = nullptr;
   std::unique_ptr<tracewire::TracerProvider> provider;
   tracewire::Tracer tracer;
 
   /// `queue_size`: the batch processor's queue (8192 unless a benchmark measures the default).
   explicit Pipeline(std::shared_ptr<tracewire::Sampler> sampler, std::size_t queue_size = 8192) {
-    auto exporter = std::make_unique<DiscardingExporter>();
+    auto exporter = std::make_unique<tracewire::DiscardingExporter>();
     sink = exporter.get();
     tracewire::TracerProviderOptions options;
     options.sampler = std::move(sampler);

@@ -16,6 +16,7 @@
 #include "tracewire/trace/xray_id_generator.hpp"
 
 #include "tracewire/export/console_exporter.hpp"
+#include "tracewire/export/discarding_exporter.hpp"
 #include "tracewire/export/html_exporter.hpp"
 #include "tracewire/export/in_memory_exporter.hpp"
 #include "tracewire/export/otlp/otlp_file_exporter.hpp"

@@ -1,7 +1,6 @@
 // Pipeline: one provider per simulated service, all feeding the exporters OTEL_* names.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "tracewire/config/provider_from_environment.hpp"
+#include "tracewire/export/discarding_exporter.hpp"
 #include "tracewire/export/otlp/otlp_file_exporter.hpp"
 #include "tracewire/trace/span_exporter.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
@@ -20,25 +20,6 @@
 #include "tracewire_gen/topology.hpp"
 
 namespace tracewire_gen {
-
-/// `OTEL_TRACES_EXPORTER=discard`: takes every span and sends nothing, to measure how fast
-/// spans are generated and batched without any encoding or I/O.
-class DiscardExporter final : public tracewire::SpanExporter {
- public:
-  tracewire::ExportResult export_spans(tracewire::ArrayView<const tracewire::SpanData*> batch) noexcept override {
-    exported_.fetch_add(batch.size(), std::memory_order_relaxed);
-    return tracewire::ExportResult::success;
-  }
-  std::string describe() const override { return "DiscardExporter"; }
-  tracewire::ExportStats stats() const noexcept override {
-    tracewire::ExportStats stats;
-    stats.spans_exported = exported_.load(std::memory_order_relaxed);
-    return stats;
-  }
-
- private:
-  std::atomic<std::uint64_t> exported_{0};
-};
 
 /// A provider's processor that hands spans to the pipeline every provider shares. The
 /// pipeline's owner shuts it down, once, after every provider has finished.
@@ -71,7 +52,10 @@ class Pipeline {
  public:
   Pipeline(const Topology& topology, const tracewire::Environment& environment) {
     tracewire::ExporterRegistry registry = tracewire::builtin_exporters();
-    registry.add("discard", [](const tracewire::Environment&) { return std::make_unique<DiscardExporter>(); });
+    // `discard` takes every span and sends nothing: how fast spans are generated and batched
+    // without any encoding or I/O.
+    registry.add("discard",
+                 [](const tracewire::Environment&) { return std::make_unique<tracewire::DiscardingExporter>(); });
     registry.add("otlp_file", [](const tracewire::Environment& environment) {
       return std::make_unique<tracewire::OtlpFileExporter>(environment.get("TRACEWIRE_GEN_OTLP_FILE").value_or("-"));
     });

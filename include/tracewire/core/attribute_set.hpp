@@ -9,6 +9,7 @@
 
 #include "tracewire/core/attribute_value.hpp"
 #include "tracewire/core/detail/arena.hpp"
+#include "tracewire/core/detail/attribute_insert.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -37,14 +38,8 @@ class AttributeSet {
 
   /// Sets `key` to `value`; an empty key is ignored (the specification forbids it).
   void set(std::string_view key, const AttributeValue& value) {
-    if (key.empty()) return;
-    for (KeyValue& attribute : attributes_) {
-      if (attribute.key == key) {
-        attribute.value = arena_.copy_value(value);
-        return;
-      }
-    }
-    attributes_.push_back(arena_.copy_key_value({key, value}));
+    std::uint32_t dropped = 0;  // stays 0: a set has no count limit
+    detail::insert_attribute(attributes_, arena_, key, value, SIZE_MAX, SIZE_MAX, dropped);
   }
 
   /// Adds every attribute of `other`; on a key present in both, `other` wins.

@@ -10,6 +10,7 @@
 
 #include "tracewire/core/attribute_value.hpp"
 #include "tracewire/core/detail/arena.hpp"
+#include "tracewire/core/detail/attribute_insert.hpp"
 #include "tracewire/core/instrumentation_scope.hpp"
 #include "tracewire/core/resource.hpp"
 #include "tracewire/core/span_context.hpp"
@@ -145,21 +146,11 @@ class SpanData {
   /// Sets one attribute: an existing key is overwritten; a new key beyond the count limit
   /// is dropped and counted; an empty key is ignored (the specification forbids it).
   void set_attribute(std::string_view key, const AttributeValue& value) {
-    if (key.empty()) return;
-    const std::size_t length_limit = limits().attribute_value_length;
-    for (KeyValue& attribute : attributes_) {
-      if (attribute.key == key) {
-        replaced_bytes_ += stored_bytes(attribute.value);
-        attribute.value = arena_.copy_value(value, length_limit);
-        if (replaced_bytes_ > compaction_threshold) compact();
-        return;
-      }
-    }
-    if (attributes_.size() >= limits().attribute_count) {
-      ++dropped_attributes_count_;
-      return;
-    }
-    attributes_.push_back({arena_.copy_string(key), arena_.copy_value(value, length_limit)});
+    detail::insert_attribute(attributes_, arena_, key, value, limits().attribute_count, limits().attribute_value_length,
+                             dropped_attributes_count_, [this](const AttributeValue& old_value) {
+                               replaced_bytes_ += stored_bytes(old_value);
+                               if (replaced_bytes_ > compaction_threshold) compact();
+                             });
   }
 
   /// Adds an event; beyond the event limit it is dropped and counted.
@@ -271,24 +262,12 @@ class SpanData {
   ArrayView<KeyValue> copy_attributes(ArrayView<KeyValue> attributes, std::size_t limit, std::uint32_t& dropped) {
     if (attributes.empty()) return {};
     const std::size_t length_limit = limits().attribute_value_length;
-    auto* out = static_cast<KeyValue*>(arena_.allocate(sizeof(KeyValue) * attributes.size(), alignof(KeyValue)));
-    std::size_t count = 0;
+    detail::KeyValueSlots out(
+        static_cast<KeyValue*>(arena_.allocate(sizeof(KeyValue) * attributes.size(), alignof(KeyValue))));
     for (const KeyValue& attribute : attributes) {
-      if (attribute.key.empty()) continue;
-      KeyValue* existing = nullptr;
-      for (std::size_t i = 0; i < count; ++i) {
-        if (out[i].key == attribute.key) existing = &out[i];
-      }
-      if (existing) {
-        existing->value = arena_.copy_value(attribute.value, length_limit);
-      } else if (count < limit) {
-        new (out + count++)
-            KeyValue{arena_.copy_string(attribute.key), arena_.copy_value(attribute.value, length_limit)};
-      } else {
-        ++dropped;
-      }
+      detail::insert_attribute(out, arena_, attribute.key, attribute.value, limit, length_limit, dropped);
     }
-    return {out, count};
+    return out.view();
   }
 
   void copy_from(const SpanData& other) {

@@ -36,7 +36,10 @@ namespace detail {
 /// ```
 class JsonWriter {
  public:
+  /// Appends to `out`.
   explicit JsonWriter(std::string& out) : out_(out) {}
+  /// Writes from `start` (at most `out.size()`) on, over what `out` holds there.
+  JsonWriter(std::string& out, std::size_t start) : out_(out, start) {}
 
   /// Trims the string to what was written; writing may continue afterwards.
   void finish() { out_.finish(); }

@@ -1,4 +1,4 @@
-// StringCursor: writes into a caller's std::string through a cursor (the JSON and Thrift writers).
+// StringCursor: writes into a caller's std::string through a cursor (the JSON, Thrift and protobuf writers).
 #pragma once
 
 #include <cstddef>
@@ -17,9 +17,17 @@ namespace detail {
 /// `push_back` are out-of-line library calls, and making one or more per token was most of
 /// the encoders' time. Until finished the string's tail is scratch space: the owner reads
 /// the written size from `size()` and adds outside bytes through `write`.
+///
+/// Writing starts after the string's contents, or at `start` for an encoder that writes
+/// each message over the previous one in the buffer it keeps: cheaper than clearing it,
+/// since `std::string::resize` zero-fills and the cursor would then fill the whole
+/// capacity again for every message (guarded by `BM_OtlpProtoEncode512`).
 class StringCursor {
  public:
-  explicit StringCursor(std::string& out) : out_(out), size_(out.size()) {
+  /// Appends to `out`.
+  explicit StringCursor(std::string& out) : StringCursor(out, out.size()) {}
+  /// Writes from `start` (at most `out.size()`) on, over what `out` holds there.
+  StringCursor(std::string& out, std::size_t start) : out_(out), size_(start) {
     if (out_.size() < out_.capacity()) out_.resize(out_.capacity());
   }
   StringCursor(const StringCursor&) = delete;
@@ -39,17 +47,24 @@ class StringCursor {
     while (capacity - size_ < bytes) capacity *= 2;
     out_.resize(capacity);
   }
-  /// Where the next byte goes, and how far a caller writing there directly got.
+  /// Where the next byte goes, and how far a caller writing there directly got (which may
+  /// also be back, over bytes written before).
   char* position() noexcept { return &out_[size_]; }
   void advance_to(const char* end) noexcept { size_ = static_cast<std::size_t>(end - out_.data()); }
+  /// The byte written at `offset` (counted from the string's start), to patch it later.
+  char* at(std::size_t offset) noexcept { return &out_[offset]; }
 
   /// One byte, after `reserve`.
   void put(char c) noexcept { out_[size_++] = c; }
+  /// `size` bytes, after `reserve`.
+  void put(const void* bytes, std::size_t size) noexcept {
+    if (size != 0) std::memcpy(position(), bytes, size);
+    size_ += size;
+  }
   /// Any number of bytes (reserves them).
   void write(std::string_view bytes) {
     reserve(bytes.size());
-    if (!bytes.empty()) std::memcpy(position(), bytes.data(), bytes.size());
-    size_ += bytes.size();
+    put(bytes.data(), bytes.size());
   }
 
  private:

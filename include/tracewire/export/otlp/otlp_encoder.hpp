@@ -34,10 +34,11 @@ inline std::uint32_t otlp_span_flags(TraceFlags flags, bool is_remote) noexcept 
 }
 
 /// Protobuf output for the OTLP traversal: field numbers are used, JSON names ignored.
+/// The request is written from the start of `buffer`, over the previous one.
 class OtlpProtoSink {
  public:
   using Mark = ProtoWriter::Mark;
-  explicit OtlpProtoSink(std::string& buffer) noexcept : out_(buffer) {}
+  explicit OtlpProtoSink(std::string& buffer) : out_(buffer, 0) {}
   void finish() { out_.finish(); }
 
   Mark begin_message(std::uint32_t field, std::string_view /*json_name*/, std::uint32_t length_bytes) {
@@ -81,11 +82,12 @@ class OtlpProtoSink {
 
 /// OTLP/JSON output for the same traversal (the protobuf JSON mapping with OTLP's
 /// exceptions): lowerCamelCase names, ids as lowercase hex, enums as integers, 64-bit
-/// integers as decimal strings.
+/// integers as decimal strings. The request is written from the start of `buffer`, over
+/// the previous one.
 class OtlpJsonSink {
  public:
   struct Mark {};
-  explicit OtlpJsonSink(std::string& buffer) : out_(emptied(buffer)) {}
+  explicit OtlpJsonSink(std::string& buffer) : out_(buffer, 0) {}
   void finish() { out_.finish(); }
 
   Mark begin_message(std::uint32_t /*field*/, std::string_view json_name, std::uint32_t /*length_bytes*/) {
@@ -148,12 +150,6 @@ class OtlpJsonSink {
   JsonWriter& writer() noexcept { return out_; }
 
  private:
-  // The buffer is emptied before the writer takes it, since a writer appends.
-  static std::string& emptied(std::string& buffer) noexcept {
-    buffer.clear();
-    return buffer;
-  }
-
   JsonWriter out_;
 };
 

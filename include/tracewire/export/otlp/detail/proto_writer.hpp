@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "tracewire/core/detail/utf8.hpp"
+#include "tracewire/export/detail/string_cursor.hpp"
 
 namespace tracewire {
 inline namespace v0 {
@@ -15,7 +16,9 @@ namespace detail {
 
 /// Writes protobuf fields (varints, fixed32/64, doubles, length-delimited bytes and nested
 /// messages) straight into a `std::string` that the caller keeps between exports, so a
-/// steady-state export allocates nothing. It knows no schema: field numbers come from the
+/// steady-state export allocates nothing. Like the JSON and Thrift writers it writes
+/// through a StringCursor: after the string's contents, or from a given start (an
+/// encoder's next message over its last). It knows no schema: field numbers come from the
 /// caller.
 ///
 /// Nested messages are written without a sizing pass: `begin_message` reserves the number
@@ -28,8 +31,7 @@ namespace detail {
 ///
 /// **Example**:
 /// ```
-/// std::string buffer;
-/// ProtoWriter out(buffer);
+/// ProtoWriter out(buffer, 0);  // the exporter's buffer, over the previous message
 /// auto span = out.begin_message(2, 2);
 /// out.write_string(5, "GET /");
 /// out.end_message(span);
@@ -46,25 +48,23 @@ class ProtoWriter {
     std::uint32_t reserved;
   };
 
-  /// Starts writing at the beginning of `buffer`; its previous contents are discarded but
-  /// its capacity is kept.
-  explicit ProtoWriter(std::string& buffer) noexcept : buffer_(buffer) {
-    if (buffer_.size() < buffer_.capacity()) buffer_.resize(buffer_.capacity());
-  }
-  ProtoWriter(const ProtoWriter&) = delete;
-  ProtoWriter& operator=(const ProtoWriter&) = delete;
+  /// Appends to `buffer`.
+  explicit ProtoWriter(std::string& buffer) : out_(buffer) {}
+  /// Writes from `start` (at most `buffer.size()`) on, over what `buffer` holds there.
+  ProtoWriter(std::string& buffer, std::size_t start) : out_(buffer, start) {}
 
-  /// Trims the buffer to what was written; call once at the end.
-  void finish() { buffer_.resize(size_); }
-  std::size_t size() const noexcept { return size_; }
+  /// Trims the buffer to what was written (the destructor does too).
+  void finish() { out_.finish(); }
+  /// The bytes in the buffer, its earlier contents included.
+  std::size_t size() const noexcept { return out_.size(); }
 
   // ---- fields ----
   void write_tag(std::uint32_t field, WireType type) {
-    reserve(5);
+    out_.reserve(5);
     put_varint(static_cast<std::uint64_t>(field) << 3 | type);
   }
   void write_varint(std::uint32_t field, std::uint64_t value) {
-    reserve(15);
+    out_.reserve(15);
     put_varint(static_cast<std::uint64_t>(field) << 3 | varint);
     put_varint(value);
   }
@@ -72,12 +72,12 @@ class ProtoWriter {
   void write_int64(std::uint32_t field, std::int64_t value) { write_varint(field, static_cast<std::uint64_t>(value)); }
   void write_bool(std::uint32_t field, bool value) { write_varint(field, value ? 1 : 0); }
   void write_fixed64(std::uint32_t field, std::uint64_t value) {
-    reserve(13);
+    out_.reserve(13);
     put_varint(static_cast<std::uint64_t>(field) << 3 | fixed64);
     put_little_endian(value, 8);
   }
   void write_fixed32(std::uint32_t field, std::uint32_t value) {
-    reserve(9);
+    out_.reserve(9);
     put_varint(static_cast<std::uint64_t>(field) << 3 | fixed32);
     put_little_endian(value, 4);
   }
@@ -88,11 +88,10 @@ class ProtoWriter {
   }
   /// A length-delimited field (bytes, or a string the caller knows is valid UTF-8).
   void write_bytes(std::uint32_t field, const void* data, std::size_t size) {
-    reserve(15 + size);
+    out_.reserve(15 + size);
     put_varint(static_cast<std::uint64_t>(field) << 3 | length_delimited);
     put_varint(size);
-    if (size != 0) std::memcpy(&buffer_[size_], data, size);
-    size_ += size;
+    out_.put(data, size);
   }
   void write_string(std::uint32_t field, std::string_view text) { write_bytes(field, text.data(), text.size()); }
   /// A string from outside the span records (which repair their strings when they store
@@ -100,38 +99,39 @@ class ProtoWriter {
   /// request over one bad `string` field.
   void write_string_checked(std::uint32_t field, std::string_view text) {
     if (is_valid_utf8(text)) return write_string(field, text);
-    reserve(15 + 3 * text.size());
+    out_.reserve(15 + 3 * text.size());
     const Mark mark = begin_message(field, text.size() * 3 < 128 ? 1 : 5);
-    size_ += repair_utf8(text, &buffer_[size_]);
+    char* repaired = out_.position();
+    out_.advance_to(repaired + repair_utf8(text, repaired));
     end_message(mark);
   }
 
   // ---- nested messages ----
   /// Writes the field's tag and reserves `length_bytes` (1..5) for its length.
   Mark begin_message(std::uint32_t field, std::uint32_t length_bytes) {
-    reserve(10);
+    out_.reserve(10);
     put_varint(static_cast<std::uint64_t>(field) << 3 | length_delimited);
-    size_ += length_bytes;
-    return {size_, length_bytes};
+    out_.advance_to(out_.position() + length_bytes);
+    return {out_.size(), length_bytes};
   }
   /// Back-patches the length of the message started by `mark`, moving its body if the
   /// length needs a different number of bytes than reserved.
   void end_message(const Mark& mark) {
-    const std::size_t length = size_ - mark.body_start;
+    const std::size_t length = out_.size() - mark.body_start;
     const std::uint32_t needed = varint_size(length);
     if (needed != mark.reserved) {
-      if (needed > mark.reserved) reserve(needed - mark.reserved);
-      char* body = &buffer_[mark.body_start];
+      if (needed > mark.reserved) out_.reserve(needed - mark.reserved);
+      char* body = out_.at(mark.body_start);
       std::memmove(body + needed - mark.reserved, body, length);
-      size_ = size_ + needed - mark.reserved;
+      out_.advance_to(body + needed - mark.reserved + length);
     }
-    std::size_t at = mark.body_start - mark.reserved;
+    char* at = out_.at(mark.body_start - mark.reserved);
     std::uint64_t value = length;
     while (value >= 0x80) {
-      buffer_[at++] = static_cast<char>(static_cast<std::uint8_t>(value) | 0x80);
+      *at++ = static_cast<char>(static_cast<std::uint8_t>(value) | 0x80);
       value >>= 7;
     }
-    buffer_[at] = static_cast<char>(value);
+    *at = static_cast<char>(value);
   }
 
   static constexpr std::uint32_t varint_size(std::uint64_t value) noexcept {
@@ -144,32 +144,24 @@ class ProtoWriter {
   }
 
  private:
-  // Makes room for `bytes` more; the string doubles so growth is amortised and, once an
-  // exporter's buffer has reached its working size, never happens again.
-  void reserve(std::size_t bytes) {
-    if (size_ + bytes <= buffer_.size()) return;
-    std::size_t capacity = buffer_.size() < 256 ? 256 : buffer_.size();
-    while (capacity < size_ + bytes) capacity *= 2;
-    buffer_.resize(capacity);
-  }
+  // After out_.reserve, as every field writer does first.
   void put_varint(std::uint64_t value) noexcept {
-    char* out = &buffer_[size_];
+    char* out = out_.position();
     while (value >= 0x80) {
       *out++ = static_cast<char>(static_cast<std::uint8_t>(value) | 0x80);
       value >>= 7;
     }
     *out++ = static_cast<char>(value);
-    size_ = static_cast<std::size_t>(out - buffer_.data());
+    out_.advance_to(out);
   }
   void put_little_endian(std::uint64_t value, int bytes) noexcept {
     for (int i = 0; i < bytes; ++i) {
-      buffer_[size_++] = static_cast<char>(value & 0xff);
+      out_.put(static_cast<char>(value & 0xff));
       value >>= 8;
     }
   }
 
-  std::string& buffer_;
-  std::size_t size_ = 0;
+  StringCursor out_;
 };
 
 }  // namespace detail
