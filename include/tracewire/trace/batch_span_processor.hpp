@@ -135,7 +135,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     }
     if (pipeline.worker_generation != detail::fork_generation()) start_worker_in_child();
     std::size_t position = 0;
-    if (!pipeline.queue.try_push(span.get(), position)) {
+    if (!pipeline.queue.try_push(span.get(), &position)) {
       pipeline.dropped_queue_full.fetch_add(1, std::memory_order_relaxed);  // reported by the worker
       return;
     }

@@ -36,8 +36,9 @@ class BoundedQueue {
   std::size_t capacity() const noexcept { return mask_ + 1; }
 
   /// Pushes `value`; returns false (and leaves `value` untouched) when full. On success
-  /// `position` receives the running count of pushes before this one.
-  bool try_push(T* value, std::size_t& position) noexcept {
+  /// `position`, if given, receives the running count of pushes before this one (the batch
+  /// processor's wake-up reads it).
+  bool try_push(T* value, std::size_t* position = nullptr) noexcept {
     std::size_t pos = enqueue_pos_.load(std::memory_order_relaxed);
     for (;;) {
       Cell& cell = cells_[pos & mask_];
@@ -50,7 +51,7 @@ class BoundedQueue {
         if (enqueue_pos_.compare_exchange_weak(pos, pos + 1, std::memory_order_seq_cst, std::memory_order_relaxed)) {
           cell.value = value;
           cell.sequence.store(pos + 1, std::memory_order_release);
-          position = pos;
+          if (position) *position = pos;
           prefetch_for_write(&cells_[(pos + prefetch_cells) & mask_]);
           return true;
         }

@@ -132,8 +132,7 @@ class SpanRecordPool final : public SpanDataPool {
     references_.fetch_add(1, std::memory_order_relaxed);
     std::size_t deleted = 0;
     for (std::size_t i = 0; i < count; ++i) {
-      std::size_t position = 0;
-      if (!returned_.try_push(records[i], position)) {
+      if (!returned_.try_push(records[i])) {
         delete records[i];  // cannot happen while returned_ holds max_records; kept for safety
         ++deleted;
       }
