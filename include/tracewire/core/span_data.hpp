@@ -124,7 +124,7 @@ class SpanData {
     limits_ = nullptr;
     replaced_bytes_ = 0;
     arena_.reset();
-    held_heap_storage_ = false;
+    held_excess_storage_ = false;
   }
 
   /// Resource, scope and limits are borrowed: they must outlive the record's export.
@@ -189,14 +189,14 @@ class SpanData {
   /// Bytes of storage the record holds for its strings and arrays (inline buffer and heap
   /// blocks): what a pooled record keeps between spans.
   std::size_t storage_bytes() const noexcept { return arena_.capacity(); }
-  /// Whether the record's strings had spilled out of its inline buffer into heap blocks
-  /// (which `reset()` trims) when `note_storage()` was last called: a pool resets such a
-  /// record as soon as it comes back. Kept next to the reference count, so that the thread
-  /// releasing a record reads one of its cache lines, not two.
-  bool held_heap_storage() const noexcept { return held_heap_storage_; }
-  /// Notes the record's storage for `held_heap_storage()`; the SDK calls it when the span
+  /// Whether the record held more heap storage than a reset keeps (see Arena) when
+  /// `note_storage()` was last called: a pool resets such a record as soon as it comes back,
+  /// so that an idle pooled record never keeps more. Kept next to the reference count, so
+  /// that the thread releasing a record reads one of its cache lines, not two.
+  bool held_excess_storage() const noexcept { return held_excess_storage_; }
+  /// Notes the record's storage for `held_excess_storage()`; the SDK calls it when the span
   /// ends, on the thread that wrote it.
-  void note_storage() noexcept { held_heap_storage_ = arena_.has_blocks(); }
+  void note_storage() noexcept { held_excess_storage_ = arena_.holds_more_than_retained(); }
 
   /// Counts attributes dropped before they reached the record (e.g. by a sampler).
   void add_dropped_attributes(std::uint32_t count) noexcept { dropped_attributes_count_ += count; }
@@ -346,7 +346,7 @@ class SpanData {
   alignas(16) unsigned char inline_bytes_[inline_bytes];
   detail::Arena arena_;
   std::atomic<std::uint32_t> references_{0};
-  bool held_heap_storage_ = false;
+  bool held_excess_storage_ = false;
   detail::SpanDataPool* pool_ = nullptr;
 };
 

@@ -164,8 +164,12 @@ class Arena {
     other.current_ = other.used_ = 0;
   }
 
-  /// True if the arena holds heap blocks (it outgrew its initial buffer at some point).
-  bool has_blocks() const noexcept { return !blocks_.empty(); }
+  /// True if `reset()` would release memory: the blocks exceed what it retains.
+  bool holds_more_than_retained() const noexcept {
+    std::size_t total = 0;
+    for (const Block& block : blocks_) total += block.size;
+    return total > retained_bytes;
+  }
 
   /// Bytes held in blocks (for tests and memory accounting).
   std::size_t capacity() const noexcept {

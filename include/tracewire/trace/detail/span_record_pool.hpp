@@ -64,10 +64,10 @@ class SpanRecordPool final : public SpanDataPool {
 
   /// Takes a record back (any thread) for the owner, who resets it when it reuses it: the
   /// returning thread (usually the exporter's) then writes none of the record's lines, which
-  /// stay in the owner's cache. A record holding heap blocks is reset here, so a pooled record
-  /// never keeps more than the arena retains.
+  /// stay in the owner's cache. Only a record holding more than its arena retains is reset
+  /// here, so that a pooled record never keeps more.
   void recycle(SpanData* record) noexcept override {
-    if (record->held_heap_storage()) record->reset();
+    if (record->held_excess_storage()) record->reset();
     if (current() == this) {    // a span dropped on its own thread: no atomics needed
       free_.push_back(record);  // never reallocates: reserved for max_records
       return;
