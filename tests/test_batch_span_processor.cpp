@@ -153,6 +153,21 @@ class DeadlineExporter final : public SpanExporter {
 };
 }  // namespace
 
+// ThreadSanitizer's runtime guards its shadow state of a contended atomic (two producers
+// counting drops) with locks of its own, which may sleep: a context switch there is not
+// tracewire's (the g++ and ASan passes check for none; the TSan pass checks the counting).
+#if defined(__SANITIZE_THREAD__)
+constexpr bool under_thread_sanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+constexpr bool under_thread_sanitizer = true;
+#else
+constexpr bool under_thread_sanitizer = false;
+#endif
+#else
+constexpr bool under_thread_sanitizer = false;
+#endif
+
 TEST_SUITE("trace") {
   TEST_CASE("a full queue costs an atomic increment: flooding producers never block") {
     auto state = std::make_shared<BlockingExporter::State>();
@@ -179,8 +194,10 @@ TEST_SUITE("trace") {
       });
     }
     for (auto& producer : producers) producer.join();
-    CHECK(switches[0] == 0);
-    CHECK(switches[1] == 0);
+    if (!under_thread_sanitizer) {
+      CHECK(switches[0] == 0);
+      CHECK(switches[1] == 0);
+    }
     const auto stats = batch.stats();
     CHECK(stats.received == 32 + 2 * (1000 + per_thread));
     CHECK(stats.dropped_queue_full == stats.received - stats.queued);
