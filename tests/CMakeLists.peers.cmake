@@ -34,6 +34,7 @@ if(TARGET tracewire::otlp_http)
   # A program that forks children while it traces (test_fork.cpp runs it).
   add_executable(tracewire_fork_program programs/fork_children.cpp)
   target_link_libraries(tracewire_fork_program PRIVATE tracewire::otlp_http tracewire_project_options)
+  target_include_directories(tracewire_fork_program PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})  # support/
   add_dependencies(tracewire_otlp_tests tracewire_fork_program)
   target_compile_definitions(tracewire_otlp_tests PRIVATE TRACEWIRE_FORK_PROGRAM="$<TARGET_FILE:tracewire_fork_program>")
 else()

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mocks/blocking_exporter.hpp"
+#include "support/sanitizers.hpp"
 #include "tracewire/export/in_memory_exporter.hpp"
 #include "tracewire/trace/batch_span_processor.hpp"
 #include "tracewire/trace/tracer_provider.hpp"
@@ -153,21 +154,6 @@ class DeadlineExporter final : public SpanExporter {
 };
 }  // namespace
 
-// ThreadSanitizer's runtime guards its shadow state of a contended atomic (two producers
-// counting drops) with locks of its own, which may sleep: a context switch there is not
-// tracewire's (the g++ and ASan passes check for none; the TSan pass checks the counting).
-#if defined(__SANITIZE_THREAD__)
-constexpr bool under_thread_sanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-constexpr bool under_thread_sanitizer = true;
-#else
-constexpr bool under_thread_sanitizer = false;
-#endif
-#else
-constexpr bool under_thread_sanitizer = false;
-#endif
-
 TEST_SUITE("trace") {
   TEST_CASE("a full queue costs an atomic increment: flooding producers never block") {
     auto state = std::make_shared<BlockingExporter::State>();
@@ -194,7 +180,10 @@ TEST_SUITE("trace") {
       });
     }
     for (auto& producer : producers) producer.join();
-    if (!under_thread_sanitizer) {
+    // ThreadSanitizer's runtime guards its shadow state of a contended atomic (two producers
+    // counting drops) with locks of its own, which may sleep: a switch there is not
+    // tracewire's (the g++ and ASan passes check for none; the TSan pass checks the counting).
+    if (!tracewire_test::under_thread_sanitizer) {
       CHECK(switches[0] == 0);
       CHECK(switches[1] == 0);
     }

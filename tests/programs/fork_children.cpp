@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/sanitizers.hpp"
+
 #include "tracewire/export/otlp/otlp_http_exporter.hpp"
 #include "tracewire/transport/curl_http_client.hpp"  // registers libcurl as the default HTTP client
 #include "tracewire/tracewire.hpp"
@@ -29,17 +31,7 @@ namespace {
 // while another thread allocates can hang in its own first allocations
 // (google/sanitizers#774; later LLVM releases lock the depot at fork). The g++ pass of the
 // test command runs every case.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool fork_while_threads_allocate = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool fork_while_threads_allocate = false;
-#else
-constexpr bool fork_while_threads_allocate = true;
-#endif
-#else
-constexpr bool fork_while_threads_allocate = true;
-#endif
+constexpr bool fork_while_threads_allocate = !tracewire_test::under_address_sanitizer;
 
 std::shared_ptr<tracewire::TracerProvider> provider;
 tracewire::Tracer tracer;

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <fstream>
 
+#include "support/sanitizers.hpp"
+
 namespace tracewire_test {
 
 /// Resident memory of this process, in bytes (Linux /proc/self/statm).
@@ -19,16 +21,6 @@ inline std::size_t resident_bytes() {
 /// False under AddressSanitizer: its quarantine keeps freed memory resident (up to 256 MiB)
 /// on purpose, so resident memory says nothing about what the program still holds. The
 /// tests then check what tracewire itself reports (storage_bytes, pool sizes) only.
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr bool resident_memory_is_meaningful = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr bool resident_memory_is_meaningful = false;
-#else
-inline constexpr bool resident_memory_is_meaningful = true;
-#endif
-#else
-inline constexpr bool resident_memory_is_meaningful = true;
-#endif
+inline constexpr bool resident_memory_is_meaningful = !under_address_sanitizer;
 
 }  // namespace tracewire_test
