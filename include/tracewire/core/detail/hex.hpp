@@ -52,8 +52,9 @@ inline void write_hex(const std::uint8_t* bytes, std::size_t size, char* out) no
 }
 
 /// Parses 8 lowercase hex characters into 4 bytes at once (SWAR on a little-endian 64-bit
-/// word: the W3C ids are 4 and 2 such words); false if any character is not one.
-inline bool parse_lower_hex_word(const char* text, std::uint8_t* out) noexcept {
+/// word: the W3C ids are 4 and 2 such words), returned in memory order in a 32-bit word;
+/// false if any character is not one.
+inline bool parse_lower_hex_word(const char* text, std::uint32_t& out) noexcept {
   constexpr std::uint64_t ones = 0x0101010101010101ULL;
   constexpr std::uint64_t high_bits = 0x80 * ones;
   std::uint64_t x;
@@ -67,7 +68,9 @@ inline bool parse_lower_hex_word(const char* text, std::uint8_t* out) noexcept {
   // Each 16-bit lane holds the two nibbles of one output byte, first character in its low byte.
   constexpr std::uint64_t lane_nibble = 0x000f000f000f000fULL;
   const std::uint64_t bytes = ((nibbles & lane_nibble) << 4) | ((nibbles >> 8) & lane_nibble);
-  for (int k = 0; k < 4; ++k) out[k] = static_cast<std::uint8_t>(bytes >> (16 * k));
+  // Byte k sits in the low half of lane k: pairs first, then the two pairs.
+  const std::uint64_t pairs = bytes | (bytes >> 8);
+  out = static_cast<std::uint32_t>((pairs & 0xffff) | ((pairs >> 16) & 0xffff0000));
   return true;
 }
 
@@ -75,9 +78,16 @@ inline bool parse_lower_hex_word(const char* text, std::uint8_t* out) noexcept {
 inline bool parse_lower_hex(std::string_view text, std::uint8_t* out, std::size_t size) noexcept {
   if (text.size() != 2 * size) return false;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  if (size % 4 == 0) {
-    for (std::size_t i = 0; i < size; i += 4) {
-      if (!parse_lower_hex_word(text.data() + 2 * i, out + i)) return false;
+  if (size % 8 == 0) {
+    // 8 bytes per store: an id is then read back (is_valid, copies) by 8- or 16-byte loads,
+    // which a narrower store would make wait (no store forwarding across stores).
+    for (std::size_t i = 0; i < size; i += 8) {
+      std::uint32_t low, high;
+      if (!parse_lower_hex_word(text.data() + 2 * i, low) || !parse_lower_hex_word(text.data() + 2 * i + 8, high)) {
+        return false;
+      }
+      const std::uint64_t word = low | (std::uint64_t{high} << 32);
+      std::memcpy(out + i, &word, 8);
     }
     return true;
   }
