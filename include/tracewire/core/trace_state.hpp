@@ -36,30 +36,38 @@ struct TraceStateChars {
 };
 inline constexpr TraceStateChars trace_state_chars{};
 
-/// How many of the 8 bytes at `text` are tracestate value characters (printable ASCII other
-/// than ',' and '=') before the first that is not; 8 if all are. Values are most of a list,
-/// so they are scanned a word at a time (SWAR): in each byte-wise test below, the lowest
-/// flagged byte is exact (a borrow or carry only reaches the bytes above it).
-inline std::size_t trace_state_value_prefix8(const char* text) noexcept {
+/// Where the run of tracestate value characters (printable ASCII other than ',' and '=')
+/// that starts at `text[at]` ends: the index of the first other character, or `size`.
+/// Values are most of a list, so a header of 16 bytes or more is scanned 16 bytes at a
+/// time, compared lane by lane through the compilers' vector extension (SSE2 on x86-64,
+/// NEON on ARM); what is left at its end is read as its last 16 bytes.
+inline std::size_t trace_state_value_end(const char* text, std::size_t at, std::size_t size) noexcept {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  constexpr std::uint64_t ones = 0x0101010101010101ULL;
-  constexpr std::uint64_t high_bits = 0x80 * ones;
-  std::uint64_t x;
-  std::memcpy(&x, text, 8);
-  const std::uint64_t control = (x - 0x20 * ones) & ~x;  // below 0x20
-  const std::uint64_t high = x | (x + ones);              // 0x7f and above
-  const std::uint64_t comma = x ^ (',' * ones);
-  const std::uint64_t equals = x ^ ('=' * ones);
-  const std::uint64_t is_zero = ((comma - ones) & ~comma) | ((equals - ones) & ~equals);
-  const std::uint64_t stop = (control | high | is_zero) & high_bits;
-  return stop == 0 ? 8 : static_cast<std::size_t>(__builtin_ctzll(stop)) / 8;
-#else
-  std::size_t count = 0;
-  while (count < 8 && (trace_state_chars.bits[static_cast<unsigned char>(text[count])] & TraceStateChars::value)) {
-    ++count;
+  if (size >= 16) {
+    // Signed, so that the bytes from 0x80 up compare below ' '.
+    using Bytes = signed char __attribute__((vector_size(16)));
+    for (;; at += 16) {
+      const std::size_t left = size - at;
+      if (left == 0) return size;
+      Bytes x;
+      std::memcpy(&x, text + (left >= 16 ? at : size - 16), 16);
+      const Bytes stop = (x < ' ') | (x == 0x7f) | (x == ',') | (x == '=');  // lanes all ones or zero
+      std::uint64_t low, high;
+      std::memcpy(&low, &stop, 8);
+      std::memcpy(&high, reinterpret_cast<const char*>(&stop) + 8, 8);
+      if (left < 16) {  // drop the lanes before `at`: a 128-bit shift by 16 - left bytes
+        const std::size_t skip = 8 * (16 - left);
+        low = skip >= 64 ? high >> (skip - 64) : (low >> skip) | (high << (64 - skip));
+        high = skip >= 64 ? 0 : high >> skip;
+      }
+      if (low != 0) return at + static_cast<std::size_t>(__builtin_ctzll(low)) / 8;
+      if (high != 0) return at + 8 + static_cast<std::size_t>(__builtin_ctzll(high)) / 8;
+      if (left <= 16) return size;
+    }
   }
-  return count;
 #endif
+  while (at < size && (trace_state_chars.bits[static_cast<unsigned char>(text[at])] & TraceStateChars::value)) ++at;
+  return at;
 }
 }  // namespace detail
 
@@ -131,7 +139,7 @@ class TraceState {
   /// Parses a header value (several headers may be joined with ','). Invalid → empty.
   static TraceState parse(std::string_view header) {
     // One pass: each member is checked against the grammar of is_valid_key and
-    // is_valid_value as its characters are found (values a word at a time), and remembered
+    // is_valid_value as its characters are found (values 16 bytes at a time), and remembered
     // as a piece of `header`; nothing is copied before the whole list is valid.
     // Uninitialised: zeroing 32 entries would cost more than parsing a typical list.
     alignas(Found) unsigned char storage[sizeof(Found) * max_members];
@@ -157,8 +165,7 @@ class TraceState {
       const std::size_t key_size = at - key;
       if (key_size > 256 || at == size || text[at] != '=') return {};
       const std::size_t value = ++at;
-      for (std::size_t run = 8; run == 8 && size - at >= 8; at += run) run = detail::trace_state_value_prefix8(text + at);
-      while (at < size && is(at, detail::TraceStateChars::value)) ++at;  // spaces included
+      at = detail::trace_state_value_end(text, at, size);  // spaces included
       std::size_t value_size = at - value;
       // The whitespace after a member, then the end or a comma; a value may hold spaces but
       // not end in one, so its trailing spaces are that whitespace.
@@ -373,8 +380,13 @@ class TraceState {
   }
   template <class Entry>  // Member or Found
   static bool contains_key(const Entry* entries, std::size_t count, std::string_view key) noexcept {
+    // Keys of one length are common (`dd`, `ot`, `es`): their ends are compared first, so
+    // that distinct keys rarely cost a call to memcmp.
     for (std::size_t i = 0; i < count; ++i) {
-      if (entries[i].key == key) return true;
+      const std::string_view other = entries[i].key;
+      if (other.size() == key.size() && other.back() == key.back() && other.front() == key.front() && other == key) {
+        return true;
+      }
     }
     return false;
   }
