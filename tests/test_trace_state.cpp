@@ -89,6 +89,60 @@ TEST_SUITE("core") {
     CHECK(TraceState::parse(header + "k0=w").empty());
   }
 
+  TEST_CASE("TraceState accepts the members vendors write, in order") {
+    // Datadog, OpenTelemetry sampling, New Relic (tenant@system key), Dynatrace, Elastic
+    const std::string header =
+        "dd=s:1;o:rum;p:00f067aa0ba902b7;t.dm:-0,ot=th:8;rv:9b8233f7e3a151,"
+        "33@nr=0-0-33-5043-27ddd2d8890283b4-5569065a5b1313bd-1-0.100000-1518469636025,"
+        "7f2e5f2b-4c2c0d3a@dt=fw4;0;0;0;0;0;0;ab,es=s:0.5";
+    const TraceState state = TraceState::parse(header);
+    REQUIRE(state.size() == 5);
+    CHECK(state.members()[2].key == "33@nr");
+    CHECK(state.get("ot") == std::string_view("th:8;rv:9b8233f7e3a151"));
+    CHECK(state.get("7f2e5f2b-4c2c0d3a@dt") == std::string_view("fw4;0;0;0;0;0;0;ab"));
+    CHECK(state.header() == header);
+  }
+
+  TEST_CASE("TraceState checks every character of a long list, wherever it falls") {
+    // Long lists are scanned several bytes at a time; a bad byte at any position of any
+    // value, or a space inside one, must be seen exactly as in a short list.
+    const std::string before = "congo=t61rcWkgMzE,rojo=";
+    const std::string value = "00f067aa0ba902b7-00f067aa0ba902b7-00f067aa";  // 42 characters
+    const std::string after = ",vendor3=abc";
+    for (std::size_t at = 0; at < value.size(); ++at) {
+      for (const char bad : {'\x01', '\t', '\x1f', '\x7f', '\x80', '\xff', '='}) {
+        if (bad == '\t' && at + 1 == value.size()) continue;  // a tab after the value is whitespace
+        std::string broken = value;
+        broken[at] = bad;
+        CAPTURE(at);
+        CAPTURE(static_cast<int>(static_cast<unsigned char>(bad)));
+        CHECK(TraceState::parse(before + broken + after).empty());
+        CHECK(TraceState::parse(before + broken).empty());  // the value ends the list
+      }
+      std::string spaced = value;
+      spaced[at] = ' ';
+      const TraceState kept = TraceState::parse(before + spaced + after);
+      const std::size_t end = spaced.find_last_not_of(' ') + 1;  // trailing spaces are whitespace
+      CHECK(kept.get("rojo") == std::string_view(spaced).substr(0, end));
+      CHECK(kept.get("vendor3") == std::string_view("abc"));
+    }
+  }
+
+  TEST_CASE("TraceState keeps its own copy of the members, joined canonically") {
+    std::string header = " b=2 ,, a=1\t,b=3,  c=x y  ";
+    const TraceState state = TraceState::parse(header);
+    header.assign(header.size(), '#');  // the input goes away: nothing may point into it
+    REQUIRE(state.size() == 3);
+    CHECK(state.header() == "b=2,a=1,c=x y");
+    CHECK(state.members()[0].key == "b");
+    CHECK(state.members()[0].value == "2");
+    CHECK(state.members()[2].value == "x y");
+    for (const auto& member : state.members()) {
+      CHECK(member.key.data() >= state.header().data());
+      CHECK(member.value.data() + member.value.size() <= state.header().data() + state.header().size());
+    }
+  }
+
   TEST_CASE("TraceState set moves the key to the front; remove drops it; copies are independent") {
     auto state = TraceState::parse("a=1,b=2,c=3");
     auto updated = state.set("b", "9");

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <optional>
@@ -35,6 +36,40 @@ struct TraceStateChars {
   }
 };
 inline constexpr TraceStateChars trace_state_chars{};
+
+/// Where the run of tracestate value characters (printable ASCII other than ',' and '=')
+/// that starts at `text[at]` ends: the index of the first other character, or `size`.
+/// Values are most of a list, so a header of 16 bytes or more is scanned 16 bytes at a
+/// time, compared lane by lane through the compilers' vector extension (SSE2 on x86-64,
+/// NEON on ARM); what is left at its end is read as its last 16 bytes.
+inline std::size_t trace_state_value_end(const char* text, std::size_t at, std::size_t size) noexcept {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (size >= 16) {
+    // Signed, so that the bytes from 0x80 up compare below ' '.
+    using Bytes = signed char __attribute__((vector_size(16)));
+    for (;; at += 16) {
+      const std::size_t left = size - at;
+      if (left == 0) return size;
+      Bytes x;
+      std::memcpy(&x, text + (left >= 16 ? at : size - 16), 16);
+      const Bytes stop = (x < ' ') | (x == 0x7f) | (x == ',') | (x == '=');  // lanes all ones or zero
+      std::uint64_t low, high;
+      std::memcpy(&low, &stop, 8);
+      std::memcpy(&high, reinterpret_cast<const char*>(&stop) + 8, 8);
+      if (left < 16) {  // drop the lanes before `at`: a 128-bit shift by 16 - left bytes
+        const std::size_t skip = 8 * (16 - left);
+        low = skip >= 64 ? high >> (skip - 64) : (low >> skip) | (high << (64 - skip));
+        high = skip >= 64 ? 0 : high >> skip;
+      }
+      if (low != 0) return at + static_cast<std::size_t>(__builtin_ctzll(low)) / 8;
+      if (high != 0) return at + 8 + static_cast<std::size_t>(__builtin_ctzll(high)) / 8;
+      if (left <= 16) return size;
+    }
+  }
+#endif
+  while (at < size && (trace_state_chars.bits[static_cast<unsigned char>(text[at])] & TraceStateChars::value)) ++at;
+  return at;
+}
 }  // namespace detail
 
 /// An immutable W3C tracestate list: up to 32 `key=value` members, most recently
@@ -104,27 +139,49 @@ class TraceState {
 
   /// Parses a header value (several headers may be joined with ','). Invalid → empty.
   static TraceState parse(std::string_view header) {
-    // Uninitialised: zeroing 32 members would cost more than parsing a typical list.
-    alignas(Member) unsigned char storage[sizeof(Member) * max_members];
-    Member* members = reinterpret_cast<Member*>(storage);
+    // One pass: each member is checked against the grammar of is_valid_key and
+    // is_valid_value as its characters are found (values 16 bytes at a time), and remembered
+    // as a piece of `header`; nothing is copied before the whole list is valid.
+    // Uninitialised: zeroing 32 entries would cost more than parsing a typical list.
+    alignas(Found) unsigned char storage[sizeof(Found) * max_members];
+    Found* found = reinterpret_cast<Found*>(storage);
     std::size_t count = 0;     // kept: the first occurrence of each key
     std::size_t received = 0;  // every member, duplicates included
-    std::size_t start = 0;
-    while (start <= header.size()) {
-      std::size_t comma = header.find(',', start);
-      if (comma == std::string_view::npos) comma = header.size();
-      std::string_view item = detail::trim_spaces(header.substr(start, comma - start));
-      start = comma + 1;
-      if (item.empty()) continue;
-      const std::size_t equals = item.find('=');
-      if (equals == std::string_view::npos) return {};
-      std::string_view key = item.substr(0, equals);
-      std::string_view value = item.substr(equals + 1);
-      if (!is_valid_key(key) || !is_valid_value(value)) return {};
+    std::size_t text_size = 0;  // of the serialised list: the kept members and their separators
+    const char* const text = header.data();
+    const std::size_t size = header.size();
+    const unsigned char* const classes = detail::trace_state_chars.bits;
+    const auto is = [&](std::size_t at, unsigned char cls) noexcept {
+      return (classes[static_cast<unsigned char>(text[at])] & cls) != 0;
+    };
+    std::size_t at = 0;
+    for (;;) {
+      // Separators, empty members and the optional whitespace before a member.
+      while (at < size && (text[at] == ',' || text[at] == ' ' || text[at] == '\t')) ++at;
+      if (at == size) break;
+      const std::size_t key = at;
+      if (!is(at, detail::TraceStateChars::key_first)) return {};
+      for (++at; at < size && is(at, detail::TraceStateChars::key); ++at) {
+      }
+      const std::size_t key_size = at - key;
+      if (key_size > 256 || at == size || text[at] != '=') return {};
+      const std::size_t value = ++at;
+      at = detail::trace_state_value_end(text, at, size);  // spaces included
+      std::size_t value_size = at - value;
+      // The whitespace after a member, then the end or a comma; a value may hold spaces but
+      // not end in one, so its trailing spaces are that whitespace.
+      while (value_size > 0 && text[value + value_size - 1] == ' ') --value_size;
+      while (at < size && (text[at] == ' ' || text[at] == '\t')) ++at;
+      if (value_size == 0 || value_size > 256 || (at < size && text[at] != ',')) return {};
       if (++received > max_members) return {};
-      if (!contains_key(members, count, key)) new (members + count++) Member{key, value};
+      const std::string_view name(text + key, key_size);
+      if (!contains_key(found, count, name)) {
+        new (found + count++) Found{name, value_size};
+        text_size += key_size + 1 + value_size;
+      }
     }
-    return TraceState(members, count);
+    if (count == 0) return {};
+    return TraceState(found, count, text_size + count - 1);
   }
 
   /// The W3C Level 2 key grammar, `(lcalpha / DIGIT) 0*255(keychar)` with keychar =
@@ -249,15 +306,50 @@ class TraceState {
   };
   static_assert(sizeof(Block) % alignof(Member) == 0, "members follow the block header");
 
-  // Builds the list from members that may point anywhere (an incoming header, another list).
-  TraceState(const Member* members, std::size_t count) {
-    if (count == 0) return;
-    std::size_t header_size = count - 1;  // separators
-    for (std::size_t i = 0; i < count; ++i) header_size += member_length(members[i]);
+  // A member as parse finds it: its key in the header, and the length of the value that
+  // follows the key's '='.
+  struct Found {
+    std::string_view key;
+    std::size_t value_size;
+    const char* end() const noexcept { return key.data() + key.size() + 1 + value_size; }
+  };
+
+  static Block* allocate(std::size_t count, std::size_t header_size) {
     void* memory = ::operator new(sizeof(Block) + count * sizeof(Member) + header_size);
     Block* block = new (memory) Block();
     block->count = count;
     block->header_size = header_size;
+    return block;
+  }
+
+  // Builds the list from the members parse found in one header (at least one): each run of
+  // members that follow one another there with one ',' between them is copied at once, so
+  // a header already in canonical form (the usual case) is one copy.
+  TraceState(const Found* found, std::size_t count, std::size_t header_size) : block_(allocate(count, header_size)) {
+    char* out = block_->text();
+    Member* members = block_->members();
+    for (std::size_t i = 0; i < count;) {
+      std::size_t end = i + 1;
+      while (end < count && found[end].key.data() == found[end - 1].end() + 1 && *found[end - 1].end() == ',') ++end;
+      const char* run = found[i].key.data();
+      const std::size_t run_size = static_cast<std::size_t>(found[end - 1].end() - run);
+      if (i > 0) *out++ = ',';
+      std::memcpy(out, run, run_size);
+      for (; i < end; ++i) {
+        const char* key = out + (found[i].key.data() - run);
+        const std::size_t key_size = found[i].key.size();
+        new (members + i) Member{std::string_view(key, key_size), std::string_view(key + key_size + 1, found[i].value_size)};
+      }
+      out += run_size;
+    }
+  }
+
+  // Builds the list from members that may point anywhere (another list, set's new member).
+  TraceState(const Member* members, std::size_t count) {
+    if (count == 0) return;
+    std::size_t header_size = count - 1;  // separators
+    for (std::size_t i = 0; i < count; ++i) header_size += member_length(members[i]);
+    Block* block = allocate(count, header_size);
     char* out = block->text();
     for (std::size_t i = 0; i < count; ++i) {
       if (i > 0) *out++ = ',';
@@ -292,9 +384,15 @@ class TraceState {
   static std::size_t member_length(const Member& member) noexcept {
     return member.key.size() + 1 + member.value.size();
   }
-  static bool contains_key(const Member* members, std::size_t count, std::string_view key) noexcept {
+  template <class Entry>  // Member or Found
+  static bool contains_key(const Entry* entries, std::size_t count, std::string_view key) noexcept {
+    // Keys of one length are common (`dd`, `ot`, `es`): their ends are compared first, so
+    // that distinct keys rarely cost a call to memcmp.
     for (std::size_t i = 0; i < count; ++i) {
-      if (members[i].key == key) return true;
+      const std::string_view other = entries[i].key;
+      if (other.size() == key.size() && other.back() == key.back() && other.front() == key.front() && other == key) {
+        return true;
+      }
     }
     return false;
   }

@@ -49,31 +49,24 @@ class TraceContextPropagator final : public TextMapPropagator {
   /// Parses one traceparent value; nullopt unless it is valid. The result has no tracestate
   /// and `is_remote = true`.
   static std::optional<SpanContext> parse_traceparent(std::string_view value) noexcept {
+    // Every return returns `result`, so that it is built where the caller wants it (NRVO)
+    // and the ids are parsed straight into it: a copy of an id just written piecewise
+    // would wait for those stores.
+    std::optional<SpanContext> result;
     value = detail::trim_spaces(value);
-    if (value.size() < traceparent_length) return std::nullopt;
-    const int version_high = detail::lower_hex_value(value[0]);
-    const int version_low = detail::lower_hex_value(value[1]);
-    if ((version_high | version_low) < 0 || value[2] != '-') return std::nullopt;
-    const int version = (version_high << 4) | version_low;
-    if (version == 0xff) return std::nullopt;
-    // Version 00 is exactly 55 characters; a later version may append `-<more fields>`.
-    if (version == 0 ? value.size() != traceparent_length
-                     : (value.size() > traceparent_length && value[traceparent_length] != '-')) {
-      return std::nullopt;
-    }
-    if (value[35] != '-' || value[52] != '-') return std::nullopt;
-    auto trace_id = TraceId::from_hex(value.substr(3, 32));
-    auto span_id = SpanId::from_hex(value.substr(36, 16));
+    if (!has_traceparent_layout(value)) return result;
     const int flags_high = detail::lower_hex_value(value[53]);
     const int flags_low = detail::lower_hex_value(value[54]);
-    if (!trace_id || !span_id || (flags_high | flags_low) < 0) return std::nullopt;
-    if (!trace_id->is_valid() || !span_id->is_valid()) return std::nullopt;
-    SpanContext context;
-    context.trace_id = *trace_id;
-    context.span_id = *span_id;
+    if ((flags_high | flags_low) < 0) return result;
+    SpanContext& context = result.emplace();
+    if (!TraceId::from_hex(std::string_view(value.data() + 3, 32), context.trace_id) ||
+        !SpanId::from_hex(std::string_view(value.data() + 36, 16), context.span_id) || !context.is_valid()) {
+      result.reset();
+      return result;
+    }
     context.flags = TraceFlags(static_cast<std::uint8_t>(((flags_high << 4) | flags_low) & known_flags));
     context.is_remote = true;
-    return context;
+    return result;
   }
 
   /// Writes the 55-character version-00 traceparent of `context` to `out`.
@@ -140,6 +133,22 @@ class TraceContextPropagator final : public TextMapPropagator {
   }
 
  private:
+  // The version and the dashes: `<version>-<32>-<16>-<2>`, and what may follow by version.
+  static bool has_traceparent_layout(std::string_view value) noexcept {
+    if (value.size() < traceparent_length) return false;
+    const int version_high = detail::lower_hex_value(value[0]);
+    const int version_low = detail::lower_hex_value(value[1]);
+    if ((version_high | version_low) < 0 || value[2] != '-') return false;
+    const int version = (version_high << 4) | version_low;
+    if (version == 0xff) return false;
+    // Version 00 is exactly 55 characters; a later version may append `-<more fields>`.
+    if (version == 0 ? value.size() != traceparent_length
+                     : (value.size() > traceparent_length && value[traceparent_length] != '-')) {
+      return false;
+    }
+    return value[35] == '-' && value[52] == '-';
+  }
+
   // "Vendors MUST accept empty tracestate headers": only commas and whitespace is no error.
   static bool is_blank_list(std::string_view list) noexcept {
     for (char c : list) {

@@ -28,9 +28,13 @@ class ByteId {
   /// `is_valid()`), anything else malformed yields nullopt.
   static std::optional<Id> from_hex(std::string_view hex) noexcept {
     Id id;
-    if (!parse_lower_hex(hex, id.bytes_.data(), N)) return std::nullopt;
+    if (!from_hex(hex, id)) return std::nullopt;
     return id;
   }
+  /// The same, parsed into `out` in place (a propagator filling the span context it
+  /// returns: copying an id just written piecewise costs a store-forwarding stall). On
+  /// false `out` holds garbage.
+  static bool from_hex(std::string_view hex, Id& out) noexcept { return parse_lower_hex(hex, out.bytes_.data(), N); }
 
   const std::array<std::uint8_t, N>& bytes() const noexcept { return bytes_; }
 
