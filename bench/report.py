@@ -72,19 +72,6 @@ class Table:
     def missing(self, measure, target, benchmark):
         self.rows.append((measure, target, benchmark, "not run", ""))
 
-    def time_row(self, measure, target_ns, name, extra=None):
-        entry = self.get(name)
-        if entry is None:
-            return self.missing(measure, f"≤ {target_ns:g} ns", name)
-        value = cpu_ns(entry)
-        figure = fmt_ns(value)
-        allocations = entry.get("allocations_per_span")
-        if allocations is not None:
-            figure += f", {allocations:g} allocations/span"
-        if entry.get("dropped_per_span"):
-            figure += f", {100 * entry['dropped_per_span']:.1f}% dropped (queue full)"
-        self.add(measure, f"≤ {target_ns:g} ns", name, figure, value <= target_ns and (extra is None or extra(entry)))
-
     def rate_row(self, measure, target_rate, name, counters=()):
         entry = self.get(name)
         target = f"≥ {target_rate / 1e6:g} M spans/s" if target_rate else "(no target)"
@@ -115,7 +102,7 @@ def build(runs):
 
     # Issue 17's targets are ratios to the clock reads of the same run, so that they hold on
     # any machine: what a span costs beyond reading the clock is tracewire's.
-    def ratio_row(measure, ratio, name, extra=None):
+    def ratio_row(measure, ratio, name):
         entry = table.get(name)
         target = f"≤ {ratio:g}× BM_ClockReads"
         if entry is None or clock is None:
@@ -126,7 +113,7 @@ def build(runs):
             figure += f", {entry['allocations_per_span']:g} allocations/span"
         if entry.get("dropped_per_span"):
             figure += f", {100 * entry['dropped_per_span']:.1f}% dropped (queue full)"
-        table.add(measure, target, name, figure, value <= ratio * cpu_ns(clock) and (extra is None or extra(entry)))
+        table.add(measure, target, name, figure, value <= ratio * cpu_ns(clock))
 
     ratio_row("sampled span start+end, no attributes, batch processor, discarding exporter", 1.5, "BM_SpanSampled")
     ratio_row("sampled span with 3 attributes (string, int, double) and 1 event", 2.5, "BM_SpanSampledAttrsEvent")

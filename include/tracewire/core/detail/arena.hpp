@@ -165,11 +165,7 @@ class Arena {
   }
 
   /// True if `reset()` would release memory: the blocks exceed what it retains.
-  bool holds_more_than_retained() const noexcept {
-    std::size_t total = 0;
-    for (const Block& block : blocks_) total += block.size;
-    return total > retained_bytes;
-  }
+  bool holds_more_than_retained() const noexcept { return capacity() - initial_size_ > retained_bytes; }
 
   /// Bytes held in blocks (for tests and memory accounting).
   std::size_t capacity() const noexcept {
